@@ -1,0 +1,86 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import { badInput } from "../core/index.js";
+import type { Database } from "./schema.js";
+import { migrateToLatest } from "./migrate.js";
+
+export type Dialect = "sqlite" | "postgres";
+
+/** An open database: the Kysely handle, which engine it is, and how to close it. Owns the connection(s). */
+export class Store {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+  ) {}
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+export interface OpenStoreOptions {
+  /** PostgreSQL only: the schema to use (created if missing). Tests use one per test. */
+  schema?: string;
+  /** Run migrations on open (default true). */
+  migrate?: boolean;
+}
+
+/**
+ * Opens `sqlite:PATH` (or `sqlite::memory:`) or `postgres://…` and brings the schema up to date.
+ */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const store = url.startsWith("postgres://") || url.startsWith("postgresql://")
+    ? await openPostgres(url, options.schema)
+    : openSqlite(url);
+  if (options.migrate !== false) await migrateToLatest(store.db, store.dialect);
+  return store;
+}
+
+function openSqlite(url: string): Store {
+  if (!url.startsWith("sqlite:")) {
+    throw badInput(`unsupported database URL "${url}"`, {
+      hint: "use sqlite:PATH (e.g. sqlite:.slipway/slipway.db) or postgres://HOST:PORT/DB",
+    });
+  }
+  const path = url.slice("sqlite:".length);
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const connection = new SQLite(path);
+  connection.pragma("journal_mode = WAL");
+  connection.pragma("busy_timeout = 5000");
+  connection.pragma("foreign_keys = ON");
+  connection.pragma("synchronous = NORMAL");
+  return new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }), "sqlite");
+}
+
+/** int8 columns (ms times, counters) arrive as strings from pg by default; they fit a JS number. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === 20) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+};
+
+async function openPostgres(url: string, schema?: string): Promise<Store> {
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw badInput(`bad schema name "${schema}"`);
+  if (schema) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`create schema if not exists ${schema}`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: pgTypes as pg.CustomTypesConfig,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(db);
+  return new Store(db, "postgres");
+}

@@ -1,0 +1,2 @@
+export { openStore, Store, type Dialect, type OpenStoreOptions } from "./database.js";
+export type * from "./schema.js";

@@ -1,0 +1,150 @@
+import type { Generated } from "kysely";
+
+/** Table types for Kysely. Times are UTC milliseconds; ids are ULIDs; booleans are 0/1. */
+export interface Database {
+  services: ServicesTable;
+  artifacts: ArtifactsTable;
+  deployments: DeploymentsTable;
+  steps: StepsTable;
+  decisions: DecisionsTable;
+  env_locks: EnvLocksTable;
+  environments: EnvironmentsTable;
+  replicas: ReplicasTable;
+  audit_events: AuditEventsTable;
+  audit_head: AuditHeadTable;
+  tokens: TokensTable;
+}
+
+export interface ServicesTable {
+  name: string;
+  owner: string;
+  config_json: string;
+  config_yaml: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ArtifactsTable {
+  id: string;
+  service: string;
+  version: string;
+  digest: string;
+  commit_sha: string | null;
+  author: string | null;
+  size_bytes: number;
+  created_at: number;
+}
+
+export interface DeploymentsTable {
+  id: string;
+  service: string;
+  environment: string;
+  kind: string; // "deploy" | "rollback"
+  artifact_id: string;
+  version: string;
+  digest: string;
+  state: string; // DeploymentState
+  strategy: string;
+  actor: string;
+  reason: string | null;
+  previous_version: string | null;
+  previous_digest: string | null;
+  /** The environment config this deployment runs with, frozen when it was created. */
+  env_config_json: string;
+  error: string | null;
+  error_hint: string | null;
+  cancel_requested: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface StepsTable {
+  deployment_id: string;
+  idx: number;
+  kind: string;
+  params_json: string;
+  state: string; // StepState
+  result_json: string | null;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface DecisionsTable {
+  id: string;
+  deployment_id: string;
+  step_idx: number;
+  check_name: string;
+  verdict: string; // Verdict
+  detail_json: string;
+  at: number;
+}
+
+export interface EnvLocksTable {
+  service: string;
+  environment: string;
+  deployment_id: string;
+  acquired_at: number;
+}
+
+/** What runs in each (service, environment), and the stable router port it is served on. */
+export interface EnvironmentsTable {
+  service: string;
+  environment: string;
+  port: number;
+  current_version: string | null;
+  current_digest: string | null;
+  current_deployment_id: string | null;
+  since: number | null;
+}
+
+export interface ReplicasTable {
+  id: string;
+  service: string;
+  environment: string;
+  version: string;
+  digest: string;
+  deployment_id: string;
+  /** pid of the supervising shim (its process group is the replica's). */
+  pid: number | null;
+  port: number;
+  state: string; // "starting" | "running" | "stopping" | "stopped" | "crashed"
+  log_path: string;
+  started_at: number;
+  stopped_at: number | null;
+}
+
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string;
+  payload_json: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row (id = 1) holding the chain head, locked while an event is appended. */
+export interface AuditHeadTable {
+  id: number;
+  last_hash: string;
+  last_seq: number;
+}
+
+export interface TokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  role: string;
+  scope_service: string | null;
+  scope_env: string | null;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
