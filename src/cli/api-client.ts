@@ -1,0 +1,32 @@
+import { errorFromBody, unavailable } from "../core/index.js";
+
+/** How the CLI reaches the server: base URL and bearer token. */
+export interface ApiTarget {
+  server: string;
+  token: string | undefined;
+}
+
+/** Calls the Slipway API and returns its parsed JSON body, or throws the server's SlipwayError. */
+export async function apiRequest<T>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
+  const url = new URL(`/api/v1${path}`, target.server);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw unavailable(`cannot reach the Slipway server at ${target.server}`, {
+      cause: err,
+      hint: "start it with `slipway server` (or `npm start`), or point --server / SLIPWAY_SERVER at a running one",
+    });
+  }
+  const text = await response.text();
+  const parsed: unknown = text ? JSON.parse(text) : undefined;
+  if (!response.ok) throw errorFromBody(response.status, parsed);
+  return parsed as T;
+}

@@ -1,0 +1,50 @@
+/**
+ * The driver interface: how a replica of a version is started, watched and stopped on a
+ * target. Small verbs; a driver owns its processes (or hosts) and nothing else.
+ */
+
+export interface ReplicaSpec {
+  /** Replica id (ULID); also names its log file and state directory. */
+  id: string;
+  service: string;
+  environment: string;
+  version: string;
+  /** Directory the artifact was unpacked into; the command runs there. */
+  workdir: string;
+  /** Run through `/bin/sh -c`. */
+  command: string;
+  /** Name of the variable that carries the port (e.g. PORT). */
+  portEnv: string;
+  port: number;
+  /** Plain (non-secret) variables from the environment's `config`. */
+  env: Record<string, string>;
+  /** Resolved secret values by variable name: passed to the process, redacted from its logs, never written to disk. */
+  secrets: Record<string, string>;
+  /** File that receives the replica's stdout and stderr, secret values redacted. */
+  logPath: string;
+  shutdown: { signal: NodeJS.Signals; graceMs: number };
+}
+
+/** What is needed to find a replica again, also after the control plane restarted. */
+export interface ReplicaHandle {
+  id: string;
+  /** pid of the supervisor that owns the replica's process group. */
+  pid: number;
+  port: number;
+  logPath: string;
+}
+
+export interface ReplicaStatus {
+  /** running: supervisor alive and app process up; restarting: app crashed and is being restarted with back-off; exited: supervisor gone. */
+  state: "running" | "restarting" | "exited";
+  restarts: number;
+  lastExit: { code: number | null; signal: string | null; at: number } | null;
+}
+
+export interface Driver {
+  readonly name: string;
+  start(spec: ReplicaSpec): Promise<ReplicaHandle>;
+  /** Graceful stop: the spec's shutdown signal, then SIGKILL after the grace period. Idempotent. */
+  stop(handle: ReplicaHandle, shutdown: { signal: NodeJS.Signals; graceMs: number }): Promise<void>;
+  status(handle: ReplicaHandle): Promise<ReplicaStatus>;
+}
