@@ -4,4 +4,4 @@ export * from "./clock.js";
 export * from "./duration.js";
 export * from "./redact.js";
 export * from "./domain.js";
-export * from "./config/schema.js";
+export * from "./config/index.js";

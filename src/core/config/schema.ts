@@ -3,8 +3,11 @@ import { isDuration, parseDuration, parsePercent } from "../duration.js";
 
 /**
  * The slipway.yaml schema. Objects are strict so an unknown key is an error (with a
- * did-you-mean, see parse.ts). Durations and percentages are written as text and
+ * did-you-mean, see issues.ts). Durations and percentages are written as text and
  * arrive in the parsed config as milliseconds and fractions.
+ *
+ * Descriptions (`.describe`) are what a user reads when a required key is missing, so they
+ * are phrased as "the thing this key is (e.g. example)"; docs/slipway-yaml.md repeats them.
  */
 
 export const duration = z
@@ -25,90 +28,131 @@ const name = z
     error: "expected a lower-case name of letters, digits and '-', starting with a letter (e.g. checkout-api)",
   });
 
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+  error: "expected an environment variable name: letters, digits and '_', not starting with a digit (e.g. PORT)",
+});
+
 const readiness = z.strictObject({
-  http: z.string().startsWith("/", { error: "expected a path starting with / (e.g. /healthz)" }).optional(),
-  tcp: z.boolean().optional(),
-  interval: duration.default(250),
-  timeout: duration.default(30_000),
+  http: z
+    .string()
+    .startsWith("/", { error: "expected a path starting with / (e.g. /healthz)" })
+    .optional()
+    .describe("the HTTP path that answers 2xx once the service is ready (e.g. /healthz)"),
+  tcp: z.boolean().optional().describe("true to wait until the port accepts TCP connections"),
+  interval: duration.default(250).describe("time between readiness checks (e.g. 250ms)"),
+  timeout: duration.default(30_000).describe("how long a replica may take to become ready (e.g. 30s)"),
 });
 
 const shutdown = z.strictObject({
-  signal: z.enum(["SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2"]).default("SIGTERM"),
-  grace: duration.default(20_000),
+  signal: z
+    .enum(["SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2"])
+    .default("SIGTERM")
+    .describe("the signal that asks a replica to stop"),
+  grace: duration.default(20_000).describe("how long to wait after the signal before SIGKILL (e.g. 20s)"),
 });
 
 export const runSchema = z.strictObject({
-  command: z.string({ error: "expected the command that starts the service (e.g. node server.js)" }).min(1),
-  port_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default("PORT"),
-  readiness: readiness.default({ interval: 250, timeout: 30_000 }),
-  shutdown: shutdown.default({ signal: "SIGTERM", grace: 20_000 }),
+  command: z
+    .string({ error: "expected the command that starts the service (e.g. node server.js)" })
+    .min(1)
+    .describe("the command that starts the service (e.g. node server.js)"),
+  port_env: envVarName.default("PORT").describe("the environment variable through which Slipway passes the port"),
+  readiness: readiness
+    .default({ interval: 250, timeout: 30_000 })
+    .describe("how Slipway knows a replica is ready for traffic"),
+  shutdown: shutdown.default({ signal: "SIGTERM", grace: 20_000 }).describe("how a replica is stopped"),
 });
 
 const target = z.strictObject({
-  driver: z.enum(["process"]).default("process"),
-  replicas: z.number().int().min(1).max(64).default(1),
+  driver: z.enum(["process"]).default("process").describe("the driver that runs replicas"),
+  replicas: z.number().int().min(1).max(64).default(1).describe("how many replicas of the service run (1-64)"),
 });
 
 const canaryStep = z.strictObject({
-  weight: z.number().int().min(0).max(100),
-  pause: duration.optional(),
+  weight: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .describe("the percentage of traffic the new version gets in this step (0-100, e.g. 10)"),
+  pause: duration.optional().describe("how long to hold this step while analysis runs (e.g. 2m)"),
 });
 
 export const strategySchema = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("rolling"), batch: z.number().int().min(1).default(1) }),
-  z.strictObject({ type: z.literal("blue-green") }),
-  z.strictObject({ type: z.literal("canary"), steps: z.array(canaryStep).min(1) }),
+  z.strictObject({
+    type: z.literal("rolling").describe("the strategy: rolling, blue-green or canary"),
+    batch: z.number().int().min(1).default(1).describe("how many replicas are replaced at a time"),
+  }),
+  z.strictObject({ type: z.literal("blue-green").describe("the strategy: rolling, blue-green or canary") }),
+  z.strictObject({
+    type: z.literal("canary").describe("the strategy: rolling, blue-green or canary"),
+    steps: z
+      .array(canaryStep)
+      .min(1)
+      .describe("the canary's traffic steps (e.g. [{ weight: 10, pause: 2m }, { weight: 100 }])"),
+  }),
 ]);
 
 const probe = z.union([
   z.strictObject({
-    http: z.string().startsWith("/"),
-    expect_status: z.number().int().default(200),
-    expect_body: z.string().optional(),
-    max_latency: duration.optional(),
+    http: z.string().startsWith("/", { error: "expected a path starting with / (e.g. /healthz)" })
+      .describe("the HTTP path to request (e.g. /healthz)"),
+    expect_status: z.number().int().default(200).describe("the HTTP status the probe expects"),
+    expect_body: z.string().optional().describe("text the response body must contain"),
+    max_latency: duration.optional().describe("the slowest acceptable answer (e.g. 500ms)"),
   }),
-  z.strictObject({ tcp: z.literal(true) }),
+  z.strictObject({ tcp: z.literal(true).describe("true: the port must accept a TCP connection") }),
 ]);
 
 export const ROUTER_METRICS = ["error-rate", "latency-p50", "latency-p95", "latency-p99"] as const;
 
 const metric = z
   .strictObject({
-    name: z.string().min(1),
-    source: z.enum(["router", "prometheus", "http"]).default("router"),
+    name: z.string().min(1).describe("the metric's name (for router metrics, what is measured, e.g. error-rate)"),
+    source: z.enum(["router", "prometheus", "http"]).default("router").describe("where the metric comes from"),
     /** For router sources the metric measured; defaults to `name`. */
-    metric: z.enum(ROUTER_METRICS).optional(),
-    query: z.string().optional(),
-    url: z.string().optional(),
-    max: z.number().optional(),
-    max_increase: percent.optional(),
-    compare: z.literal("baseline").optional(),
+    metric: z.enum(ROUTER_METRICS).optional().describe("the router metric measured, when it differs from name"),
+    query: z.string().optional().describe("the PromQL query (source: prometheus)"),
+    url: z.string().optional().describe("the JSON endpoint to read (source: http)"),
+    max: z.number().optional().describe("the absolute ceiling (e.g. 0.01 for a 1% error rate)"),
+    max_increase: percent.optional().describe("the largest allowed increase over the baseline version (e.g. 20%)"),
+    compare: z.literal("baseline").optional().describe("baseline: compare the new version with the old one"),
   })
   .refine((m) => m.max !== undefined || m.max_increase !== undefined, {
     error: "a metric needs a limit: max (absolute ceiling) or max_increase (relative to the baseline, e.g. 20%)",
   });
 
 const analysis = z.strictObject({
-  interval: duration.default(10_000),
+  interval: duration.default(10_000).describe("time between analysis runs (e.g. 10s)"),
   /** Below this many requests in the window a check is inconclusive, never passed. */
-  min_requests: z.number().int().min(1).default(50),
+  min_requests: z
+    .number()
+    .int()
+    .min(1)
+    .default(50)
+    .describe("requests needed in a window before a check counts; fewer is inconclusive"),
   /** What an inconclusive result means once the step's pause is over. */
-  on_inconclusive: z.enum(["fail", "pass"]).default("fail"),
-  metrics: z.array(metric).min(1),
+  on_inconclusive: z
+    .enum(["fail", "pass"])
+    .default("fail")
+    .describe("what an inconclusive result means once the step's pause is over"),
+  metrics: z.array(metric).min(1).describe("the metrics to check (e.g. [{ name: error-rate, max: 0.01 }])"),
 });
 
 export const verifySchema = z.strictObject({
-  probes: z.array(probe).default([]),
-  smoke: z.array(z.string().min(1)).default([]),
-  smoke_timeout: duration.default(60_000),
-  analysis: analysis.optional(),
+  probes: z.array(probe).default([]).describe("HTTP and TCP probes run against each new replica"),
+  smoke: z.array(z.string().min(1)).default([]).describe("commands that must exit 0 (e.g. ./scripts/smoke.sh)"),
+  smoke_timeout: duration.default(60_000).describe("how long each smoke command may run (e.g. 60s)"),
+  analysis: analysis.optional().describe("metric analysis during canary steps"),
 });
 
 export const environmentSchema = z.strictObject({
-  target: target.default({ driver: "process", replicas: 1 }),
-  strategy: strategySchema.default({ type: "rolling", batch: 1 }),
-  verify: verifySchema.default({ probes: [], smoke: [], smoke_timeout: 60_000 }),
-  rollback: z.enum(["auto", "manual"]).default("auto"),
+  target: target.default({ driver: "process", replicas: 1 }).describe("where and how many replicas run"),
+  strategy: strategySchema.default({ type: "rolling", batch: 1 }).describe("how a new version replaces the old"),
+  verify: verifySchema
+    .default({ probes: [], smoke: [], smoke_timeout: 60_000 })
+    .describe("how a deployment is verified"),
+  rollback: z.enum(["auto", "manual"]).default("auto").describe("auto: roll back on failed verification"),
 });
 
 export const configValue = z.union([
@@ -116,28 +160,46 @@ export const configValue = z.union([
   z.number().transform(String),
   z.boolean().transform(String),
   z.strictObject({
-    secret: z.string().regex(/^(env|file):.+$/, {
-      error: "expected a secret reference env:NAME or file:/path",
-    }),
+    secret: z
+      .string()
+      .regex(/^(env|file):.+$/, {
+        error: "expected a secret reference env:NAME or file:/path",
+      })
+      .describe("a secret reference: env:NAME or file:/path"),
   }),
 ]);
 
 const buildSchema = z.strictObject({
-  env: z.array(z.string()).default([]),
-  stages: z.array(z.strictObject({ name: z.string(), run: z.string(), timeout: duration.optional() })).min(1),
-  artifact: z.string().optional(),
+  env: z.array(envVarName).default([]).describe("environment variables that must be set before any stage runs"),
+  stages: z
+    .array(
+      z.strictObject({
+        name: z.string().describe("the stage's name (e.g. test)"),
+        run: z.string().describe("the stage's shell command (e.g. npm test)"),
+        timeout: duration.optional().describe("how long the stage may run (e.g. 10m)"),
+      }),
+    )
+    .min(1)
+    .describe("the build stages, run in order (e.g. [{ name: test, run: npm test }])"),
+  artifact: z.string().optional().describe("a glob naming the built artifact (e.g. dist/*.tgz)"),
 });
 
 export const serviceConfigSchema = z.strictObject({
-  service: name,
-  owner: z.string().min(1),
-  runbook: z.string().optional(),
-  build: buildSchema.optional(),
-  run: runSchema,
-  environments: z.record(name, environmentSchema).refine((envs) => Object.keys(envs).length > 0, {
-    error: "declare at least one environment (e.g. dev)",
-  }),
-  config: z.record(z.string(), z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), configValue)).default({}),
+  service: name.describe("the service's name (e.g. checkout-api)"),
+  owner: z.string().min(1).describe("the team that owns the service (e.g. team-payments)"),
+  runbook: z.string().optional().describe("a path or URL to the service's runbook"),
+  build: buildSchema.optional().describe("how `slipway pipeline run` builds the artifact"),
+  run: runSchema.describe("how an artifact runs (e.g. run: { command: node server.js })"),
+  environments: z
+    .record(name, environmentSchema)
+    .refine((envs) => Object.keys(envs).length > 0, {
+      error: "declare at least one environment (e.g. dev)",
+    })
+    .describe("the environments the service deploys to (e.g. environments: { dev: {} })"),
+  config: z
+    .record(z.string(), z.record(envVarName, configValue))
+    .default({})
+    .describe("per-environment settings passed as environment variables"),
 });
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;

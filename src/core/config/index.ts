@@ -1,0 +1,11 @@
+/**
+ * slipway.yaml: the schema and its types, parsing with located errors, deployability checks
+ * and formatting. `loadServiceConfigFile` (load.ts) is the one function here that touches the
+ * file system; the rest is pure and safe to use anywhere.
+ */
+export * from "./schema.js";
+export type { ConfigProblem, ConfigResult } from "./problem.js";
+export { parseServiceConfig } from "./parse.js";
+export { formatProblem, formatProblems } from "./format.js";
+export { loadServiceConfigFile } from "./load.js";
+export type { LoadedServiceConfig } from "./load.js";
