@@ -33,3 +33,22 @@ export interface Decision {
   /** "error-rate 0.212 > max 0.01 (n=480, 95% CI 0.18–0.25)". */
   reason: string;
 }
+
+/** The result of one smoke command: a probe result plus what the command did and printed. */
+export interface SmokeResult extends ProbeResult {
+  /** Exit code, or null when the command was ended by a signal or never started. */
+  exitCode: number | null;
+  /** The signal that ended the command (e.g. "SIGKILL" after a timeout), or null. */
+  signal: string | null;
+  timedOut: boolean;
+  /** stdout and stderr interleaved in arrival order, secrets redacted, the last 64 KiB at most. */
+  output: string;
+  /** True when earlier output was dropped to keep the last 64 KiB. */
+  outputTruncated: boolean;
+}
+
+/** Every decision of one analysis round and the verdict they add up to. */
+export interface AnalysisResult {
+  verdict: Verdict;
+  decisions: Decision[];
+}

@@ -1,0 +1,90 @@
+import { isSlipwayError } from "../core/index.js";
+import type { AnalysisConfig, MetricConfig, ProbeConfig, VersionStats } from "../core/index.js";
+import { aggregateVerdict, evaluateMetric, routerMetricOf } from "./analysis.js";
+import { evaluateExternalMetric, readExternalMetric } from "./external.js";
+import { httpProbe, tcpProbe } from "./probes.js";
+import type { AnalysisResult, Decision, ProbeResult } from "./types.js";
+
+/** Input of {@link analyseWindow}: router windows (see diffStats) for canary and baseline. */
+export interface AnalyseWindowInput {
+  analysis: AnalysisConfig;
+  canary: VersionStats;
+  baseline?: VersionStats;
+  /** Per external read; defaults to the analysis interval, so a slow source cannot stack up looks. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * One analysis round: every configured metric judged, and the verdict they add up to. An
+ * external source that cannot be read gives an inconclusive decision naming the error rather
+ * than an exception: a flaky Prometheus should not by itself fail or pass a deployment, and
+ * the step's on_inconclusive policy decides once time runs out.
+ */
+export async function analyseWindow(input: AnalyseWindowInput): Promise<AnalysisResult> {
+  const { analysis, canary, baseline, signal } = input;
+  const timeoutMs = input.timeoutMs ?? analysis.interval;
+  const decisions = await Promise.all(
+    analysis.metrics.map(async (metric): Promise<Decision> => {
+      if (metric.source === "router") {
+        return evaluateMetric({ metric, canary, baseline, minRequests: analysis.min_requests });
+      }
+      try {
+        const value = await readExternalMetric(metric, { timeoutMs, signal });
+        return evaluateExternalMetric({ metric, value });
+      } catch (err) {
+        if (!isSlipwayError(err)) throw err;
+        const numbers = { requests: 0, value: null, limit: metric.max ?? null };
+        return { check: metric.name, verdict: "inconclusive", numbers, reason: `${metric.name}: ${err.message}` };
+      }
+    }),
+  );
+  return { verdict: aggregateVerdict(decisions), decisions };
+}
+
+/**
+ * Problems with a metric that the schema alone cannot see, for `slipway lint`: each one a
+ * sentence naming the metric. Empty when the metric can be evaluated.
+ */
+export function checkMetricConfig(metric: MetricConfig): string[] {
+  const problems: string[] = [];
+  const where = `metric "${metric.name}"`;
+  if (metric.source === "router") {
+    if (!routerMetricOf(metric)) {
+      problems.push(`${where} is not a router metric: name it, or set metric:, to error-rate, latency-p50, latency-p95 or latency-p99`);
+    }
+    return problems;
+  }
+  if (!metric.url) problems.push(`${where} reads from ${metric.source} and needs url:`);
+  if (metric.source === "prometheus" && !metric.query) problems.push(`${where} needs query: (the PromQL to run)`);
+  if (metric.max_increase !== undefined) {
+    problems.push(`${where}: max_increase compares with a baseline, which only the router source has; use max`);
+  }
+  if (metric.max === undefined) problems.push(`${where} needs max:`);
+  return problems;
+}
+
+/** Where a replica listens, for probes built from config. */
+export interface ProbeTarget {
+  host: string;
+  port: number;
+}
+
+/** Turns a configured probe into a check against one replica, ready for waitUntil. */
+export function probeFromConfig(
+  probe: ProbeConfig,
+  target: ProbeTarget,
+  timeoutMs: number,
+): (signal?: AbortSignal) => Promise<ProbeResult> {
+  if ("tcp" in probe) return (signal) => tcpProbe({ ...target, timeoutMs, signal });
+  const url = `http://${target.host}:${target.port}${probe.http}`;
+  return (signal) =>
+    httpProbe({
+      url,
+      expectStatus: probe.expect_status,
+      expectBody: probe.expect_body,
+      maxLatencyMs: probe.max_latency,
+      timeoutMs,
+      signal,
+    });
+}
