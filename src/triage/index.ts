@@ -1,0 +1,12 @@
+/**
+ * Pipeline-failure triage: extraction of the lines that explain a failed CI log, classification,
+ * flaky estimate, and clustering signatures. No imports from engine/.
+ */
+export { triageLog, signatureOf, passLineSet, MAX_EVIDENCE, type LogSource, type TriageOptions } from "./triage.js";
+export { Drain, groupLines, tokenize, type DrainOptions, type TemplateGroup } from "./drain.js";
+export { maskLine, hash32, WILDCARD } from "./mask.js";
+export { LineSplitter, splitLines, cleanLine } from "./lines.js";
+export { ruleSet, compileRules, parseRules, loadRulesFile, type RuleSet } from "./rules/rules.js";
+export { DEFAULT_RULES, CATEGORY_ADVICE } from "./rules/default-rules.js";
+export type { FlakyHistory } from "./classify.js";
+export * from "./types.js";

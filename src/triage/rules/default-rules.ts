@@ -1,0 +1,102 @@
+/**
+ * The built-in triage rules, as data. A TypeScript module rather than YAML so that it ships in
+ * dist/ without a copy step; user rules files use the same fields in YAML (docs/triage.md).
+ *
+ * Scores: ~8 a line that names the failure outright, ~5 a strong signal, ~2 a weak one, negative
+ * for lines that look like errors and are not (summaries with zero failures, file names).
+ * The rules are general across languages and CI systems on purpose: they are measured on logs
+ * of repositories they were not written from.
+ */
+import type { Category, RuleSpec } from "../types.js";
+
+/** Default cause and next step per category, used when the matching rule names none. */
+export const CATEGORY_ADVICE: Record<Category, { cause: string; next: string; flaky: number }> = {
+  compile: { cause: "the code does not compile or type-check", next: "fix the compiler error at the file and line shown; reproduce with the same build command locally", flaky: 0.05 },
+  test: { cause: "a test failed", next: "run the failing test locally; if it passes on retry without a change, mark it flaky and quarantine it", flaky: 0.2 },
+  lint: { cause: "lint or formatting checks failed", next: "run the linter/formatter locally and commit the result", flaky: 0.02 },
+  dependency: { cause: "a dependency could not be resolved, downloaded or built", next: "check the version constraints and lockfile; make sure the package or image exists in the registry", flaky: 0.3 },
+  missing_env: { cause: "a required environment variable or secret is missing", next: "define the variable or secret for this pipeline (CI settings / slipway.yaml build.env) and re-run", flaky: 0.05 },
+  permission: { cause: "permission or authentication was refused", next: "check the credentials, token scopes and roles the pipeline uses for this registry, cloud or git host", flaky: 0.25 },
+  network: { cause: "a network, DNS or TLS error", next: "retry; if it persists, check the remote service status, proxy and certificates", flaky: 0.8 },
+  timeout: { cause: "a step or test ran out of time", next: "look for a hang or slow test; raise the timeout only if the work legitimately grew", flaky: 0.6 },
+  oom: { cause: "the process ran out of memory or was killed", next: "reduce parallelism or memory use, or give the job a larger runner", flaky: 0.5 },
+  disk_full: { cause: "the disk of the runner is full", next: "clean caches/artifacts on the runner or use a larger disk; retry on another runner", flaky: 0.75 },
+  health_check: { cause: "the service did not pass its health or readiness check", next: "read the service's own log around start-up; check the port, readiness path and timeout", flaky: 0.3 },
+  infrastructure: { cause: "the CI runner or its infrastructure failed", next: "retry the job; if it repeats, report it to the CI/runner owners", flaky: 0.85 },
+  unknown: { cause: "no known failure pattern matched", next: "read the evidence lines; confirm the right lines with `slipway triage confirm` so later runs learn them", flaky: 0.3 },
+};
+
+const r = (id: string, score: number, match: string, category?: Category, extra: Partial<RuleSpec> = {}): RuleSpec => ({
+  id,
+  score,
+  match,
+  ...(category ? { category } : {}),
+  ...extra,
+});
+
+/** Built-in rules, in no particular order (every rule is tested on every candidate line). */
+export const DEFAULT_RULES: readonly RuleSpec[] = [
+  // ---- generic error signals (no category) ----
+  r("gha-error-annotation", 5, "^##\\[error\\]"),
+  r("error-word", 3, "\\berror\\b"),
+  r("error-colon", 2, "(?:^|\\s)(?:error|err!?|fatal|e)\\s*:"),
+  r("fatal-word", 3, "\\bfatal\\b"),
+  r("failed-word", 2, "\\bfail(?:ed|ure|s)?\\b"),
+  r("exception", 3, "(?:exception|\\berror)\\b.*?(?:\\bat\\b|:)|^\\s*(?:caused by|exception in thread)"),
+  r("traceback", 3, "^traceback \\(most recent call last\\)"),
+  r("python-error", 5, "^[A-Za-z_.]*(?:Error|Exception): \\S", undefined, { caseSensitive: true }),
+  r("aborted", 3, "\\baborted\\b|\\baborting\\b"),
+  r("crash", 3, "\\b(?:panic|panicked|crash(?:ed)?|abort trap)\\b"),
+  r("nonzero-exit", 1, "(?:exit(?:ed)?(?: with)?(?: code| status)?|returned(?: non-zero exit status)?) [1-9]\\d*\\b"),
+  // ---- noise: lines that look like errors and are not ----
+  r("zero-failures", -5, "\\b0 (?:errors?|failures?|failed|failing)\\b|\\b(?:errors?|failures?|failed)[:=] ?0\\b"),
+  r("error-in-name", -2.5, "(?:[-_./]err(?:or)?s?[-_./]|\\berror(?:s)?\\.(?:js|ts|rb|py|go|java|class|h|c|cc|o|log|html)\\b|-Werror|error_reporting|errorprone|on_?error|\\bstderr\\b|errexit|ignore[-_]?errors?)"),
+  r("passed", -2.5, "\\bPASS(?:ED)?\\b|\\bok\\b\\s+\\S|✓|✔|\\bsuccess(?:ful(?:ly)?)?\\b|test result: ok", undefined, { caseSensitive: false }),
+  r("progress", -2, "^\\s*(?:downloading|downloaded|installing|collecting|fetching|resolving|receiving objects|remote: |unpacking|compiling|checking|building|running|using|pulling|extracting)\\b"),
+  r("warning", -1, "\\bwarn(?:ing)?s?\\b"),
+  r("command-echo", -1.5, "^(?:\\$ |\\+ |> |##\\[command\\]|Run )"),
+  r("travis-boilerplate", -4, "^Done\\. Your build exited with|^The command \".*\" exited with|^Process completed with exit code|^ERROR: Job failed: (?:command terminated with )?exit (?:code|status) 1$"),
+  r("retrying", -1, "\\bretrying\\b|\\bwill retry\\b"),
+  // ---- compile / type errors ----
+  r("file-line-error", 6, "\\.(?:c|cc|cpp|cxx|h|hpp|go|rs|java|kt|scala|swift|m|mm|cs|fs|ts|tsx|js|jsx|hs|ex|exs|erl|py|rb|php|d|zig|nim|ml|elm|purs|vue|sass|scss|less)(?:[:(]\\d+)+\\)?:? ?(?:fatal )?error\\b", "compile"),
+  r("rust-error-code", 7, "^error\\[E\\d{4}\\]", "compile"),
+  r("tsc-error", 7, "error TS\\d{3,5}\\b", "compile"),
+  r("msvc-error", 7, ": (?:fatal )?error C\\d{4}\\b", "compile"),
+  r("compile-failed", 6, "compilation (?:failure|failed|error)|could not compile|\\bcompile(?:r)? error|failed to compile|\\[ERROR\\] COMPILATION ERROR|build (?:failed|failure) with errors", "compile"),
+  r("compile-diag", 5, "cannot find symbol|undefined reference to|unresolved (?:reference|import|external)|cannot find (?:name|type|value|function)|incompatible types|type mismatch|no matching function|is not a member of|was not declared in this scope|expected .* (?:found|before)|has no attribute|not in scope", "compile"),
+  r("syntax-error", 6, "\\bsyntax ?error\\b|unexpected token|parse error|invalid syntax|unterminated string|invalid decimal literal", "compile"),
+  r("ninja-make-failed", 5, "^FAILED: |ninja: build stopped|make(?:\\[\\d+\\])?: \\*\\*\\* .*error \\d+|error: linker command failed|ld: .*error", "compile"),
+  // ---- test failures ----
+  r("go-test-fail", 7, "^\\s*--- FAIL: |^FAIL\\s+\\S+", "test"),
+  r("surefire-fail", 7, "<<< (?:FAILURE|ERROR)!|Tests run: .*(?:Failures: [1-9]|Errors: [1-9])|There (?:was|were) \\d+ (?:failures?|errors?)", "test"),
+  r("pytest-fail", 6, "^FAILED(?: \\[[^\\]]*\\])? \\S+::|^ERROR \\S+::|=+ \\d+ failed|^_{3,} \\S.* _{3,}$|FAILED CONSISTENTLY|^E\\s{3}\\S", "test"),
+  r("assertion", 6, "assert(?:ion)?(?:error| ?failed|_eq| failure)|expected:? .* (?:but (?:was|got)|to (?:equal|be|have|contain))|\\bexpected\\b.*\\bactual\\b|comparison failure|^\\s*(?:expected|actual|got|but was):", "test"),
+  r("test-fail-summary", 5, "\\d+ (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |^\\s*FAIL\\b|test result: FAILED|failed!$", "test"),
+  r("rust-panic", 6, "panicked at|thread '.*' panicked", "test"),
+  // ---- lint / format ----
+  r("linter", 6, "\\b(?:eslint|tslint|prettier|rubocop|flake8|pylint|ruff|mypy|checkstyle|shellcheck|clippy|gofmt|golangci-lint|black|isort|stylelint|markdownlint|hlint|lintrunner|standard)\\b.*(?:error|fail|problem|would|offense|violation|issue|not formatted|reformat)|>>> lint for|\\d+ problems? \\(\\d+ errors?|would reformat|code style issues|not properly formatted|formatting (?:check )?failed|offenses? detected|^\\s*\\d+:\\d+\\s+error\\s", "lint"),
+  // ---- dependency resolution ----
+  r("npm-err", 3, "^npm ERR!|^npm error\\b", "dependency"),
+  r("dependency-missing", 6, "could not resolve (?:dependencies|all (?:dependencies|files))|could not find artifact|no matching version|ERESOLVE|ETARGET|unable to resolve dependency|version solving failed|could not find gem|bundler could not find|failed to select a version|cannot find package|failed to (?:load source for|get `)|dependency resolution|unsatisfiable|conflicting (?:dependencies|requirements)|no such package|package .* (?:not found|does not exist)|is unavailable|failed building wheel|could not find a version that satisfies|no distribution found|manifest unknown|not found: manifest", "dependency"),
+  r("module-missing", 6, "ModuleNotFoundError|No module named|Cannot find module|ImportError|cannot open shared object file|could not load file or assembly|LoadError|NoClassDefFoundError|ClassNotFoundException|unable to find library", "dependency"),
+  // ---- missing environment variables / secrets ----
+  r("env-missing", 7, "(?:environment variable|env(?:ironment)? var(?:iable)?)s?\\b.*\\b(?:not set|is missing|missing|required|undefined|empty)|\\b[A-Z][A-Z0-9_]{2,}\\b(?: environment variable)? (?:is )?(?:not set|unset|must be set|is required|is undefined|is empty)|unbound variable|missing (?:required )?(?:secret|api ?token|api ?key|token|credentials?)\\b|secret .*not found|KeyError: '[A-Z][A-Z0-9_]+'", "missing_env", { caseSensitive: false }),
+  // ---- permission / authentication ----
+  r("permission", 6, "permission denied|EACCES|EPERM\\b|\\b403\\b.*forbidden|forbidden\\b|\\b401\\b|unauthori[sz]ed|not authori[sz]ed|authentication (?:required|failed)|authori[sz]ation (?:error|failed)|access denied|AccessDenied|denied: requested access|could not read username|invalid (?:credentials|token|username or password)|bad credentials|host key verification failed|publickey|requires authentication", "permission"),
+  // ---- network / DNS / TLS ----
+  r("network", 6, "could not resolve host|getaddrinfo|name or service not known|temporary failure in name resolution|no such host|ECONNRESET|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|connection (?:refused|reset|closed by|aborted)|network (?:is )?unreachable|no route to host|ssl (?:error|certificate problem)|certificate verify failed|tls handshake|x509:|early EOF|unexpected EOF|spurious network error|network failure|failed to connect to|curl: \\(\\d+\\)|\\b50[234]\\b.*(?:service unavailable|bad gateway|gateway time)|socket hang ?up|remote end closed|i/o timeout|dial tcp|couldn't execute (?:get|post|put)|failed to fetch|RPC failed|the remote end hung up", "network"),
+  // ---- timeout ----
+  r("timeout", 6, "timed? ?out\\b|timeout (?:of \\d+ ?ms )?(?:exceeded|expired|reached)|execution took longer than|exceeded the (?:maximum )?(?:execution )?time|deadline exceeded|no output has been received in the last|command took >|returning 124|took too long|has been cancelled because it exceeded|maximum execution time", "timeout"),
+  // ---- out of memory / killed ----
+  r("oom", 7, "out of memory|OutOfMemoryError|OOMKilled|exit code 137|signal: killed|^killed\\s*$|heap out of memory|cannot allocate memory|std::bad_alloc|MemoryError|killed by signal 9|memory limit exceeded|java heap space", "oom"),
+  // ---- disk full ----
+  r("disk-full", 8, "no space left on device|ENOSPC|disk (?:is )?full|not enough (?:free )?(?:disk )?space|disk quota exceeded|os error 28", "disk_full"),
+  // ---- health / readiness ----
+  r("health", 6, "health ?check (?:failed|failing|timed out)|(?:readiness|liveness|startup) probe failed|not ready after|failed to become (?:ready|healthy)|\\bunhealthy\\b|did not become (?:healthy|ready)|wait-for-it: timeout|service .* (?:is )?not (?:ready|healthy)", "health_check"),
+  // ---- infrastructure / runner ----
+  r("runner-system-failure", 8, "job failed \\(system failure\\)|cannot connect to the docker daemon|runner has received a shutdown signal|the operation was canceled|lost communication with the server|runner .* (?:lost|offline|disconnected)|received SIG(?:INT|TERM|HUP)\\b|the job was not started|unschedulable|insufficient (?:cpu|memory)|pod failed|failed to come online|waiting for pod", "infrastructure"),
+  r("image-pull", 6, "failed to pull image|ImagePullBackOff|ErrImagePull|error response from daemon|error (?:building|pushing) image|toomanyrequests|rate limit exceeded", "infrastructure"),
+  r("artifact-transfer", 6, "(?:unable to download|uploading|downloading) artifacts?.*(?:error|not found|failed)|artifact not found", "infrastructure"),
+  r("native-crash", 6, "segmentation fault|SIGSEGV|\\bsegfault\\b|core dumped|bus error|illegal instruction|SIGABRT|stack overflow", "infrastructure"),
+  r("git-infra", 5, "couldn't find remote ref|failed to push some refs|fatal: bad object|not a git repository|unable to access '|could not read from remote repository|cherry-pick|is out of sync", "infrastructure"),
+];

@@ -1,0 +1,179 @@
+/**
+ * The streaming pass over a failed log: scores each line with the rules, groups high-scoring
+ * lines and their continuations (stack frames, indented detail) into candidate blocks, and keeps
+ * only a bounded number of blocks, so memory does not grow with the log.
+ */
+import { cleanLine, stepMark } from "./lines.js";
+import { hash32, maskLine } from "./mask.js";
+import { judgeLine, type CompiledRule, type RuleSet } from "./rules/rules.js";
+import type { ExampleModel } from "./examples.js";
+
+/** A line kept inside a candidate block. */
+export interface BlockLine {
+  no: number;
+  text: string;
+  score: number;
+  rule: CompiledRule | undefined;
+  categorized: CompiledRule[];
+}
+
+/** A run of lines that together may explain the failure. */
+export interface Block {
+  start: number;
+  end: number;
+  lines: BlockLine[];
+  /** Sum of positive line scores. */
+  mass: number;
+  /** Highest line score. */
+  peak: number;
+  step: string | null;
+  /** Sequence number of the block (later blocks are closer to the failure). */
+  seq: number;
+}
+
+/** Options of a scan. */
+export interface ScanOptions {
+  rules: RuleSet;
+  /** Hashes of masked lines of a passing log of the same job. */
+  passLines?: Set<number>;
+  examples?: ExampleModel;
+}
+
+/** What a scan found: candidate blocks, the last lines, and whole-log category evidence. */
+export interface ScanResult {
+  blocks: Block[];
+  tail: BlockLine[];
+  lines: number;
+  /** Strongest categorized line per rule over the whole log. */
+  ruleHits: Map<string, { rule: CompiledRule; count: number; best: BlockLine }>;
+}
+
+const SIGNAL = 2; // a line scoring at least this opens or extends a block
+const MAX_GAP = 2; // non-signal lines tolerated inside a block
+const MAX_BLOCK_LINES = 300;
+const KEEP_TOP = 24; // best blocks kept by their own score
+const KEEP_RECENT = 12; // latest blocks kept whatever their score (failures sit near the end)
+const TAIL_LINES = 30;
+const STORED_CHARS = 600; // text kept per block line
+
+// Lines that continue the previous one: stack frames, indented detail, carets, diff lines.
+const CONTINUATION = /^(?:\s+\S|at |\.\.\. \d+ more|caused by|\||\^|~|-->|= |[+-] |E\s|>\s|\s*\d+ \|)/i;
+
+/** Streaming scanner; feed raw lines with {@link FailureScanner.line}, then call {@link FailureScanner.finish}. */
+export class FailureScanner {
+  private step: string | null = null;
+  private current: Block | null = null;
+  private pending: BlockLine[] = [];
+  private gap = 0;
+  private seq = 0;
+  private top: Block[] = [];
+  private recent: Block[] = [];
+  private readonly tail: BlockLine[] = [];
+  private lineCount = 0;
+  private readonly ruleHits: ScanResult["ruleHits"] = new Map();
+
+  constructor(private readonly options: ScanOptions) {}
+
+  /** Handles one raw line. */
+  line(raw: string, no: number): void {
+    this.lineCount = no;
+    const text = cleanLine(raw);
+    if (raw.includes("##[group]") || raw.includes("section_start:") || raw.includes("travis_fold:start")) {
+      const mark = stepMark(raw, text);
+      if (mark) {
+        this.closeBlock();
+        this.step = mark.name;
+        return;
+      }
+    }
+    const verdict = judgeLine(this.options.rules, text);
+    let score = verdict.score;
+    const { passLines, examples } = this.options;
+    if (passLines || examples) {
+      const masked = maskLine(text);
+      if (passLines) score = passLines.has(hash32(masked)) ? Math.min(score, 0) - 1 : score + 1;
+      if (examples) score += examples.scoreLine(masked);
+    }
+    const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
+    this.remember(entry);
+    if (score >= SIGNAL) this.addSignal(entry);
+    else if (this.current && score > -1 && CONTINUATION.test(text)) this.addLine(entry);
+    else this.addGap(entry);
+  }
+
+  /** Ends the scan and returns the bounded candidates. */
+  finish(): ScanResult {
+    this.closeBlock();
+    const byStart = new Map<number, Block>();
+    for (const b of [...this.top, ...this.recent]) byStart.set(b.start, b);
+    return { blocks: [...byStart.values()].sort((a, b) => a.start - b.start), tail: this.tail, lines: this.lineCount, ruleHits: this.ruleHits };
+  }
+
+  private remember(entry: BlockLine): void {
+    this.tail.push(entry);
+    if (this.tail.length > TAIL_LINES) this.tail.shift();
+    for (const rule of entry.categorized) {
+      const hit = this.ruleHits.get(rule.spec.id);
+      if (!hit) this.ruleHits.set(rule.spec.id, { rule, count: 1, best: entry });
+      else {
+        hit.count++;
+        if (entry.score >= hit.best.score) hit.best = entry;
+      }
+    }
+  }
+
+  private addSignal(entry: BlockLine): void {
+    if (!this.current) {
+      this.current = { start: entry.no, end: entry.no, lines: [], mass: 0, peak: 0, step: this.step, seq: this.seq++ };
+    } else {
+      for (const p of this.pending) this.push(p);
+    }
+    this.pending = [];
+    this.gap = 0;
+    this.push(entry);
+  }
+
+  private addLine(entry: BlockLine): void {
+    for (const p of this.pending) this.push(p);
+    this.pending = [];
+    this.gap = 0;
+    this.push(entry);
+  }
+
+  private addGap(entry: BlockLine): void {
+    if (!this.current) return;
+    this.gap++;
+    if (this.gap > MAX_GAP) this.closeBlock();
+    else this.pending.push(entry);
+  }
+
+  private push(entry: BlockLine): void {
+    const b = this.current;
+    if (!b) return;
+    b.lines.push(entry);
+    b.end = entry.no;
+    if (entry.score > 0) b.mass += entry.score;
+    if (entry.score > b.peak) b.peak = entry.score;
+    if (b.lines.length >= MAX_BLOCK_LINES) this.closeBlock();
+  }
+
+  private closeBlock(): void {
+    const b = this.current;
+    this.current = null;
+    this.pending = [];
+    this.gap = 0;
+    if (!b) return;
+    this.recent.push(b);
+    if (this.recent.length > KEEP_RECENT) this.recent.shift();
+    this.top.push(b);
+    if (this.top.length > KEEP_TOP * 2) {
+      this.top.sort((x, y) => blockStrength(y) - blockStrength(x));
+      this.top.length = KEEP_TOP;
+    }
+  }
+}
+
+/** A block's own strength, before position is taken into account. */
+export function blockStrength(b: Block): number {
+  return b.peak * 2 + Math.sqrt(b.mass);
+}

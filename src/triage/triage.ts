@@ -1,0 +1,102 @@
+/**
+ * The triage of one failed log: stream it through the scanner, choose the failure lines,
+ * classify, estimate flakiness and compute the clustering signature.
+ */
+import { createHash } from "node:crypto";
+import { classify, estimateFlaky, type FlakyHistory } from "./classify.js";
+import { buildExampleModel } from "./examples.js";
+import { cleanLine, LineSplitter } from "./lines.js";
+import { hash32, maskLine } from "./mask.js";
+import { ruleSet } from "./rules/rules.js";
+import { FailureScanner, type BlockLine } from "./scan.js";
+import { selectFailure, type Selection } from "./select.js";
+import { CATEGORY_LABELS, type ConfirmedExample, type EvidenceLine, type RuleSpec, type TriageResult } from "./types.js";
+
+/** A log: its text, its bytes, or a stream of chunks (read once, never held whole). */
+export type LogSource = string | Uint8Array | AsyncIterable<Uint8Array | string>;
+
+/** Options of {@link triageLog}. */
+export interface TriageOptions {
+  /** A passing log of the same job: lines common to both are rarely the cause. */
+  passLog?: LogSource;
+  /** Confirmed answers for earlier logs of the same pipeline (few-shot). */
+  examples?: readonly ConfirmedExample[];
+  /** Extra rules (user or server-wide), replacing built-ins with the same id. */
+  rules?: readonly RuleSpec[];
+  /** Earlier occurrences of the same signature, for the flaky estimate. */
+  history?: FlakyHistory;
+}
+
+/** Most evidence lines returned; longer selections are elided in the middle. */
+export const MAX_EVIDENCE = 80;
+/** Most distinct pass-log lines remembered (bounded memory for huge passing logs). */
+const MAX_PASS_LINES = 2_000_000;
+
+async function feed(source: LogSource, splitter: LineSplitter): Promise<void> {
+  if (typeof source === "string" || source instanceof Uint8Array) splitter.push(source);
+  else for await (const chunk of source) splitter.push(chunk);
+  splitter.end();
+}
+
+/** Hashes of the masked lines of a passing log. */
+export async function passLineSet(source: LogSource): Promise<Set<number>> {
+  const set = new Set<number>();
+  await feed(source, new LineSplitter((raw) => {
+    if (set.size < MAX_PASS_LINES) set.add(hash32(maskLine(cleanLine(raw))));
+  }));
+  return set;
+}
+
+/** Triage of a failed log, streamed line by line. */
+export async function triageLog(source: LogSource, options: TriageOptions = {}): Promise<TriageResult> {
+  const passLines = options.passLog === undefined ? undefined : await passLineSet(options.passLog);
+  const examples = options.examples && options.examples.length > 0 ? buildExampleModel(options.examples) : undefined;
+  const scanner = new FailureScanner({ rules: ruleSet(options.rules), passLines, examples });
+  const splitter = new LineSplitter((raw, no) => scanner.line(raw, no));
+  await feed(source, splitter);
+  const scan = scanner.finish();
+  const sel = selectFailure(scan);
+  const cls = classify(sel, scan);
+  const flaky = estimateFlaky(cls, scan, options.history);
+  return {
+    category: cls.category,
+    categoryLabel: CATEGORY_LABELS[cls.category],
+    confidence: cls.confidence,
+    cause: cls.cause,
+    next: cls.next,
+    rules: cls.rules,
+    ranges: sel.ranges,
+    evidence: evidenceOf(sel.lines),
+    topLine: sel.top ? evidenceLine(sel.top) : null,
+    failingStep: sel.step,
+    flaky,
+    signature: signatureOf(sel),
+    method: examples ? "examples" : passLines ? "pass-diff" : "rules",
+    stats: { lines: splitter.lines, bytes: splitter.byteCount },
+  };
+}
+
+function evidenceLine(l: BlockLine): EvidenceLine {
+  return l.rule ? { line: l.no, text: l.text, rule: l.rule.spec.id } : { line: l.no, text: l.text };
+}
+
+function evidenceOf(lines: readonly BlockLine[]): EvidenceLine[] {
+  if (lines.length <= MAX_EVIDENCE) return lines.map(evidenceLine);
+  const half = MAX_EVIDENCE / 2;
+  return [...lines.slice(0, half), ...lines.slice(-half)].map(evidenceLine);
+}
+
+/**
+ * The clustering signature: the masked text of the strongest lines of the failure (up to three,
+ * in log order), so reruns of the same failure with other timestamps, ids and paths match.
+ */
+export function signatureOf(sel: Selection): { hash: string; template: string } {
+  const strongest = [...sel.lines]
+    .filter((l) => l.text.trim() !== "")
+    .sort((a, b) => b.score - a.score || a.no - b.no)
+    .slice(0, 3)
+    .sort((a, b) => a.no - b.no);
+  const template = strongest.map((l) => maskLine(l.text)).join("\n");
+  const hash = createHash("sha256").update(template).digest("hex").slice(0, 16);
+  return { hash, template };
+}

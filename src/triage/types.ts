@@ -1,0 +1,107 @@
+/** Plain data types of pipeline-failure triage. */
+
+/** Categories a deployment engineer acts on. */
+export const CATEGORIES = [
+  "compile",
+  "test",
+  "lint",
+  "dependency",
+  "missing_env",
+  "permission",
+  "network",
+  "timeout",
+  "oom",
+  "disk_full",
+  "health_check",
+  "infrastructure",
+  "unknown",
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** Human names of the categories, for output. */
+export const CATEGORY_LABELS: Record<Category, string> = {
+  compile: "compile / type error",
+  test: "test failure",
+  lint: "lint / format",
+  dependency: "dependency resolution",
+  missing_env: "missing environment variable or secret",
+  permission: "permission / authentication",
+  network: "network / DNS / TLS",
+  timeout: "timeout",
+  oom: "out of memory / killed",
+  disk_full: "disk full",
+  health_check: "health or readiness check failure",
+  infrastructure: "infrastructure / runner error",
+  unknown: "unknown",
+};
+
+/** A rule as written in a rules file: a regular expression and what a match means. */
+export interface RuleSpec {
+  /** Stable name, shown as evidence ("matched rule npm-missing-module"). */
+  id: string;
+  /** JavaScript regular expression source, matched case-insensitively against one cleaned line. */
+  match: string;
+  /** How strongly a matching line explains a failure (negative: noise that looks like an error). */
+  score: number;
+  /** The category a match points to; rules without one only score lines. */
+  category?: Category;
+  /** Probable cause, shown to the user. `$1`… refer to capture groups. */
+  cause?: string;
+  /** Suggested next step or runbook link. */
+  next?: string;
+  /** How likely a failure matching this rule is intermittent (0..1). */
+  flaky?: number;
+  /** Case-sensitive match (default false). */
+  caseSensitive?: boolean;
+}
+
+/** An inclusive range of 1-based line numbers. */
+export interface LineRange {
+  start: number;
+  end: number;
+}
+
+/** One evidence line: number, cleaned text, and the rule that flagged it (if any). */
+export interface EvidenceLine {
+  line: number;
+  text: string;
+  rule?: string;
+}
+
+/** How likely the failure is intermittent, and why. */
+export interface FlakyEstimate {
+  probability: number;
+  verdict: "flaky" | "real";
+  reasons: string[];
+}
+
+/** The triage of one failed log. */
+export interface TriageResult {
+  category: Category;
+  categoryLabel: string;
+  /** 0..1: how sure the classification is. */
+  confidence: number;
+  cause: string;
+  next: string;
+  /** Rules whose matches decided the category. */
+  rules: string[];
+  /** Ordered line ranges that explain the failure. */
+  ranges: LineRange[];
+  /** The lines of `ranges` (bounded: long ranges are elided in the middle). */
+  evidence: EvidenceLine[];
+  /** The single line that best explains the failure. */
+  topLine: EvidenceLine | null;
+  /** The CI step (GitHub group, GitLab section, Travis fold) the failure lines sit in. */
+  failingStep: string | null;
+  flaky: FlakyEstimate;
+  /** Clustering signature: masked template of the top evidence and its hash. */
+  signature: { hash: string; template: string };
+  /** How the lines were found: zero-shot rules, pass-log diff, confirmed examples. */
+  method: "rules" | "pass-diff" | "examples";
+  stats: { lines: number; bytes: number };
+}
+
+/** A person-confirmed answer for one log of a pipeline: the text of the right lines. */
+export interface ConfirmedExample {
+  lines: string[];
+}
