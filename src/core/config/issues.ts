@@ -129,7 +129,14 @@ function invalidType(ctx: Context, issue: Issue & { code: "invalid_type" }): Con
   let expected = issue.message !== GENERIC ? issue.message : `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
   const keys = issue.expected === "object" ? allowedKeysAt(ctx.schema, path, ctx.data) : undefined;
   if (keys && issue.message === GENERIC) expected += ` with the keys ${orList(keys).replace(/ or /, " and ")}`;
-  return problem(ctx, path, "value", { message: withFound(found, expected), found, ...(allowed ? { allowed } : {}) });
+  // `dev:` with nothing after it reads as "use the defaults", but YAML makes it null.
+  const hint = keys && valueAt(ctx.data, path) === null ? `write ${String(path[path.length - 1])}: {} to take every default` : undefined;
+  return problem(ctx, path, "value", {
+    message: withFound(found, expected),
+    found,
+    ...(allowed ? { allowed } : {}),
+    ...(hint ? { hint } : {}),
+  });
 }
 
 function toProblems(ctx: Context, issue: Issue): ConfigProblem[] {

@@ -209,3 +209,11 @@ test("an empty file and a file that is not a mapping are errors at 1:1", () => {
   assert.equal(at(list), "slipway.yaml:1:1");
   assert.match(list.message, /^found a list, expected a mapping with the keys service, owner/);
 });
+
+test("an environment left empty gets a hint to write {} for the defaults", () => {
+  const { errors } = errorsOf(yaml(...HEAD, ...RUN, "environments:", "  dev:", "  prod: {}"));
+  const p = only(errors, "environments.dev");
+  assert.equal(at(p), "slipway.yaml:7:3");
+  assert.match(p.message, /^found an empty value, expected a mapping with the keys target, strategy, verify and rollback/);
+  assert.equal(p.hint, "write dev: {} to take every default");
+});
