@@ -6,18 +6,22 @@ export interface ApiTarget {
   token: string | undefined;
 }
 
-/** Calls the Slipway API and returns its parsed JSON body, or throws the server's SlipwayError. */
+/**
+ * Calls the Slipway API and returns its parsed JSON body, or throws the server's SlipwayError.
+ * A Buffer body is sent as-is (application/gzip: artifact uploads); anything else as JSON.
+ */
 export async function apiRequest<T>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
   const url = new URL(`/api/v1${path}`, target.server);
+  const raw = Buffer.isBuffer(body);
   let response: Response;
   try {
     response = await fetch(url, {
       method,
       headers: {
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(body === undefined ? {} : { "content-type": raw ? "application/gzip" : "application/json" }),
         ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as Buffer) : JSON.stringify(body),
     });
   } catch (err) {
     throw unavailable(`cannot reach the Slipway server at ${target.server}`, {

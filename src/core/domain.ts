@@ -71,3 +71,59 @@ export interface Artifact {
 
 /** Who did something: a user or token name, or "slipway" for the engine itself. */
 export type Actor = string;
+
+export type DeploymentKind = "deploy" | "rollback";
+
+/** One attempt to put an artifact into an environment. */
+export interface Deployment {
+  id: string;
+  service: string;
+  environment: string;
+  kind: DeploymentKind;
+  artifactId: string;
+  version: string;
+  digest: string;
+  state: DeploymentState;
+  strategy: "rolling" | "blue-green" | "canary";
+  actor: Actor;
+  reason: string | null;
+  /** What ran in the environment when the deployment was created (what a rollback restores). */
+  previousVersion: string | null;
+  previousDigest: string | null;
+  error: string | null;
+  errorHint: string | null;
+  cancelRequested: boolean;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/** A step's parameters, by kind. Each step is idempotent: running it twice has the effect of once. */
+export type StepParams =
+  /** Make `count` replicas of the new version run (started ones are kept). */
+  | { kind: "start"; count: number }
+  /** Wait until every replica of the new version passes its readiness probe. */
+  | { kind: "wait_ready" }
+  /** Probes and smoke tests, against the new replicas directly or through the router. */
+  | { kind: "verify"; via: "replicas" | "router" }
+  /** Route `weight` % of traffic to the new version and the rest to the previous one. */
+  | { kind: "shift"; weight: number }
+  /** Hold the current split for `pauseMs`, analysing metrics every interval. */
+  | { kind: "analyse"; pauseMs: number }
+  /** Drain and stop previous-version replicas until only `keep` remain. */
+  | { kind: "stop_old"; keep: number }
+  /** Record the new version as what the environment runs. */
+  | { kind: "finalize" };
+
+export type StepKind = StepParams["kind"];
+
+export interface Step {
+  deploymentId: string;
+  idx: number;
+  params: StepParams;
+  state: StepState;
+  result: unknown;
+  startedAt: number | null;
+  finishedAt: number | null;
+}

@@ -99,6 +99,8 @@ export interface EnvironmentsTable {
   current_digest: string | null;
   current_deployment_id: string | null;
   since: number | null;
+  /** The traffic split the router should have: TrafficWeight[] as JSON. The router follows it. */
+  weights_json: string;
 }
 
 export interface ReplicasTable {

@@ -99,6 +99,7 @@ export async function up(db: Kysely<unknown>, dialect: "sqlite" | "postgres"): P
     .addColumn("current_digest", "text")
     .addColumn("current_deployment_id", "text")
     .addColumn("since", big)
+    .addColumn("weights_json", "text", (c) => c.notNull().defaultTo("[]"))
     .addPrimaryKeyConstraint("environments_pk", ["service", "environment"])
     .execute();
 

@@ -1,0 +1,65 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { DEPLOYMENT_STATES, parseDuration } from "../../core/index.js";
+import { actorOf } from "../auth.js";
+import type { ApiContext } from "../context.js";
+import { route } from "../route-kit.js";
+
+const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "expected a lower-case name (letters, digits, '-')");
+
+const deployBody = z.object({
+  service: name,
+  environment: name,
+  version: z.string().min(1).max(128),
+  reason: z.string().max(2000).optional(),
+});
+
+const rollbackBody = z.object({
+  service: name,
+  environment: name,
+  to: z.string().min(1).max(128).optional(),
+  reason: z.string().max(2000).optional(),
+});
+
+const historyQuery = z.object({
+  service: name.optional(),
+  environment: name.optional(),
+  state: z.enum(DEPLOYMENT_STATES).optional(),
+  since: z
+    .string()
+    .regex(/^\d+(ms|s|m|h|d)$/, "expected a duration such as 2h or 7d")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export function registerDeploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  route(app, { method: "POST", path: "/api/v1/deployments", summary: "Start a deployment of a pushed version", body: deployBody, access: "deployer" }, async ({ body, request, reply }) => {
+    reply.status(201);
+    return { deployment: await ctx.engine.deploy({ ...body, actor: actorOf(request) }) };
+  });
+
+  route(app, { method: "POST", path: "/api/v1/rollbacks", summary: "Redeploy the last good (or a named) version", body: rollbackBody, access: "deployer" }, async ({ body, request, reply }) => {
+    reply.status(201);
+    return { deployment: await ctx.engine.rollback({ ...body, actor: actorOf(request) }) };
+  });
+
+  route(app, { method: "GET", path: "/api/v1/deployments", summary: "Deployments, newest first", query: historyQuery, access: "viewer" }, async ({ query }) => ({
+    deployments: await ctx.engine.history({
+      service: query.service,
+      environment: query.environment,
+      states: query.state ? [query.state] : undefined,
+      since: query.since ? ctx.clock.now() - parseDuration(query.since) : undefined,
+      limit: query.limit,
+    }),
+  }));
+
+  route(app, { method: "GET", path: "/api/v1/deployments/{id}", summary: "One deployment: plan, decisions, timeline", access: "viewer" }, async ({ params }) => ctx.engine.show(params.id!));
+
+  route(app, { method: "POST", path: "/api/v1/deployments/{id}/cancel", summary: "Cancel a deployment and restore what ran before", access: "deployer" }, async ({ params, request }) => ({
+    deployment: await ctx.engine.cancel(params.id!, actorOf(request)),
+  }));
+
+  route(app, { method: "GET", path: "/api/v1/status", summary: "What runs where", query: z.object({ service: name.optional() }), access: "viewer" }, async ({ query }) => ({
+    environments: await ctx.engine.status(query.service),
+  }));
+}

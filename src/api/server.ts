@@ -1,0 +1,24 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { installAuth } from "./auth.js";
+import type { ApiContext } from "./context.js";
+import { installErrorHandler } from "./errors.js";
+import { registerArtifactRoutes } from "./routes/artifacts.js";
+import { registerDeploymentRoutes } from "./routes/deployments.js";
+import { registerEventRoutes } from "./routes/events.js";
+import { registerOpsRoutes } from "./routes/ops.js";
+import { registerServiceRoutes } from "./routes/services.js";
+
+/** Builds the HTTP API (not listening yet): routes, auth, validation, one error shape. */
+export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
+  // Typed as the default instance so route modules need not carry pino's Logger type.
+  const app = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 10 * 1024 * 1024 }) as unknown as FastifyInstance;
+  installErrorHandler(app);
+  installAuth(app, ctx.store, ctx.clock);
+  registerOpsRoutes(app, ctx);
+  registerServiceRoutes(app, ctx);
+  registerArtifactRoutes(app, ctx);
+  registerDeploymentRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,69 @@
+import type { Command } from "commander";
+import type { Deployment } from "../../core/index.js";
+import { apiRequest } from "../api-client.js";
+import type { CliContext } from "../context.js";
+import { printJson } from "../output.js";
+import { followDeployment } from "../watch.js";
+import { printDeploymentDetail } from "./show.js";
+
+interface WaitOptions {
+  wait?: boolean;
+  json?: boolean;
+}
+
+/** `slipway deploy`, `rollback`, `cancel`: each prints the deployment id; `--wait` follows it to the end. */
+export function registerDeployCommands(program: Command, ctx: CliContext): void {
+  program
+    .command("deploy")
+    .description("deploy a pushed version to an environment")
+    .argument("<service>", "the service")
+    .argument("<version>", "a pushed version")
+    .requiredOption("--env <environment>", "the environment (e.g. dev)")
+    .option("--reason <text>", "why, for the record")
+    .option("--wait", "follow the deployment; exit 0 only if it succeeded")
+    .option("--json", "print JSON")
+    .action(async (service: string, version: string, opts: WaitOptions & { env: string; reason?: string }) => {
+      const { deployment } = await apiRequest<{ deployment: Deployment }>(ctx.target(), "POST", "/deployments", { service, version, environment: opts.env, reason: opts.reason });
+      await reportStarted(ctx, deployment, opts);
+    });
+
+  program
+    .command("rollback")
+    .description("redeploy the last good version of an environment (or the one named by --to)")
+    .argument("<service>", "the service")
+    .requiredOption("--env <environment>", "the environment")
+    .option("--to <version>", "the version to go back to")
+    .option("--reason <text>", "why, for the record")
+    .option("--wait", "follow the rollback; exit 0 only if it succeeded")
+    .option("--json", "print JSON")
+    .action(async (service: string, opts: WaitOptions & { env: string; to?: string; reason?: string }) => {
+      const { deployment } = await apiRequest<{ deployment: Deployment }>(ctx.target(), "POST", "/rollbacks", { service, environment: opts.env, to: opts.to, reason: opts.reason });
+      await reportStarted(ctx, deployment, opts);
+    });
+
+  program
+    .command("cancel")
+    .description("cancel a deployment; a running one restores what ran before")
+    .argument("<id>", "deployment id")
+    .option("--json", "print JSON")
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const { deployment } = await apiRequest<{ deployment: Deployment }>(ctx.target(), "POST", `/deployments/${encodeURIComponent(id)}/cancel`);
+      if (opts.json) return printJson(deployment);
+      ctx.out.write(deployment.state === "cancelled" ? `cancelled ${id}\n` : `cancel requested for ${id}; it is restoring the previous state\n`);
+    });
+}
+
+async function reportStarted(ctx: CliContext, deployment: Deployment, opts: WaitOptions): Promise<void> {
+  if (!opts.wait) {
+    if (opts.json) printJson(deployment);
+    else ctx.out.write(`${deployment.id}\n`);
+    return;
+  }
+  if (!opts.json) ctx.out.write(`deployment ${deployment.id}: ${deployment.service} ${deployment.version} → ${deployment.environment}\n`);
+  const detail = await followDeployment(ctx.target(), deployment.id, opts.json ? nullStream : ctx.out);
+  if (opts.json) printJson(detail);
+  else printDeploymentDetail(detail, ctx.out, { timeline: false });
+  if (detail.deployment.state !== "succeeded") ctx.setExitCode(1);
+}
+
+const nullStream = { write: () => true } as unknown as NodeJS.WritableStream;

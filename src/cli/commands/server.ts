@@ -1,0 +1,52 @@
+import type { Command } from "commander";
+import { badInput } from "../../core/index.js";
+import { stopRouterDaemon } from "../../router/index.js";
+import type { CliContext } from "../context.js";
+import { startControlPlane } from "../control-plane.js";
+import { stopAllReplicas } from "../stop-all.js";
+
+interface ServerOptions {
+  db?: string;
+  port: string;
+  host: string;
+  data: string;
+  example: boolean;
+}
+
+/** `slipway server`: runs the control plane until SIGINT/SIGTERM. */
+export function registerServerCommand(program: Command, ctx: CliContext): void {
+  program
+    .command("server")
+    .description("start the control plane (SQLite under .slipway/ unless --db names PostgreSQL)")
+    .option("--db <url>", "database: sqlite:PATH or postgres://…", undefined)
+    .option("--port <n>", "API port", "7070")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--data <dir>", "data directory", ".slipway")
+    .option("--no-example", "do not register examples/hello on a fresh database")
+    .action(async (opts: ServerOptions) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`--port must be a port number, got "${opts.port}"`);
+      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env });
+      ctx.out.write(`slipway control plane on ${plane.url} (data: ${opts.data})\n`);
+      if (plane.newAdminToken) {
+        ctx.out.write(`admin token (shown once; also in ${opts.data}/admin-token, mode 0600):\n  ${plane.newAdminToken}\n`);
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+      ctx.out.write("stopping (replicas and the router keep serving)\n");
+      await plane.close();
+    });
+
+  program
+    .command("down")
+    .description("stop the router daemon and every replica of a data directory (the control plane must be stopped)")
+    .option("--data <dir>", "data directory", ".slipway")
+    .action(async (opts: { data: string }) => {
+      const stopped = await stopAllReplicas(opts.data);
+      await stopRouterDaemon(opts.data);
+      ctx.out.write(`stopped ${stopped} replica(s) and the router\n`);
+    });
+}

@@ -1,0 +1,97 @@
+import type { Command } from "commander";
+import type { Deployment } from "../../core/index.js";
+import { formatDuration } from "../../core/index.js";
+import type { DeploymentDetail, EnvironmentStatus } from "../../engine/index.js";
+import { apiRequest } from "../api-client.js";
+import type { CliContext } from "../context.js";
+import { ago, clockTime, printJson, printTable } from "../output.js";
+import { describeStep, formatEvent } from "../watch.js";
+
+/** `slipway status`, `history`, `show`: read-only views for people (tables) and scripts (--json). */
+export function registerShowCommands(program: Command, ctx: CliContext): void {
+  program
+    .command("status")
+    .description("what runs where: version, since, replicas, and the URL each environment serves on")
+    .argument("[service]", "only this service")
+    .option("--json", "print JSON")
+    .action(async (service: string | undefined, opts: { json?: boolean }) => {
+      const { environments } = await apiRequest<{ environments: EnvironmentStatus[] }>(ctx.target(), "GET", `/status${service ? `?service=${encodeURIComponent(service)}` : ""}`);
+      if (opts.json) return printJson(environments);
+      printTable(
+        environments.map((e) => ({
+          service: e.service,
+          env: e.environment,
+          version: e.version ?? "-",
+          since: ago(e.since),
+          replicas: `${e.replicas.running} up${e.replicas.notRunning ? `, ${e.replicas.notRunning} other` : ""}`,
+          traffic: e.weights.map((w) => `${w.version} ${w.weight}%`).join(", ") || "-",
+          url: e.url,
+          deploying: e.inFlight ? `${e.inFlight.version} (${e.inFlight.state})` : "",
+        })),
+        ["service", "env", "version", "since", "replicas", "traffic", "url", "deploying"],
+        ctx.out,
+      );
+    });
+
+  program
+    .command("history")
+    .description("a service's deployments, newest first")
+    .argument("<service>", "the service")
+    .option("--env <environment>", "only this environment")
+    .option("--limit <n>", "how many", "20")
+    .option("--json", "print JSON")
+    .action(async (service: string, opts: { env?: string; limit: string; json?: boolean }) => {
+      const q = new URLSearchParams({ service, limit: opts.limit, ...(opts.env ? { environment: opts.env } : {}) });
+      const { deployments } = await apiRequest<{ deployments: Deployment[] }>(ctx.target(), "GET", `/deployments?${q}`);
+      if (opts.json) return printJson(deployments);
+      printTable(deployments.map(historyRow), ["id", "env", "version", "kind", "state", "by", "started", "took", "error"], ctx.out);
+    });
+
+  program
+    .command("show")
+    .description("one deployment: plan, analysis decisions with their numbers, timeline")
+    .argument("<id>", "deployment id")
+    .option("--json", "print JSON")
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const detail = await apiRequest<DeploymentDetail>(ctx.target(), "GET", `/deployments/${encodeURIComponent(id)}`);
+      if (opts.json) return printJson(detail);
+      printDeploymentDetail(detail, ctx.out, { timeline: true });
+    });
+}
+
+function historyRow(d: Deployment): Record<string, string> {
+  return {
+    id: d.id,
+    env: d.environment,
+    version: d.version,
+    kind: d.kind,
+    state: d.state,
+    by: d.actor,
+    started: ago(d.createdAt),
+    took: d.finishedAt ? formatDuration(d.finishedAt - d.createdAt) : "-",
+    error: (d.error ?? "").slice(0, 60),
+  };
+}
+
+/** The human view of one deployment. */
+export function printDeploymentDetail(detail: DeploymentDetail, out: NodeJS.WritableStream, options: { timeline: boolean }): void {
+  const d = detail.deployment;
+  out.write(`${d.id}  ${d.service} ${d.version} → ${d.environment}  (${d.kind}, ${d.strategy})\n`);
+  out.write(`state:    ${d.state}${d.finishedAt ? ` after ${formatDuration(d.finishedAt - d.createdAt)}` : ""}\n`);
+  out.write(`by:       ${d.actor}${d.reason ? ` — ${d.reason}` : ""}\n`);
+  out.write(`previous: ${d.previousVersion ?? "(none)"}\n`);
+  if (d.error) out.write(`error:    ${d.error}\n${d.errorHint ? `hint:     ${d.errorHint}\n` : ""}`);
+  out.write("steps:\n");
+  for (const s of detail.steps) {
+    const took = s.startedAt && s.finishedAt ? ` (${formatDuration(s.finishedAt - s.startedAt)})` : "";
+    out.write(`  ${String(s.idx + 1).padStart(2)}. ${s.state.padEnd(7)} ${describeStep(s.params as unknown as Record<string, unknown>)}${took}\n`);
+  }
+  if (detail.decisions.length > 0) {
+    out.write("analysis decisions:\n");
+    for (const x of detail.decisions) out.write(`  ${clockTime(x.at).slice(11)}  ${x.verdict.padEnd(12)} ${x.reason}\n`);
+  }
+  if (options.timeline) {
+    out.write("timeline:\n");
+    for (const e of detail.timeline) out.write(`  ${formatEvent({ ...e, payload: e.payload as Record<string, unknown> })}\n`);
+  }
+}

@@ -1,0 +1,89 @@
+import { chmod, readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { FastifyInstance } from "fastify";
+import pino, { type Logger } from "pino";
+import { buildApi, createToken } from "../api/index.js";
+import { systemClock } from "../core/index.js";
+import { ProcessDriver } from "../drivers/index.js";
+import { Engine, type EngineSettings } from "../engine/index.js";
+import { ensureRouterDaemon } from "../router/index.js";
+import { openStore, type Store } from "../store/index.js";
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  /** Default: sqlite:<dataDir>/slipway.db */
+  db?: string;
+  port: number;
+  host: string;
+  /** Register examples/hello on a fresh database (what `npm start` does). */
+  registerExample?: boolean;
+  log?: Logger;
+  secretSource?: Record<string, string | undefined>;
+  settings?: Partial<EngineSettings>;
+}
+
+export interface ControlPlane {
+  url: string;
+  app: FastifyInstance;
+  engine: Engine;
+  store: Store;
+  /** Set on the first start only: the admin token, shown once. */
+  newAdminToken: string | undefined;
+  close(): Promise<void>;
+}
+
+/** The directory the package is installed in (works from src/ under tsx and from dist/). */
+export const PACKAGE_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+
+/**
+ * Starts the whole control plane: store, router daemon, process driver, engine, HTTP API.
+ * Replicas and the router daemon outlive it on purpose: a restart does not interrupt traffic.
+ */
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const dataDir = resolve(options.dataDir);
+  const log = options.log ?? pino({ level: process.env.SLIPWAY_LOG_LEVEL ?? "info" });
+  const store = await openStore(options.db ?? `sqlite:${join(dataDir, "slipway.db")}`);
+  const router = await ensureRouterDaemon({ dataDir, host: options.host });
+  const driver = new ProcessDriver({ dataDir });
+  const engine = new Engine({ store, driver, router, dataDir, log, secretSource: options.secretSource ?? {}, settings: { host: options.host, ...options.settings } });
+  const newAdminToken = await ensureAdminToken(store, dataDir);
+  if (options.registerExample) await registerExampleService(engine, log);
+  const app = await buildApi({ engine, store, router, dataDir, clock: systemClock, log });
+  await app.listen({ port: options.port, host: options.host });
+  await engine.start();
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  return {
+    url: `http://${options.host}:${port}`,
+    app,
+    engine,
+    store,
+    newAdminToken,
+    close: async () => {
+      await app.close();
+      await engine.stop();
+      await store.close();
+    },
+  };
+}
+
+/** On a database with no token, creates the admin token and writes it to <data>/admin-token (mode 0600). */
+async function ensureAdminToken(store: Store, dataDir: string): Promise<string | undefined> {
+  const any = await store.db.selectFrom("tokens").select("id").limit(1).executeTakeFirst();
+  if (any) return undefined;
+  const { token } = await createToken(store, systemClock, { name: "admin", role: "admin" });
+  const file = join(dataDir, "admin-token");
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return token;
+}
+
+async function registerExampleService(engine: Engine, log: Logger): Promise<void> {
+  const services = await engine.ctx.store.db.selectFrom("services").select("name").limit(1).execute();
+  if (services.length > 0) return;
+  const file = join(PACKAGE_ROOT, "examples", "hello", "slipway.yaml");
+  const yamlText = await readFile(file, "utf8");
+  await engine.apply(yamlText, file, "slipway");
+  log.info({ file }, "registered the example service hello");
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { exitCodeOf, isSlipwayError } from "../core/index.js";
+import { registerArtifactCommands } from "./commands/artifact.js";
+import { registerAuditCommands } from "./commands/audit.js";
+import { registerConfigCommands } from "./commands/config.js";
+import { registerDeployCommands } from "./commands/deploy.js";
+import { registerServerCommand } from "./commands/server.js";
+import { registerShowCommands } from "./commands/show.js";
+// TRIAGE-IMPORT
+import type { CliContext } from "./context.js";
+import { resolveTarget, type GlobalOptions } from "./target.js";
+
+/** Builds the `slipway` command. Commands are plain functions; errors all reach the one catch in main(). */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command("slipway")
+    .description("Slipway: deploy, verify and roll back, on the record")
+    .option("--server <url>", "control plane URL (default: SLIPWAY_SERVER or http://127.0.0.1:7070)")
+    .option("--token <token>", "API token (default: SLIPWAY_TOKEN or .slipway/admin-token)")
+    .showHelpAfterError()
+    .exitOverride();
+  registerServerCommand(program, ctx);
+  registerConfigCommands(program, ctx);
+  registerArtifactCommands(program, ctx);
+  registerDeployCommands(program, ctx);
+  registerShowCommands(program, ctx);
+  registerAuditCommands(program, ctx);
+  // TRIAGE-REGISTER
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  let program: Command | undefined;
+  const ctx: CliContext = {
+    out: process.stdout,
+    err: process.stderr,
+    env: process.env,
+    target: () => resolveTarget(program?.opts<GlobalOptions>() ?? {}, process.env),
+    setExitCode: (code) => (exitCode = code),
+  };
+  program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2; // help/version, or bad usage (already printed)
+    if (isSlipwayError(err)) {
+      process.stderr.write(`error: ${err.message}\n`);
+      printDetails(err.details);
+      if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+      return exitCodeOf(err);
+    }
+    process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}
+
+function printDetails(details: unknown): void {
+  if (!Array.isArray(details)) return;
+  for (const d of details as { file?: string; line?: number; column?: number; path?: string; message?: string }[]) {
+    if (d.file && d.line) process.stderr.write(`  ${d.file}:${d.line}:${d.column}: ${d.path ? `${d.path}: ` : ""}${d.message}\n`);
+    else if (d.message) process.stderr.write(`  ${d.path ? `${d.path}: ` : ""}${d.message}\n`);
+  }
+}
+
+main(process.argv).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`error: ${String(err)}\n`);
+    process.exit(1);
+  },
+);

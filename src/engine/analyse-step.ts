@@ -1,0 +1,115 @@
+import { newId, type AnalysisConfig, type VersionStats } from "../core/index.js";
+import {
+  aggregateVerdict,
+  diffStats,
+  evaluateExternalMetric,
+  evaluateMetric,
+  queryHttpJson,
+  queryPrometheus,
+  type Decision,
+} from "../verify/index.js";
+import type { EngineContext } from "./context.js";
+import { pause } from "./pause.js";
+import { routeKey } from "./routing.js";
+import { VerificationFailed, type RunState } from "./run-state.js";
+
+/**
+ * Holds the current traffic split for the step's pause and analyses the canary against the
+ * baseline every interval. A fail stops the step at once (so rollback starts at once); at the
+ * end, inconclusive counts as the environment's `on_inconclusive` says.
+ */
+export async function analyse(ctx: EngineContext, run: RunState, pauseMs: number, startedAt: number): Promise<unknown> {
+  const analysis = run.frozen.environment.verify.analysis;
+  const end = startedAt + pauseMs;
+  if (!analysis) {
+    await pause(ctx, run, Math.max(0, end - ctx.clock.now()));
+    return { analysed: false };
+  }
+  const key = routeKey(run.deployment.service, run.deployment.environment);
+  const before = await ctx.router.getStats(key);
+  let decisions: Decision[] = [];
+  let rounds = 0;
+  do {
+    await pause(ctx, run, Math.max(0, Math.min(analysis.interval, end - ctx.clock.now())));
+    decisions = await evaluateRound(ctx, run, analysis, before, await ctx.router.getStats(key));
+    rounds++;
+    if (aggregateVerdict(decisions) === "fail") {
+      const failedOnes = decisions.filter((x) => x.verdict === "fail");
+      throw new VerificationFailed(
+        `analysis failed: ${failedOnes.map((x) => x.reason).join("; ")}`,
+        "the canary was rolled back; see `slipway show` for the numbers behind each decision",
+        { decisions },
+      );
+    }
+  } while (ctx.clock.now() < end);
+  const verdict = aggregateVerdict(decisions);
+  if (verdict === "inconclusive" && analysis.on_inconclusive === "fail") {
+    const open = decisions.filter((x) => x.verdict === "inconclusive");
+    throw new VerificationFailed(
+      `analysis inconclusive after the ${Math.round(pauseMs / 1000)}s pause: ${open.map((x) => x.reason).join("; ")}`,
+      "the canary did not get enough traffic to judge; send more traffic, lengthen the pause, lower analysis.min_requests, or set analysis.on_inconclusive: pass",
+      { decisions },
+    );
+  }
+  return { rounds, verdict, decisions };
+}
+
+async function evaluateRound(
+  ctx: EngineContext,
+  run: RunState,
+  analysis: AnalysisConfig,
+  before: VersionStats[],
+  after: VersionStats[],
+): Promise<Decision[]> {
+  const d = run.deployment;
+  const window = (version: string | null) => {
+    if (version === null) return undefined;
+    const a = after.find((s) => s.version === version);
+    return a ? diffStats(before.find((s) => s.version === version), a) : undefined;
+  };
+  const canary = window(d.version) ?? diffStats(undefined, emptyStats(d.version));
+  const baseline = d.previousVersion !== d.version ? window(d.previousVersion) : undefined;
+  const decisions: Decision[] = [];
+  for (const metric of analysis.metrics) {
+    if (metric.source === "router") {
+      decisions.push(evaluateMetric({ metric, canary, baseline, minRequests: analysis.min_requests }));
+    } else {
+      const value =
+        metric.source === "prometheus"
+          ? await queryPrometheus(metric.url ?? "", metric.query ?? "", { timeoutMs: 5_000 })
+          : await queryHttpJson(metric.url ?? "", { timeoutMs: 5_000, field: metric.query });
+      decisions.push(evaluateExternalMetric({ metric, value }));
+    }
+  }
+  await storeDecisions(ctx, run, decisions);
+  return decisions;
+}
+
+function emptyStats(version: string): VersionStats {
+  return { version, requests: 0, statusClasses: { "2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0, error: 0 }, latencyBuckets: [] };
+}
+
+async function storeDecisions(ctx: EngineContext, run: RunState, decisions: Decision[]): Promise<void> {
+  const at = ctx.clock.now();
+  const step = await ctx.store.db
+    .selectFrom("steps")
+    .select("idx")
+    .where("deployment_id", "=", run.deployment.id)
+    .where("state", "=", "running")
+    .executeTakeFirst();
+  await ctx.store.db
+    .insertInto("decisions")
+    .values(
+      decisions.map((x) => ({
+        id: newId(),
+        deployment_id: run.deployment.id,
+        step_idx: step?.idx ?? -1,
+        check_name: x.check,
+        verdict: x.verdict,
+        detail_json: JSON.stringify({ numbers: x.numbers, reason: x.reason }),
+        at,
+      })),
+    )
+    .execute();
+  for (const x of decisions) ctx.events.emit("deployment:decision", { id: run.deployment.id, check: x.check, verdict: x.verdict, reason: x.reason });
+}

@@ -1,0 +1,118 @@
+import { badInput, conflict, isTerminal, newId, notFound, type Deployment, type DeploymentKind } from "../core/index.js";
+import { resolveConfig } from "../drivers/index.js";
+import { getDeployment, lastSucceeded, toDeployment } from "../store/deployments-repo.js";
+import { getArtifact } from "../supply/index.js";
+import type { EngineContext } from "./context.js";
+import type { FrozenConfig } from "./frozen.js";
+import { deploymentSubject, record } from "./record.js";
+import { getServiceConfig } from "./services.js";
+import { transition } from "./transition.js";
+
+export interface DeployRequest {
+  service: string;
+  environment: string;
+  version: string;
+  actor: string;
+  reason?: string | undefined;
+  kind?: DeploymentKind;
+}
+
+/** Queues a deployment of a pushed version. Everything that can be checked now is checked now. */
+export async function createDeployment(ctx: EngineContext, req: DeployRequest): Promise<Deployment> {
+  const config = await getServiceConfig(ctx, req.service);
+  const environment = config.environments[req.environment];
+  if (!environment) {
+    throw badInput(`service ${req.service} has no environment "${req.environment}"`, {
+      hint: `use one of: ${Object.keys(config.environments).join(", ")}`,
+    });
+  }
+  const artifact = await getArtifact(ctx.store, req.service, req.version);
+  if (!artifact) {
+    throw notFound(`no artifact ${req.service} ${req.version}`, {
+      hint: `push it first: slipway artifact push PATH --service ${req.service} --version ${req.version}`,
+    });
+  }
+  const frozen: FrozenConfig = { run: config.run, environment, config: config.config[req.environment] ?? {} };
+  resolveConfig(frozen.config, ctx.secretSource); // a missing secret fails now, not half-way through
+  const now = ctx.clock.now();
+  const row = {
+    id: newId(),
+    service: req.service,
+    environment: req.environment,
+    kind: req.kind ?? "deploy",
+    artifact_id: artifact.id,
+    version: artifact.version,
+    digest: artifact.digest,
+    state: "queued",
+    strategy: req.kind === "rollback" ? "blue-green" : environment.strategy.type,
+    actor: req.actor,
+    reason: req.reason ?? null,
+    previous_version: null,
+    previous_digest: null,
+    env_config_json: JSON.stringify(frozen),
+    error: null,
+    error_hint: null,
+    cancel_requested: 0,
+    lease_owner: null,
+    lease_until: null,
+    created_at: now,
+    updated_at: now,
+    started_at: null,
+    finished_at: null,
+  };
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await trx.insertInto("deployments").values(row).execute();
+    await record(ctx, { actor: req.actor, action: "deployment.created", subject: deploymentSubject(row.id), payload: { service: row.service, environment: row.environment, version: row.version, digest: row.digest, kind: row.kind, reason: row.reason } }, trx);
+  });
+  return toDeployment(row);
+}
+
+/** Redeploys the last good version before the current one, or the named version. */
+export async function createRollback(ctx: EngineContext, req: { service: string; environment: string; to?: string | undefined; actor: string; reason?: string | undefined }): Promise<Deployment> {
+  const env = await ctx.store.db
+    .selectFrom("environments")
+    .select(["current_version"])
+    .where("service", "=", req.service)
+    .where("environment", "=", req.environment)
+    .executeTakeFirst();
+  let version = req.to;
+  if (!version) {
+    const good = await ctx.store.db
+      .selectFrom("deployments")
+      .select("version")
+      .where("service", "=", req.service)
+      .where("environment", "=", req.environment)
+      .where("state", "=", "succeeded")
+      .where("version", "!=", env?.current_version ?? "")
+      .orderBy("id", "desc")
+      .executeTakeFirst();
+    if (!good) {
+      throw notFound(`no earlier good version of ${req.service} in ${req.environment} to roll back to`, {
+        hint: "name one with --to VERSION",
+      });
+    }
+    version = good.version;
+  } else if (!(await lastSucceeded(ctx.store.db, req.service, req.environment, version))) {
+    ctx.log.warn({ service: req.service, version }, "rolling back to a version that never succeeded in this environment");
+  }
+  return createDeployment(ctx, { ...req, version, kind: "rollback", reason: req.reason ?? `rollback to ${version}` });
+}
+
+/** Cancels a deployment: a queued one at once, a running one at its next check (it then restores the previous state). */
+export async function cancelDeployment(ctx: EngineContext, id: string, actor: string): Promise<Deployment> {
+  const d = await getDeployment(ctx.store.db, id);
+  if (isTerminal(d.state)) throw conflict(`deployment ${id} already ended (${d.state})`, { hint: "to undo it, run `slipway rollback`" });
+  await ctx.store.db.updateTable("deployments").set({ cancel_requested: 1, updated_at: ctx.clock.now() }).where("id", "=", id).execute();
+  await record(ctx, { actor, action: "deployment.cancel_requested", subject: deploymentSubject(id), payload: {} });
+  if (d.state === "queued" || d.state === "awaiting_approval") {
+    const claimed = await ctx.store.db.selectFrom("deployments").select(["lease_owner", "lease_until"]).where("id", "=", id).executeTakeFirstOrThrow();
+    if (claimed.lease_until === null || claimed.lease_until < ctx.clock.now()) {
+      try {
+        return await transition(ctx, d, "cancelled", { actor, error: "cancelled before it started" });
+      } catch {
+        // The executor started it in the meantime; it sees the flag and rolls back.
+      }
+    }
+  }
+  return { ...d, cancelRequested: true };
+}

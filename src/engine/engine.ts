@@ -1,0 +1,101 @@
+import { hostname } from "node:os";
+import type { Logger } from "pino";
+import { newId, systemClock, type Clock, type Deployment } from "../core/index.js";
+import type { Driver } from "../drivers/types.js";
+import type { RouterControl } from "../router/types.js";
+import { listDeployments, type DeploymentQuery } from "../store/deployments-repo.js";
+import type { Store } from "../store/index.js";
+import { DEFAULT_ENGINE_SETTINGS, type EngineContext, type EngineSettings } from "./context.js";
+import { cancelDeployment, createDeployment, createRollback, type DeployRequest } from "./create.js";
+import { EngineEvents } from "./events.js";
+import { Executor } from "./executor.js";
+import { deploymentDetail, environmentStatus } from "./queries.js";
+import { sweepOrphanReplicas } from "./reconcile.js";
+import { applyService } from "./services.js";
+
+export interface EngineOptions {
+  store: Store;
+  driver: Driver;
+  router: RouterControl;
+  dataDir: string;
+  log: Logger;
+  clock?: Clock;
+  secretSource?: Record<string, string | undefined>;
+  settings?: Partial<EngineSettings>;
+}
+
+const SWEEP_INTERVAL_MS = 15_000;
+
+/** The deployment engine: owns the executor and the orphan sweep; the API calls its verbs. */
+export class Engine {
+  readonly ctx: EngineContext;
+  private readonly executor: Executor;
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: EngineOptions) {
+    this.ctx = {
+      store: options.store,
+      driver: options.driver,
+      router: options.router,
+      dataDir: options.dataDir,
+      log: options.log,
+      clock: options.clock ?? systemClock,
+      events: new EngineEvents(),
+      instanceId: `${hostname()}:${process.pid}:${newId()}`,
+      secretSource: options.secretSource ?? {},
+      settings: { ...DEFAULT_ENGINE_SETTINGS, ...options.settings },
+    };
+    this.executor = new Executor(this.ctx);
+  }
+
+  async start(): Promise<void> {
+    await this.sweep();
+    this.executor.start();
+    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.executor.stop();
+  }
+
+  async deploy(req: DeployRequest): Promise<Deployment> {
+    const d = await createDeployment(this.ctx, req);
+    this.executor.nudge();
+    return d;
+  }
+
+  async rollback(req: Parameters<typeof createRollback>[1]): Promise<Deployment> {
+    const d = await createRollback(this.ctx, req);
+    this.executor.nudge();
+    return d;
+  }
+
+  cancel(id: string, actor: string): Promise<Deployment> {
+    return cancelDeployment(this.ctx, id, actor);
+  }
+
+  apply(yamlText: string, file: string, actor: string) {
+    return applyService(this.ctx, yamlText, file, actor);
+  }
+
+  show(id: string) {
+    return deploymentDetail(this.ctx, id);
+  }
+
+  status(service?: string) {
+    return environmentStatus(this.ctx, service);
+  }
+
+  history(query: DeploymentQuery) {
+    return listDeployments(this.ctx.store.db, query);
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      await sweepOrphanReplicas(this.ctx);
+    } catch (err) {
+      this.ctx.log.error({ err }, "orphan sweep failed; it runs again later");
+    }
+  }
+}

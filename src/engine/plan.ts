@@ -1,0 +1,68 @@
+import type { EnvironmentConfig, StepParams } from "../core/index.js";
+
+/**
+ * Plans a deployment into steps from the environment's strategy. The plan is stored before
+ * anything runs; the executor then runs it step by step and can resume it after a crash.
+ * `hasPrevious` is false for an environment's first deployment (nothing to shift away from).
+ */
+export function planDeploymentSteps(env: EnvironmentConfig, hasPrevious: boolean): StepParams[] {
+  const replicas = env.target.replicas;
+  switch (env.strategy.type) {
+    case "rolling":
+      return planRolling(replicas, env.strategy.batch, hasPrevious);
+    case "blue-green":
+      return planBlueGreen(replicas);
+    case "canary":
+      // With nothing running there is no baseline to compare with and no traffic to protect,
+      // so an environment's first canary goes straight to 100 % (as Argo Rollouts does).
+      return hasPrevious ? planCanary(replicas, env.strategy.steps, env.verify.analysis?.interval) : planBlueGreen(replicas);
+  }
+}
+
+function planBlueGreen(replicas: number): StepParams[] {
+  return [
+    { kind: "start", count: replicas },
+    { kind: "wait_ready" },
+    { kind: "verify", via: "replicas" },
+    { kind: "shift", weight: 100 },
+    { kind: "verify", via: "router" },
+    { kind: "stop_old", keep: 0 },
+    { kind: "finalize" },
+  ];
+}
+
+/** Replace replicas in batches: each batch is ready before old ones stop; traffic follows the replica ratio. */
+function planRolling(replicas: number, batch: number, hasPrevious: boolean): StepParams[] {
+  const steps: StepParams[] = [];
+  for (let count = Math.min(batch, replicas); ; count = Math.min(replicas, count + batch)) {
+    steps.push({ kind: "start", count }, { kind: "wait_ready" });
+    // The first batch is verified before any traffic reaches it.
+    if (count <= batch) steps.push({ kind: "verify", via: "replicas" });
+    steps.push({ kind: "shift", weight: Math.round((100 * count) / replicas) });
+    if (hasPrevious) steps.push({ kind: "stop_old", keep: replicas - count });
+    if (count >= replicas) break;
+  }
+  steps.push({ kind: "verify", via: "router" }, { kind: "finalize" });
+  return steps;
+}
+
+function planCanary(
+  replicas: number,
+  canarySteps: { weight: number; pause?: number | undefined }[],
+  analysisInterval: number | undefined,
+): StepParams[] {
+  const steps: StepParams[] = [
+    { kind: "start", count: replicas },
+    { kind: "wait_ready" },
+    { kind: "verify", via: "replicas" },
+  ];
+  for (const step of canarySteps) {
+    steps.push({ kind: "shift", weight: step.weight });
+    // A step without a pause still gets one analysis interval when analysis is configured.
+    const pauseMs = step.pause ?? (step.weight < 100 ? (analysisInterval ?? 0) : 0);
+    if (pauseMs > 0) steps.push({ kind: "analyse", pauseMs });
+  }
+  if (canarySteps[canarySteps.length - 1]?.weight !== 100) steps.push({ kind: "shift", weight: 100 });
+  steps.push({ kind: "verify", via: "router" }, { kind: "stop_old", keep: 0 }, { kind: "finalize" });
+  return steps;
+}

@@ -1,0 +1,81 @@
+import { listDeployments, listSteps, getDeployment } from "../store/deployments-repo.js";
+import { listAuditEvents } from "../audit/index.js";
+import type { Deployment, Step, TrafficWeight } from "../core/index.js";
+import type { EngineContext } from "./context.js";
+import { deploymentSubject } from "./record.js";
+
+export interface DecisionView {
+  at: number;
+  stepIdx: number;
+  check: string;
+  verdict: string;
+  reason: string;
+  numbers: unknown;
+}
+
+export interface DeploymentDetail {
+  deployment: Deployment;
+  steps: Step[];
+  decisions: DecisionView[];
+  timeline: { seq: number; at: number; actor: string; action: string; payload: unknown }[];
+}
+
+/** One deployment with its plan, every analysis decision and its timeline of audit events. */
+export async function deploymentDetail(ctx: EngineContext, id: string): Promise<DeploymentDetail> {
+  const deployment = await getDeployment(ctx.store.db, id);
+  const steps = await listSteps(ctx.store.db, id);
+  const decisionRows = await ctx.store.db.selectFrom("decisions").selectAll().where("deployment_id", "=", id).orderBy("at").orderBy("id").execute();
+  const events = await listAuditEvents(ctx.store.db, { subject: deploymentSubject(id), limit: 1000 });
+  return {
+    deployment,
+    steps,
+    decisions: decisionRows.map((r) => {
+      const detail = JSON.parse(r.detail_json) as { numbers: unknown; reason: string };
+      return { at: r.at, stepIdx: r.step_idx, check: r.check_name, verdict: r.verdict, reason: detail.reason, numbers: detail.numbers };
+    }),
+    timeline: events.map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, payload: e.payload })),
+  };
+}
+
+export interface EnvironmentStatus {
+  service: string;
+  environment: string;
+  version: string | null;
+  since: number | null;
+  url: string;
+  weights: TrafficWeight[];
+  replicas: { running: number; notRunning: number };
+  inFlight: { id: string; version: string; state: string } | null;
+  lastDeployment: { id: string; version: string; state: string; at: number } | null;
+}
+
+/** What runs where: one row per environment that has ever been deployed to. */
+export async function environmentStatus(ctx: EngineContext, service?: string): Promise<EnvironmentStatus[]> {
+  let q = ctx.store.db.selectFrom("environments").selectAll();
+  if (service) q = q.where("service", "=", service);
+  const envs = await q.orderBy("service").orderBy("environment").execute();
+  const out: EnvironmentStatus[] = [];
+  for (const env of envs) {
+    const replicas = await ctx.store.db
+      .selectFrom("replicas")
+      .select(["state", "version"])
+      .where("service", "=", env.service)
+      .where("environment", "=", env.environment)
+      .where("state", "in", ["starting", "running", "stopping"])
+      .execute();
+    const [last] = await listDeployments(ctx.store.db, { service: env.service, environment: env.environment, limit: 1 });
+    const [inFlight] = await listDeployments(ctx.store.db, { service: env.service, environment: env.environment, states: ["queued", "running", "verifying", "rolling_back"], limit: 1 });
+    out.push({
+      service: env.service,
+      environment: env.environment,
+      version: env.current_version,
+      since: env.since,
+      url: `http://${ctx.settings.host}:${env.port}`,
+      weights: JSON.parse(env.weights_json) as TrafficWeight[],
+      replicas: { running: replicas.filter((r) => r.state === "running").length, notRunning: replicas.filter((r) => r.state !== "running").length },
+      inFlight: inFlight ? { id: inFlight.id, version: inFlight.version, state: inFlight.state } : null,
+      lastDeployment: last ? { id: last.id, version: last.version, state: last.state, at: last.createdAt } : null,
+    });
+  }
+  return out;
+}

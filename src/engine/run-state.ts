@@ -1,0 +1,26 @@
+import { SlipwayError, type Deployment } from "../core/index.js";
+import type { FrozenConfig } from "./frozen.js";
+
+/** What a running step needs to know about its deployment. */
+export interface RunState {
+  deployment: Deployment;
+  frozen: FrozenConfig;
+  /** Aborted when the lease is lost or the control plane shuts down: stop at once, resume elsewhere. */
+  signal: AbortSignal;
+}
+
+/** A step that failed verification (or readiness): the deployment is rolled back. */
+export class VerificationFailed extends SlipwayError {
+  constructor(message: string, hint?: string, details?: unknown) {
+    super("failed", message, { hint, details });
+    this.name = "VerificationFailed";
+  }
+}
+
+/** The deployment was cancelled by a person while it ran. */
+export class CancelRequested extends SlipwayError {
+  constructor() {
+    super("conflict", "the deployment was cancelled");
+    this.name = "CancelRequested";
+  }
+}

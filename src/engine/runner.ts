@@ -1,0 +1,111 @@
+import { isSlipwayError, isTerminal, type Deployment, type Step } from "../core/index.js";
+import { getDeploymentRow, listSteps, toDeployment } from "../store/deployments-repo.js";
+import type { EngineContext } from "./context.js";
+import { parseFrozen } from "./frozen.js";
+import { deploymentSubject, record } from "./record.js";
+import { restorePrevious } from "./rollback.js";
+import { CancelRequested, VerificationFailed, type RunState } from "./run-state.js";
+import { throwIfCancelled } from "./pause.js";
+import { startDeployment } from "./start.js";
+import { runStep } from "./steps.js";
+import { transition } from "./transition.js";
+
+/**
+ * Drives one claimed deployment to a terminal state, resuming from its last completed step.
+ * If `signal` aborts (lease lost, shutdown) it stops where it is and another run resumes it.
+ */
+export async function runDeployment(ctx: EngineContext, id: string, signal: AbortSignal): Promise<Deployment> {
+  const row = await getDeploymentRow(ctx.store.db, id);
+  let d = toDeployment(row);
+  if (isTerminal(d.state)) return d;
+  if (d.state === "queued") {
+    if (d.cancelRequested) return transition(ctx, d, "cancelled", { error: "cancelled before it started" });
+    const started = await startDeployment(ctx, d, row.env_config_json);
+    if (!started) return d; // another deployment holds the environment; stay queued
+    d = started;
+  }
+  const run: RunState = { deployment: d, frozen: parseFrozen(row.env_config_json), signal };
+  if (d.state === "rolling_back") return rollBack(ctx, run, d.cancelRequested ? "cancelled" : "rolled_back");
+  try {
+    for (const step of await listSteps(ctx.store.db, d.id)) {
+      if (step.state === "done" || step.state === "skipped") continue;
+      await throwIfCancelled(ctx, run);
+      if (entersVerification(step) && run.deployment.state === "running") {
+        run.deployment = await transition(ctx, run.deployment, "verifying");
+      }
+      await executeStep(ctx, run, step);
+    }
+    return await transition(ctx, run.deployment, "succeeded");
+  } catch (err) {
+    if (signal.aborted) return run.deployment;
+    return handleFailure(ctx, run, err);
+  }
+}
+
+function entersVerification(step: Step): boolean {
+  return step.params.kind === "analyse" || (step.params.kind === "verify" && step.params.via === "router");
+}
+
+async function executeStep(ctx: EngineContext, run: RunState, step: Step): Promise<void> {
+  const d = run.deployment;
+  const startedAt = step.startedAt ?? ctx.clock.now();
+  await ctx.store.db
+    .updateTable("steps")
+    .set({ state: "running", started_at: startedAt })
+    .where("deployment_id", "=", d.id)
+    .where("idx", "=", step.idx)
+    .execute();
+  ctx.events.emit("deployment:step", { id: d.id, idx: step.idx, kind: step.params.kind, state: "running" });
+  const result = await runStep(ctx, run, step.params, startedAt);
+  await ctx.store.db
+    .updateTable("steps")
+    .set({ state: "done", result_json: JSON.stringify(result ?? null), finished_at: ctx.clock.now() })
+    .where("deployment_id", "=", d.id)
+    .where("idx", "=", step.idx)
+    .execute();
+  await record(ctx, { actor: "slipway", action: "step.done", subject: deploymentSubject(d.id), payload: { idx: step.idx, ...step.params } });
+  ctx.events.emit("deployment:step", { id: d.id, idx: step.idx, kind: step.params.kind, state: "done" });
+}
+
+async function handleFailure(ctx: EngineContext, run: RunState, err: unknown): Promise<Deployment> {
+  const d = run.deployment;
+  const message = err instanceof Error ? err.message : String(err);
+  const hint = isSlipwayError(err) ? err.hint : undefined;
+  await markRunningStepFailed(ctx, d.id, message, isSlipwayError(err) ? err.details : undefined);
+  if (!(err instanceof VerificationFailed) && !(err instanceof CancelRequested)) {
+    ctx.log.error({ err, deployment: d.id }, "deployment step failed");
+  }
+  if (err instanceof CancelRequested) {
+    run.deployment = await transition(ctx, d, "rolling_back", { error: "cancelled by request", payload: { cause: "cancel" } });
+    return rollBack(ctx, run, "cancelled");
+  }
+  if (run.frozen.environment.rollback === "manual") {
+    return transition(ctx, d, "failed", { error: message, hint: hint ?? "rollback is manual here: run `slipway rollback` when ready" });
+  }
+  run.deployment = await transition(ctx, d, "rolling_back", { error: message, hint });
+  return rollBack(ctx, run, "rolled_back");
+}
+
+async function rollBack(ctx: EngineContext, run: RunState, end: "rolled_back" | "cancelled"): Promise<Deployment> {
+  try {
+    await restorePrevious(ctx, run);
+    return await transition(ctx, run.deployment, end);
+  } catch (err) {
+    if (run.signal.aborted) return run.deployment;
+    ctx.log.error({ err, deployment: run.deployment.id }, "rollback failed");
+    const message = err instanceof Error ? err.message : String(err);
+    return transition(ctx, run.deployment, "rollback_failed", {
+      error: `${run.deployment.error ?? "deployment failed"}; then the rollback failed: ${message}`,
+      hint: "restore the environment by hand (`slipway rollback SERVICE --env ENV`) and check the replica logs",
+    });
+  }
+}
+
+async function markRunningStepFailed(ctx: EngineContext, id: string, message: string, details: unknown): Promise<void> {
+  await ctx.store.db
+    .updateTable("steps")
+    .set({ state: "failed", result_json: JSON.stringify({ error: message, details: details ?? null }), finished_at: ctx.clock.now() })
+    .where("deployment_id", "=", id)
+    .where("state", "=", "running")
+    .execute();
+}

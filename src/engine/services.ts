@@ -1,0 +1,42 @@
+import { parseServiceConfig, type ServiceConfig, badInput, notFound, type ConfigProblem } from "../core/index.js";
+import type { EngineContext } from "./context.js";
+import { record } from "./record.js";
+
+export interface AppliedService {
+  service: string;
+  created: boolean;
+  warnings: ConfigProblem[];
+}
+
+/** Registers or updates a service from its slipway.yaml text. Invalid files change nothing. */
+export async function applyService(ctx: EngineContext, yamlText: string, file: string, actor: string): Promise<AppliedService> {
+  const result = parseServiceConfig(yamlText, file);
+  if (!result.config) {
+    throw badInput(`${file} has ${result.errors.length} error${result.errors.length === 1 ? "" : "s"}`, {
+      details: result.errors,
+      hint: "fix the errors listed (run `slipway lint` to check locally) and apply again",
+    });
+  }
+  const config = result.config;
+  const now = ctx.clock.now();
+  const created = await ctx.store.db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom("services").select("name").where("name", "=", config.service).executeTakeFirst();
+    const values = { owner: config.owner, config_json: JSON.stringify(config), config_yaml: yamlText, updated_at: now };
+    if (existing) await trx.updateTable("services").set(values).where("name", "=", config.service).execute();
+    else await trx.insertInto("services").values({ name: config.service, created_at: now, ...values }).execute();
+    await record(ctx, { actor, action: existing ? "service.updated" : "service.created", subject: `service/${config.service}`, payload: { file, environments: Object.keys(config.environments) } }, trx);
+    return !existing;
+  });
+  return { service: config.service, created, warnings: result.warnings };
+}
+
+export async function getServiceConfig(ctx: Pick<EngineContext, "store">, service: string): Promise<ServiceConfig> {
+  const row = await ctx.store.db.selectFrom("services").select("config_json").where("name", "=", service).executeTakeFirst();
+  if (!row) throw notFound(`no service "${service}"`, { hint: "register it with `slipway apply path/to/slipway.yaml`" });
+  return JSON.parse(row.config_json) as ServiceConfig;
+}
+
+export async function listServices(ctx: Pick<EngineContext, "store">): Promise<{ name: string; owner: string; updatedAt: number }[]> {
+  const rows = await ctx.store.db.selectFrom("services").select(["name", "owner", "updated_at"]).orderBy("name").execute();
+  return rows.map((r) => ({ name: r.name, owner: r.owner, updatedAt: r.updated_at }));
+}

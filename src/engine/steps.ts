@@ -1,0 +1,54 @@
+import type { StepParams } from "../core/index.js";
+import { analyse } from "./analyse-step.js";
+import type { EngineContext } from "./context.js";
+import { waitForReadiness } from "./readiness.js";
+import { ensureReplicas, liveReplicasOf, markRunning, runningReplicas, stopReplica } from "./replicas.js";
+import { drainAndStop, finalize, shiftTraffic } from "./traffic.js";
+import type { RunState } from "./run-state.js";
+import { verifyDeployment } from "./verify-step.js";
+
+/** Runs one step. Every step is idempotent, so a step interrupted by a crash is simply run again. */
+export async function runStep(ctx: EngineContext, run: RunState, step: StepParams, startedAt: number): Promise<unknown> {
+  const d = run.deployment;
+  const owner = { deploymentId: d.id, service: d.service, environment: d.environment, version: d.version, digest: d.digest };
+  switch (step.kind) {
+    case "start": {
+      const replicas = await ensureReplicas(ctx, owner, run.frozen, step.count);
+      return { replicas: replicas.map((r) => ({ id: r.id, port: r.port })) };
+    }
+    case "wait_ready":
+      return waitReady(ctx, run);
+    case "verify":
+      return verifyDeployment(ctx, run, step.via);
+    case "shift":
+      return shiftTraffic(ctx, run, step.weight);
+    case "analyse":
+      return analyse(ctx, run, step.pauseMs, startedAt);
+    case "stop_old":
+      return stopOld(ctx, run, step.keep);
+    case "finalize":
+      return finalize(ctx, d);
+  }
+}
+
+/** Waits until every new replica is ready, then lets the router send it traffic. */
+async function waitReady(ctx: EngineContext, run: RunState): Promise<unknown> {
+  const d = run.deployment;
+  const replicas = await liveReplicasOf(ctx, { deploymentId: d.id, service: d.service, environment: d.environment, version: d.version, digest: d.digest });
+  const ready = await waitForReadiness(ctx, run, replicas);
+  await markRunning(ctx, replicas.map((r) => r.id));
+  return { ready };
+}
+
+/** Stops previous-version replicas until `keep` remain, draining their traffic first. */
+async function stopOld(ctx: EngineContext, run: RunState, keep: number): Promise<unknown> {
+  const d = run.deployment;
+  const old = await runningReplicas(ctx, d.service, d.environment, { notDeployment: d.id });
+  const toStop = old.slice(0, Math.max(0, old.length - keep));
+  if (toStop.length === old.length) {
+    await drainAndStop(ctx, run, toStop);
+  } else {
+    for (const r of toStop) await stopReplica(ctx, r, run.frozen);
+  }
+  return { stopped: toStop.map((r) => ({ id: r.id, version: r.version })) };
+}

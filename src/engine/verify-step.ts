@@ -1,0 +1,60 @@
+import { join } from "node:path";
+import { makeRedactor } from "../core/index.js";
+import { resolveConfig } from "../drivers/index.js";
+import { httpProbe, runSmokeCommand, tcpProbe, type ProbeResult } from "../verify/index.js";
+import type { EngineContext } from "./context.js";
+import { liveReplicasOf } from "./replicas.js";
+import { ensureEnvironment } from "./routing.js";
+import { VerificationFailed, type RunState } from "./run-state.js";
+
+/**
+ * Runs the environment's probes and smoke commands, against each new replica directly (before
+ * it gets traffic) or through the router (after the switch). Any failure fails verification.
+ */
+export async function verifyDeployment(ctx: EngineContext, run: RunState, via: "replicas" | "router"): Promise<unknown> {
+  const d = run.deployment;
+  const verify = run.frozen.environment.verify;
+  if (verify.probes.length === 0 && verify.smoke.length === 0) return { checks: [] };
+  const ports =
+    via === "router"
+      ? [(await ensureEnvironment(ctx, d.service, d.environment)).port]
+      : (await liveReplicasOf(ctx, { deploymentId: d.id, service: d.service, environment: d.environment, version: d.version, digest: d.digest })).map((r) => r.port);
+
+  const results: ProbeResult[] = [];
+  for (const port of ports) {
+    for (const probe of verify.probes) {
+      results.push(
+        "http" in probe
+          ? await httpProbe({ url: `http://${ctx.settings.host}:${port}${probe.http}`, expectStatus: probe.expect_status, expectBody: probe.expect_body, maxLatencyMs: probe.max_latency, timeoutMs: 5_000 })
+          : await tcpProbe({ host: ctx.settings.host, port, timeoutMs: 5_000 }),
+      );
+    }
+  }
+  const smoke = await runSmoke(ctx, run, ports[0]);
+  const failedProbes = results.filter((r) => !r.ok);
+  const failedSmoke = smoke.filter((s) => !s.ok);
+  if (failedProbes.length > 0 || failedSmoke.length > 0) {
+    const first = failedProbes[0]?.detail ?? `smoke \`${failedSmoke[0]!.command}\`: ${failedSmoke[0]!.detail}`;
+    throw new VerificationFailed(
+      `verification ${via === "router" ? "through the router" : "of the new replicas"} failed: ${first}`,
+      "see `slipway show` for every check's result and the smoke output",
+      { probes: results, smoke },
+    );
+  }
+  return { via, probes: results, smoke };
+}
+
+async function runSmoke(ctx: EngineContext, run: RunState, port: number | undefined) {
+  const d = run.deployment;
+  const verify = run.frozen.environment.verify;
+  if (verify.smoke.length === 0 || port === undefined) return [];
+  const resolved = resolveConfig(run.frozen.config, ctx.secretSource);
+  const redact = makeRedactor(Object.values(resolved.secrets));
+  const cwd = join(ctx.dataDir, "work", d.service, d.digest);
+  const env = { ...resolved.env, ...resolved.secrets, PATH: process.env.PATH ?? "/usr/bin:/bin", SLIPWAY_URL: `http://${ctx.settings.host}:${port}`, SLIPWAY_VERSION: d.version };
+  const out = [];
+  for (const command of verify.smoke) {
+    out.push({ command, ...(await runSmokeCommand(command, { cwd, env, timeoutMs: verify.smoke_timeout, redact })) });
+  }
+  return out;
+}
