@@ -54,7 +54,9 @@ function errorBody(err: unknown): { status: number; body: unknown } {
 
 function routes(app: FastifyInstance, table: RouteTable): void {
   type KeyParams = { Params: { key: string } };
-  app.get("/healthz", async () => ({ ok: true, pid: process.pid, routes: (await table.listRoutes()).length, unserved: table.unserved() }));
+  const startedAt = Date.now();
+  // startedAt tells a reader of cumulative stats that counters restarted with the process.
+  app.get("/healthz", async () => ({ ok: true, pid: process.pid, startedAt, routes: (await table.listRoutes()).length, unserved: table.unserved() }));
   app.get("/routes", () => table.listRoutes());
   app.put<KeyParams>("/routes/:key", async (req) => {
     const body = (req.body ?? {}) as Record<string, unknown>;

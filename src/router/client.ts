@@ -11,6 +11,8 @@ import type { Route, RouterControl } from "./types.js";
 export interface RouterHealth {
   ok: boolean;
   pid: number;
+  /** When the daemon started (ms): stats counters restart with it, so a later value means a reset. */
+  startedAt: number;
   routes: number;
   /** Routes restored from the state file whose port could not be bound. */
   unserved: string[];

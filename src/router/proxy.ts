@@ -104,6 +104,8 @@ function isRetryable(error: NodeJS.ErrnoException, up: ClientRequest, method: st
 
 /** Sends the request to one candidate; resolves once the answer is fully relayed or the attempt failed. */
 function attempt(route: ProxyRoute, deps: ProxyDeps, req: IncomingMessage, res: ServerResponse, body: Body, candidate: Candidate): Promise<Outcome> {
+  // A client that left during an earlier attempt has no 'close' event left to tell us.
+  if (res.destroyed) return Promise.resolve({ kind: "gone" });
   const method = req.method ?? "GET";
   const up = request({
     ...splitTarget(candidate.target),
