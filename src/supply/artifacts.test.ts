@@ -159,6 +159,23 @@ describe("unpackArtifact", () => {
     });
   });
 
+  test("concurrent unpacks of one digest: each caller finds the tree complete the moment it resolves", async () => {
+    await withCtx("sqlite", async ({ t, work, dataDir }) => {
+      const app = await makeApp(join(work, "app"));
+      const { artifact } = await pushArtifact(t.store, dataDir, { path: app, service: "hello", version: "1.0.0" });
+      const target = join(work, "releases", artifact.digest);
+      // Two deployments of the same build start at once (say dev and staging): neither may see
+      // the directory vanish under it because the other one replaced it.
+      const seen = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          await unpackArtifact(dataDir, artifact.digest, target);
+          return readFile(join(target, "server.js"), "utf8").catch((err: NodeJS.ErrnoException) => err.code ?? "error");
+        }),
+      );
+      assert.deepEqual(new Set(seen), new Set(["console.log('hi')\n"]));
+    });
+  });
+
   test("refuses a tampered store file", async () => {
     await withCtx("sqlite", async ({ t, work, dataDir }) => {
       const app = await makeApp(join(work, "app"));

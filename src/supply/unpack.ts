@@ -68,14 +68,32 @@ async function extractAtomically(file: string, hex: string, target: string): Pro
     await tar.x({ file, cwd: partial, strict: true, preserveOwner: false });
     await checkLinksInside(partial);
     await writeFile(join(partial, UNPACK_MARKER), `${hex}\n`);
-    if ((await markerDigest(target)) === undefined) await rm(target, { recursive: true, force: true });
-    await rename(partial, target).catch(async (err: NodeJS.ErrnoException) => {
-      // Another unpack of the same digest won the rename: its result is just as good.
-      if ((err.code === "ENOTEMPTY" || err.code === "EEXIST") && (await markerDigest(target)) === hex) return;
-      throw err;
-    });
+    await moveIntoPlace(partial, target, hex);
   } finally {
     await rm(partial, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Renames the finished partial directory to `target`. A complete target is never removed: a
+ * concurrent unpack of the same digest may have put it there a moment ago, and its caller may
+ * already be starting a process in it. Only a target without a marker (the remains of
+ * something that crashed, since complete ones arrive by rename with their marker) is redone.
+ */
+async function moveIntoPlace(partial: string, target: string, hex: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rename(partial, target);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "ENOTEMPTY" && code !== "EEXIST") throw err;
+      const held = await markerDigest(target);
+      // Another unpack of the same digest won the rename: its result is just as good.
+      if (held === hex) return;
+      if (held !== undefined || attempt > 0) throw err;
+      await rm(target, { recursive: true, force: true });
+    }
   }
 }
 
