@@ -74,8 +74,10 @@ export function loadLogChunks(): { cases: ChunkCase[]; unlocated: number } {
 }
 
 function locate(logText: string, chunk: string): { lines: Set<number>; chunk: string[] } | undefined {
-  const log = logText.replace(ANSI, "").replace(/\r\n/g, "\n");
-  let out = chunk.replace(ANSI, "").replace(/\r\n/g, "\n");
+  // Line i of `log` is line i of the raw log as the triage numbers it; only ANSI is removed.
+  const log = splitLines(logText).map((l) => l.replace(ANSI, "")).join("\n");
+  const chunkLines = splitLines(chunk.replace(ANSI, "").replace(/\s+$/, ""));
+  let out = chunkLines.join("\n");
   if (out.trim() === "") return undefined;
   let at = log.indexOf(out);
   if (at < 0) {
@@ -83,14 +85,11 @@ function locate(logText: string, chunk: string): { lines: Set<number>; chunk: st
     at = log.indexOf(out);
   }
   if (at < 0) return undefined;
-  // The chunk starts on the line after the breaks before it (mid-line when `before` has no final break).
-  const before = log.slice(0, at);
-  const counted = splitLines(before).length;
-  const base = before.length === 0 ? 1 : /[\r\n]$/.test(before) ? counted + 1 : counted;
-  const chunkLines = splitLines(out.replace(/\n$/, ""));
+  let base = 1;
+  for (let i = log.indexOf("\n"); i !== -1 && i < at; i = log.indexOf("\n", i + 1)) base++;
   const lines = new Set<number>();
-  chunkLines.forEach((_, i) => lines.add(base + i));
-  return { lines, chunk: chunkLines };
+  splitLines(out).forEach((_, i) => lines.add(base + i));
+  return { lines, chunk: splitLines(out) };
 }
 
 /** One CiDiff pass/fail pair with its error lines (E ranges). */

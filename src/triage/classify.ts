@@ -28,7 +28,7 @@ export function classify(sel: Selection, scan: ScanResult): Classification {
   for (const line of sel.lines) {
     const rule = line.categorized[0];
     if (!rule?.spec.category) continue;
-    const w = Math.max(line.score, 0.5) * (line === sel.top ? 1.5 : 1);
+    const w = Math.max(line.score, 0.5) * (line === sel.top ? 3 : 1);
     const v = votes.get(rule.spec.category);
     if (!v) votes.set(rule.spec.category, { weight: w, rule, line });
     else {

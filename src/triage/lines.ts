@@ -62,9 +62,12 @@ export class LineSplitter {
       if (text.charCodeAt(0) === 10) pos = 1;
       this.skipLf = false;
     }
+    // The next CR is searched once and reused: most logs have none, and searching for it at
+    // every line would rescan the rest of the chunk each time.
+    let cr = text.indexOf("\r", pos);
     while (pos < n) {
       const lf = text.indexOf("\n", pos);
-      const cr = text.indexOf("\r", pos);
+      if (cr !== -1 && cr < pos) cr = text.indexOf("\r", pos);
       let brk = lf;
       if (cr !== -1 && (lf === -1 || cr < lf)) brk = cr;
       if (brk === -1) {

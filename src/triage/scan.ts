@@ -29,6 +29,16 @@ export interface Block {
   step: string | null;
   /** Sequence number of the block (later blocks are closer to the failure). */
   seq: number;
+  /** True when the block sits in the output of a command the log reports as failed. */
+  inFailedCommand?: boolean;
+}
+
+/** The output of a command that the CI log reports as failed (Travis, GitHub, GitLab markers). */
+export interface FailedCommand {
+  from: number;
+  to: number;
+  /** Its last meaningful lines, used when no line of it scored. */
+  tail: BlockLine[];
 }
 
 /** Options of a scan. */
@@ -44,6 +54,7 @@ export interface ScanResult {
   blocks: Block[];
   tail: BlockLine[];
   lines: number;
+  failedCommands: FailedCommand[];
   /** Strongest categorized line per rule over the whole log. */
   ruleHits: Map<string, { rule: CompiledRule; count: number; best: BlockLine }>;
 }
@@ -55,6 +66,15 @@ const KEEP_TOP = 24; // best blocks kept by their own score
 const KEEP_RECENT = 12; // latest blocks kept whatever their score (failures sit near the end)
 const TAIL_LINES = 30;
 const STORED_CHARS = 600; // text kept per block line
+const MAX_CONTINUATION = 12; // unscored lines a block may run past its last signal (stack traces excepted)
+const KEEP_FAILED_COMMANDS = 8;
+
+// Where a command's output begins (its echo) and where the log says the command failed.
+const COMMAND_START = /^(?:\$ |##\[group\]Run |> )/;
+const COMMAND_FAILED = /^The command ".*" (?:exited|failed) with [1-9]\d*|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^Done\. Your build exited with [1-9]|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
+// CI bookkeeping lines that never explain a failure.
+const BOOKKEEPING = /^(?:travis_(?:time|fold|retry)|##\[(?:end)?group\]|section_(?:start|end)|\s*$)/;
+const STACK_FRAME = /^\s*(?:at |\.\.\. \d+ more|File "|from \/|#\d+ )/;
 
 // Lines that continue the previous one: stack frames, indented detail, carets, diff lines.
 const CONTINUATION = /^(?:\s+\S|at |\.\.\. \d+ more|caused by|\||\^|~|-->|= |[+-] |E\s|>\s|\s*\d+ \|)/i;
@@ -70,6 +90,9 @@ export class FailureScanner {
   private recent: Block[] = [];
   private readonly tail: BlockLine[] = [];
   private lineCount = 0;
+  private sinceSignal = 0;
+  private commandStart = 1;
+  private readonly failedCommands: FailedCommand[] = [];
   private readonly ruleHits: ScanResult["ruleHits"] = new Map();
 
   constructor(private readonly options: ScanOptions) {}
@@ -95,10 +118,19 @@ export class FailureScanner {
       if (examples) score += examples.scoreLine(masked);
     }
     const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
+    if (COMMAND_FAILED.test(text)) this.commandFailed(no);
+    else if (COMMAND_START.test(text)) this.commandStart = no;
     this.remember(entry);
     if (score >= SIGNAL) this.addSignal(entry);
-    else if (this.current && score > -1 && CONTINUATION.test(text)) this.addLine(entry);
+    else if (this.current && score > -1 && CONTINUATION.test(text) && (this.sinceSignal < MAX_CONTINUATION || STACK_FRAME.test(text))) this.addLine(entry);
     else this.addGap(entry);
+  }
+
+  private commandFailed(no: number): void {
+    const tail = this.tail.filter((l) => l.no > this.commandStart && !BOOKKEEPING.test(l.text) && l.score > -1).slice(-4);
+    this.failedCommands.push({ from: this.commandStart, to: no, tail });
+    if (this.failedCommands.length > KEEP_FAILED_COMMANDS) this.failedCommands.shift();
+    this.commandStart = no;
   }
 
   /** Ends the scan and returns the bounded candidates. */
@@ -106,7 +138,9 @@ export class FailureScanner {
     this.closeBlock();
     const byStart = new Map<number, Block>();
     for (const b of [...this.top, ...this.recent]) byStart.set(b.start, b);
-    return { blocks: [...byStart.values()].sort((a, b) => a.start - b.start), tail: this.tail, lines: this.lineCount, ruleHits: this.ruleHits };
+    const blocks = [...byStart.values()].sort((a, b) => a.start - b.start);
+    for (const b of blocks) b.inFailedCommand = this.failedCommands.some((c) => b.start > c.from && b.end < c.to);
+    return { blocks, tail: this.tail, lines: this.lineCount, failedCommands: this.failedCommands, ruleHits: this.ruleHits };
   }
 
   private remember(entry: BlockLine): void {
@@ -130,6 +164,7 @@ export class FailureScanner {
     }
     this.pending = [];
     this.gap = 0;
+    this.sinceSignal = 0;
     this.push(entry);
   }
 
@@ -137,6 +172,7 @@ export class FailureScanner {
     for (const p of this.pending) this.push(p);
     this.pending = [];
     this.gap = 0;
+    this.sinceSignal++;
     this.push(entry);
   }
 

@@ -1,6 +1,7 @@
 /**
  * Choosing, among the candidate blocks of a scan, the lines that explain the failure.
  */
+import { maskLine } from "./mask.js";
 import { blockStrength, type Block, type BlockLine, type ScanResult } from "./scan.js";
 import type { LineRange } from "./types.js";
 
@@ -26,20 +27,38 @@ const DEFAULTS: SelectOptions = { companionShare: 0.85, maxBlocks: 3 };
 /** Later blocks weigh more: the failure is usually reported near the end of the log. */
 export function positionWeight(b: Block, totalLines: number): number {
   const rel = totalLines > 0 ? b.end / totalLines : 1;
-  return 0.55 + 0.45 * rel * rel;
+  return 0.8 + 0.2 * rel;
 }
+
+/** A block inside the output of a command the log reports as failed weighs this much more. */
+const FAILED_COMMAND_BOOST = 1.6;
+/** Strength given to the last lines of a failed command in which nothing scored. */
+const TAIL_STRENGTH = 6;
 
 /** Scores a block in its log. */
 export function blockScore(b: Block, totalLines: number): number {
-  return blockStrength(b) * positionWeight(b, totalLines);
+  return blockStrength(b) * positionWeight(b, totalLines) * (b.inFailedCommand ? FAILED_COMMAND_BOOST : 1);
+}
+
+/** Candidate blocks: the scanned ones, plus the last lines of failed commands with no scored block. */
+function candidates(scan: ScanResult): Block[] {
+  const out = [...scan.blocks];
+  for (const c of scan.failedCommands) {
+    if (c.tail.length === 0 || scan.blocks.some((b) => b.start > c.from && b.end < c.to)) continue;
+    const first = c.tail[0] as BlockLine;
+    const last = c.tail[c.tail.length - 1] as BlockLine;
+    out.push({ start: first.no, end: last.no, lines: c.tail, mass: TAIL_STRENGTH, peak: TAIL_STRENGTH / 2, step: null, seq: -1, inFailedCommand: true });
+  }
+  return out;
 }
 
 /** Picks the failure blocks of a scan (or the last lines when nothing scored). */
 export function selectFailure(scan: ScanResult, options: Partial<SelectOptions> = {}): Selection {
   const opts = { ...DEFAULTS, ...options };
-  const ranked = scan.blocks
+  const ranked = candidates(scan)
     .map((b) => ({ b, s: blockScore(b, scan.lines) }))
     .sort((x, y) => y.s - x.s);
+  dropRepeats(ranked);
   const best = ranked[0];
   if (!best) return fallback(scan);
   const chosen = ranked.filter((r) => r.s >= best.s * opts.companionShare).slice(0, opts.maxBlocks).map((r) => r.b);
@@ -54,6 +73,30 @@ export function topLineOf(b: Block): BlockLine | null {
   let top: BlockLine | null = null;
   for (const l of b.lines) if (!top || l.score > top.score) top = l;
   return top;
+}
+
+/**
+ * A failure reported twice (a retried command, a summary repeating the first report) is one
+ * failure, and people point at its first report: later blocks whose strongest line reads the same
+ * once masked give their score to the first one and leave the ranking.
+ */
+function dropRepeats(ranked: { b: Block; s: number }[]): void {
+  const firstByKey = new Map<string, { b: Block; s: number }>();
+  const byStart = [...ranked].sort((x, y) => x.b.start - y.b.start);
+  const drop = new Set<Block>();
+  for (const r of byStart) {
+    const top = topLineOf(r.b);
+    if (!top) continue;
+    const key = maskLine(top.text);
+    const first = firstByKey.get(key);
+    if (!first) firstByKey.set(key, r);
+    else {
+      first.s = Math.max(first.s, r.s);
+      drop.add(r.b);
+    }
+  }
+  for (let i = ranked.length - 1; i >= 0; i--) if (drop.has((ranked[i] as { b: Block }).b)) ranked.splice(i, 1);
+  ranked.sort((x, y) => y.s - x.s);
 }
 
 function fallback(scan: ScanResult): Selection {

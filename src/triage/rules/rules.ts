@@ -7,7 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { badInput } from "../../core/errors.js";
 import { CATEGORIES, type Category, type RuleSpec } from "../types.js";
-import { DEFAULT_RULES } from "./default-rules.js";
+import { DEFAULT_PREFILTER, DEFAULT_RULES } from "./default-rules.js";
 
 /** A rule ready to match. */
 export interface CompiledRule {
@@ -35,7 +35,10 @@ const NO_MATCH: LineVerdict = { score: 0, categorized: [], top: undefined };
 /** A line's score is the sum of its rules, capped: many weak words are not a strong signal. */
 const MAX_LINE_SCORE = 12;
 
-/** Compiles rules; user rules with the id of a built-in one replace it. */
+/**
+ * Compiles rules; user rules with the id of a built-in one replace it. The prefilter is the
+ * built-in keyword list for built-in rules and the full expression of every other rule.
+ */
 export function compileRules(specs: readonly RuleSpec[]): RuleSet {
   const byId = new Map<string, RuleSpec>();
   for (const spec of specs) byId.set(spec.id, spec);
@@ -49,8 +52,11 @@ export function compileRules(specs: readonly RuleSpec[]): RuleSet {
       });
     }
   }
-  const positive = rules.filter((rule) => rule.spec.score > 0).map((rule) => `(?:${rule.spec.match})`);
-  const prefilter = positive.length > 0 ? new RegExp(positive.join("|"), "i") : /(?!)/;
+  const builtIn = new Set<RuleSpec>(DEFAULT_RULES);
+  const positive = rules.filter((rule) => rule.spec.score > 0);
+  const parts = positive.filter((rule) => !builtIn.has(rule.spec)).map((rule) => `(?:${rule.spec.match})`);
+  if (positive.some((rule) => builtIn.has(rule.spec))) parts.unshift(DEFAULT_PREFILTER);
+  const prefilter = parts.length > 0 ? new RegExp(parts.join("|"), "i") : /(?!)/;
   return { rules, prefilter };
 }
 
