@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import type { z } from "zod";
 import { badInput } from "../core/index.js";
 
 /** What the OpenAPI document needs to know about a route. */

@@ -31,15 +31,15 @@ export function buildProgram(ctx: CliContext): Command {
 
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
-  let program: Command | undefined;
   const ctx: CliContext = {
     out: process.stdout,
     err: process.stderr,
     env: process.env,
-    target: () => resolveTarget(program?.opts<GlobalOptions>() ?? {}, process.env),
+    // Called only while a command runs, after `program` exists.
+    target: () => resolveTarget(program.opts<GlobalOptions>(), process.env),
     setExitCode: (code) => (exitCode = code),
   };
-  program = buildProgram(ctx);
+  const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv);
     return exitCode;

@@ -1,13 +1,5 @@
 import { newId, type AnalysisConfig, type VersionStats } from "../core/index.js";
-import {
-  aggregateVerdict,
-  diffStats,
-  evaluateExternalMetric,
-  evaluateMetric,
-  queryHttpJson,
-  queryPrometheus,
-  type Decision,
-} from "../verify/index.js";
+import { aggregateVerdict, analyseWindow, diffStats, type Decision } from "../verify/index.js";
 import type { EngineContext } from "./context.js";
 import { pause } from "./pause.js";
 import { routeKey } from "./routing.js";
@@ -69,18 +61,7 @@ async function evaluateRound(
   };
   const canary = window(d.version) ?? diffStats(undefined, emptyStats(d.version));
   const baseline = d.previousVersion !== d.version ? window(d.previousVersion) : undefined;
-  const decisions: Decision[] = [];
-  for (const metric of analysis.metrics) {
-    if (metric.source === "router") {
-      decisions.push(evaluateMetric({ metric, canary, baseline, minRequests: analysis.min_requests }));
-    } else {
-      const value =
-        metric.source === "prometheus"
-          ? await queryPrometheus(metric.url ?? "", metric.query ?? "", { timeoutMs: 5_000 })
-          : await queryHttpJson(metric.url ?? "", { timeoutMs: 5_000, field: metric.query });
-      decisions.push(evaluateExternalMetric({ metric, value }));
-    }
-  }
+  const { decisions } = await analyseWindow({ analysis, canary, baseline, signal: run.signal });
   await storeDecisions(ctx, run, decisions);
   return decisions;
 }

@@ -1,11 +1,13 @@
 import { join } from "node:path";
 import { makeRedactor } from "../core/index.js";
 import { resolveConfig } from "../drivers/index.js";
-import { httpProbe, runSmokeCommand, tcpProbe, type ProbeResult } from "../verify/index.js";
+import { probeFromConfig, runSmokeCommand, type ProbeResult } from "../verify/index.js";
 import type { EngineContext } from "./context.js";
 import { liveReplicasOf } from "./replicas.js";
 import { ensureEnvironment } from "./routing.js";
 import { VerificationFailed, type RunState } from "./run-state.js";
+
+const PROBE_TIMEOUT_MS = 5_000;
 
 /**
  * Runs the environment's probes and smoke commands, against each new replica directly (before
@@ -22,13 +24,7 @@ export async function verifyDeployment(ctx: EngineContext, run: RunState, via: "
 
   const results: ProbeResult[] = [];
   for (const port of ports) {
-    for (const probe of verify.probes) {
-      results.push(
-        "http" in probe
-          ? await httpProbe({ url: `http://${ctx.settings.host}:${port}${probe.http}`, expectStatus: probe.expect_status, expectBody: probe.expect_body, maxLatencyMs: probe.max_latency, timeoutMs: 5_000 })
-          : await tcpProbe({ host: ctx.settings.host, port, timeoutMs: 5_000 }),
-      );
-    }
+    for (const probe of verify.probes) results.push(await probeFromConfig(probe, { host: ctx.settings.host, port }, PROBE_TIMEOUT_MS)(run.signal));
   }
   const smoke = await runSmoke(ctx, run, ports[0]);
   const failedProbes = results.filter((r) => !r.ok);
