@@ -30,10 +30,12 @@ export interface OpenStoreOptions {
 
 /**
  * Opens `sqlite:PATH` (or `sqlite::memory:`) or `postgres://…` and brings the schema up to date.
+ * A PostgreSQL URL may name the schema to use with `?schema=NAME` (created if missing), so
+ * several control planes (or test runs) can share one database.
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const store = url.startsWith("postgres://") || url.startsWith("postgresql://")
-    ? await openPostgres(url, options.schema)
+    ? await openPostgres(...withSchema(url, options.schema))
     : openSqlite(url);
   if (options.migrate !== false) await migrateToLatest(store.db, store.dialect);
   return store;
@@ -53,6 +55,21 @@ function openSqlite(url: string): Store {
   connection.pragma("foreign_keys = ON");
   connection.pragma("synchronous = NORMAL");
   return new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }), "sqlite");
+}
+
+/** Takes `schema` out of a PostgreSQL URL's query (pg does not know it); an explicit option must agree. */
+function withSchema(url: string, schema: string | undefined): [string, string | undefined] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [url, schema];
+  }
+  const fromUrl = parsed.searchParams.get("schema");
+  if (fromUrl === null) return [url, schema];
+  if (schema !== undefined && schema !== fromUrl) throw badInput(`the database URL names schema "${fromUrl}" but "${schema}" was asked for`);
+  parsed.searchParams.delete("schema");
+  return [parsed.toString(), fromUrl];
 }
 
 /** int8 columns (ms times, counters) arrive as strings from pg by default; they fit a JS number. */

@@ -1,9 +1,22 @@
 import type { Command } from "commander";
 import { badInput } from "../../core/index.js";
+import type { EngineSettings } from "../../engine/index.js";
 import { stopRouterDaemon } from "../../router/index.js";
 import type { CliContext } from "../context.js";
 import { startControlPlane } from "../control-plane.js";
 import { stopAllReplicas } from "../stop-all.js";
+
+/**
+ * SLIPWAY_LEASE_MS shortens the executor lease (default 5 s), so that a restarted server resumes
+ * in-flight deployments sooner; the heartbeat follows at a quarter of it. Tests use it.
+ */
+function leaseSettings(env: NodeJS.ProcessEnv): Partial<EngineSettings> | undefined {
+  const raw = env.SLIPWAY_LEASE_MS;
+  if (raw === undefined || raw === "") return undefined;
+  const leaseMs = Number(raw);
+  if (!Number.isInteger(leaseMs) || leaseMs < 400) throw badInput(`SLIPWAY_LEASE_MS must be a whole number of milliseconds, at least 400; got "${raw}"`);
+  return { leaseMs, heartbeatMs: Math.floor(leaseMs / 4), pollMs: Math.min(200, Math.floor(leaseMs / 4)) };
+}
 
 interface ServerOptions {
   db?: string;
@@ -18,7 +31,7 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
   program
     .command("server")
     .description("start the control plane (SQLite under .slipway/ unless --db names PostgreSQL)")
-    .option("--db <url>", "database: sqlite:PATH or postgres://…", undefined)
+    .option("--db <url>", "database: sqlite:PATH or postgres://…[?schema=NAME]", undefined)
     .option("--port <n>", "API port", "7070")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--data <dir>", "data directory", ".slipway")
@@ -26,7 +39,7 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
     .action(async (opts: ServerOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`--port must be a port number, got "${opts.port}"`);
-      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env });
+      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env) });
       ctx.out.write(`slipway control plane on ${plane.url} (data: ${opts.data})\n`);
       if (plane.newAdminToken) {
         ctx.out.write(`admin token (shown once; also in ${opts.data}/admin-token, mode 0600):\n  ${plane.newAdminToken}\n`);
