@@ -1,4 +1,4 @@
-import { badInput, conflict, isTerminal, newId, notFound, type Deployment, type DeploymentKind } from "../core/index.js";
+import { badInput, conflict, isSlipwayError, isTerminal, newId, notFound, type Deployment, type DeploymentKind } from "../core/index.js";
 import { resolveConfig } from "../drivers/index.js";
 import { getDeployment, lastSucceeded, toDeployment } from "../store/deployments-repo.js";
 import { getArtifact } from "../supply/index.js";
@@ -109,8 +109,9 @@ export async function cancelDeployment(ctx: EngineContext, id: string, actor: st
     if (claimed.lease_until === null || claimed.lease_until < ctx.clock.now()) {
       try {
         return await transition(ctx, d, "cancelled", { actor, error: "cancelled before it started" });
-      } catch {
-        // The executor started it in the meantime; it sees the flag and rolls back.
+      } catch (err) {
+        // A conflict means the executor started it in the meantime; it sees the flag and rolls back.
+        if (!(isSlipwayError(err) && err.code === "conflict")) throw err;
       }
     }
   }

@@ -5,8 +5,9 @@ export async function readLogTail(path: string, lines: number, maxBytes = 16_384
   let handle;
   try {
     handle = await open(path, "r");
-  } catch {
-    return "";
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return "";
+    throw err;
   }
   try {
     const { size } = await handle.stat();
