@@ -1,13 +1,17 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import { failed } from "../core/index.js";
 import type { Database } from "./schema.js";
 import * as m001 from "./migrations/001-initial.js";
+import * as m002 from "./migrations/002-triage.js";
+import * as m003 from "./migrations/003-token-grants.js";
 
 type Dialect = "sqlite" | "postgres";
 
 /** Numbered migrations, in order. Add new ones at the end; never edit a released one. */
 const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Promise<void>> = {
   "001-initial": m001.up,
+  "002-triage": m002.up,
+  "003-token-grants": m003.up,
 };
 
 function providerFor(dialect: Dialect): MigrationProvider {
@@ -20,8 +24,15 @@ function providerFor(dialect: Dialect): MigrationProvider {
   };
 }
 
+/**
+ * Brings the schema up to date. On PostgreSQL the migration tables' schema is named explicitly:
+ * Kysely looks for them across every schema otherwise, and would skip creating its own when
+ * another schema of the same database (another control plane, a test run) already has them.
+ */
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<void> {
-  const migrator = new Migrator({ db, provider: providerFor(dialect) });
+  const migrationTableSchema =
+    dialect === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({ db, provider: providerFor(dialect), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failedOne = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";

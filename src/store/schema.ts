@@ -13,6 +13,9 @@ export interface Database {
   audit_events: AuditEventsTable;
   audit_head: AuditHeadTable;
   tokens: TokensTable;
+  triage_clusters: TriageClustersTable;
+  triage_occurrences: TriageOccurrencesTable;
+  triage_examples: TriageExamplesTable;
 }
 
 export interface ServicesTable {
@@ -149,4 +152,44 @@ export interface TokensTable {
   expires_at: number | null;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** JSON array of grant names beside the role, e.g. ["emergency"] (migration 003). */
+  grants: string;
+}
+
+/** A failure cluster: the Drain-style template of its evidence and how often it was seen. */
+export interface TriageClustersTable {
+  id: string;
+  signature: string;
+  category: string;
+  template: string;
+  occurrences: number;
+  flaky_marked: number;
+  first_seen_at: number;
+  last_seen_at: number;
+  first_pipeline: string | null;
+  first_run: string | null;
+}
+
+/** One triaged failed run. */
+export interface TriageOccurrencesTable {
+  id: string;
+  cluster_id: string;
+  pipeline: string | null;
+  run: string | null;
+  at: number;
+  category: string;
+  flaky_probability: number;
+  marked_flaky: number | null;
+  ranges_json: string;
+  evidence_json: string;
+}
+
+/** A person-confirmed answer (the right lines) for one run of a pipeline. */
+export interface TriageExamplesTable {
+  id: string;
+  pipeline: string;
+  run: string;
+  ranges_json: string;
+  lines_json: string;
+  created_at: number;
 }

@@ -115,3 +115,14 @@ export function estimateFlaky(cls: Classification, scan: ScanResult, history?: F
   p = Math.round(Math.min(0.99, Math.max(0.01, p)) * 100) / 100;
   return { probability: p, verdict: p >= 0.5 ? "flaky" : "real", reasons };
 }
+
+/** Moves a flaky estimate towards what earlier occurrences of the same failure showed. */
+export function applyHistory(estimate: FlakyEstimate, history: FlakyHistory): FlakyEstimate {
+  if (history.occurrences <= 0) return estimate;
+  const p = Math.round(((estimate.probability * 2 + history.flaky) / (2 + history.occurrences)) * 100) / 100;
+  return {
+    probability: p,
+    verdict: p >= 0.5 ? "flaky" : "real",
+    reasons: [...estimate.reasons, `${history.flaky} of ${history.occurrences} earlier occurrences were marked intermittent`],
+  };
+}

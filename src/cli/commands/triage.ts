@@ -1,0 +1,71 @@
+/**
+ * `slipway triage [FILE|-]`: offline triage of a failed pipeline log (no server), and
+ * `slipway triage confirm RUN --lines A-B`: records the right lines on the server (few-shot).
+ */
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import type { Command } from "commander";
+import { badInput } from "../../core/errors.js";
+import { formatTriage, loadRulesFile, parseRanges, triageLog, type LogSource } from "../../triage/index.js";
+import { apiRequest, type ApiTarget } from "../api-client.js";
+
+/** What the triage command needs from the CLI. */
+export interface TriageCommandContext {
+  resolveTarget: () => ApiTarget;
+  out?: NodeJS.WritableStream;
+}
+
+/** Opens a log as a stream: a file, or stdin for `-` / no argument. Never reads it whole. */
+function openLog(file: string | undefined, what: string): LogSource {
+  if (file === undefined || file === "-") return process.stdin;
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw badInput(`${what} ${file} does not exist or is not a file`, { hint: "pass a log file path, or - to read the log from stdin" });
+  }
+  return createReadStream(file);
+}
+
+/** Registers `slipway triage` and `slipway triage confirm`. */
+export function registerTriageCommand(program: Command, ctx: TriageCommandContext): void {
+  const out = () => ctx.out ?? process.stdout;
+  const triage = program
+    .command("triage")
+    .description("the failure lines of a failed pipeline log, its category, probable cause, suggested fix and flaky estimate (offline)")
+    .argument("[file]", "the failed log; - or nothing reads stdin")
+    .option("--pass <file>", "a passing log of the same job: lines common to both are rarely the cause")
+    .option("--rules <file>", "extra triage rules (YAML, see docs/triage.md)")
+    .option("--json", "print JSON")
+    .action(async (file: string | undefined, opts: { pass?: string; rules?: string; json?: boolean }) => {
+      if (opts.pass === "-" && (file === undefined || file === "-")) {
+        throw badInput("only one of the logs can come from stdin", { hint: "give the failed log or the passing log as a file" });
+      }
+      const rules = opts.rules ? loadRulesFile(opts.rules) : undefined;
+      const passLog = opts.pass === undefined ? undefined : openLog(opts.pass, "passing log");
+      const result = await triageLog(openLog(file, "log"), { passLog, rules });
+      out().write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatTriage(result));
+    });
+
+  triage
+    .command("confirm")
+    .description("record the lines that explain a run's failure; later failures of its pipeline learn from them")
+    .argument("<run>", "the pipeline run id")
+    .requiredOption("--lines <ranges>", "line ranges, e.g. 120-131 or 120-131,140")
+    .option("--pipeline <name>", "the pipeline (default: the one the run was triaged with)")
+    .option("--log <file>", "the run's log, when the lines are not among its recorded evidence")
+    .option("--flaky", "the failure was intermittent")
+    .option("--not-flaky", "the failure was real")
+    .option("--json", "print JSON")
+    .action(async (run: string, opts: { lines: string; pipeline?: string; log?: string; flaky?: boolean; notFlaky?: boolean; json?: boolean }) => {
+      parseRanges(opts.lines); // bad ranges are a usage error before any request
+      if (opts.flaky && opts.notFlaky) throw badInput("--flaky and --not-flaky contradict each other");
+      if (opts.log !== undefined && !existsSync(opts.log)) throw badInput(`log ${opts.log} does not exist`);
+      const body = {
+        run,
+        lines: opts.lines,
+        ...(opts.pipeline ? { pipeline: opts.pipeline } : {}),
+        ...(opts.log ? { log: readFileSync(opts.log, "utf8") } : {}),
+        ...(opts.flaky ? { flaky: true } : opts.notFlaky ? { flaky: false } : {}),
+      };
+      const res = await apiRequest<{ example: { id: string; pipeline: string; run: string; lines: string[] } }>(ctx.resolveTarget(), "POST", "/triage/confirm", body);
+      if (opts.json) out().write(JSON.stringify(res, null, 2) + "\n");
+      else out().write(`confirmed ${res.example.lines.length} line(s) of run ${res.example.run} for pipeline ${res.example.pipeline}\n`);
+    });
+}

@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import Fastify from "fastify";
+import type { FastifyInstance } from "fastify";
+import "../../src/api/auth.js";
+import { installErrorHandler } from "../../src/api/errors.js";
+import { registerTriageRoutes } from "../../src/api/routes/triage.js";
+import { freshStore, TEST_DIALECTS } from "../../src/store/testing.js";
+
+/** Auth is the server's global hook; here every request acts as an admin token. */
+function asAdmin(app: FastifyInstance): void {
+  app.addHook("onRequest", async (request) => {
+    request.principal = { tokenId: "t1", name: "tester", role: "admin", scope: { service: null, environment: null }, grants: [] };
+  });
+}
+
+// Two runs of one failure (other timestamps, ids, durations) and one different failure.
+const run1 = "2024-05-01T10:00:00.1234567Z ##[group]Run go test ./...\n2024-05-01T10:00:01.0000000Z ok  \tgithub.com/acme/api/auth\t0.011s\n2024-05-01T10:00:02.0000000Z --- FAIL: TestCheckout (0.03s)\n2024-05-01T10:00:02.1000000Z     checkout_test.go:42: order 7f3a9c1e: expected total 120 but got 118\n2024-05-01T10:00:02.2000000Z FAIL\tgithub.com/acme/api/checkout\t0.512s\n2024-05-01T10:00:02.3000000Z ##[error]Process completed with exit code 1.\n";
+const run2 = run1.replaceAll("2024-05-01T10", "2024-05-03T17").replace("7f3a9c1e", "0b44d2aa").replace("0.03s", "0.05s").replace("0.512s", "0.733s");
+const other = "$ docker build .\nStep 4/9 : RUN apt-get update\nE: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Could not resolve host: deb.debian.org\nThe command \"docker build .\" exited with 100.\n";
+
+for (const dialect of TEST_DIALECTS) {
+  test(`POST /api/v1/triage clusters reruns of one failure and confirm feeds few-shot (${dialect})`, async () => {
+    const db = await freshStore(dialect);
+    const app = Fastify();
+    installErrorHandler(app);
+    asAdmin(app);
+    let now = Date.UTC(2026, 0, 6, 9);
+    registerTriageRoutes(app, { store: db.store, now: () => now });
+    try {
+      const first = await app.inject({ method: "POST", url: "/api/v1/triage", payload: { log: run1, pipeline: "api-ci", run: "r1" } });
+      assert.equal(first.statusCode, 200, first.body);
+      const a = first.json();
+      assert.equal(a.category, "test");
+      assert.equal(a.failingStep, "Run go test ./...");
+      assert.equal(a.cluster.isNew, true);
+      now += 3_600_000;
+      const b = (await app.inject({ method: "POST", url: "/api/v1/triage", payload: { log: run2, pipeline: "api-web", run: "r2" } })).json();
+      assert.equal(b.cluster.id, a.cluster.id, "same failure, other timestamps and ids: one cluster");
+      assert.equal(b.cluster.occurrences, 2);
+      assert.equal(b.cluster.pipelines, 2);
+      assert.equal(b.cluster.firstRun, "r1");
+      const c = (await app.inject({ method: "POST", url: "/api/v1/triage", payload: { log: other, pipeline: "api-ci", run: "r3" } })).json();
+      assert.notEqual(c.cluster.id, a.cluster.id, "a different failure: another cluster");
+      assert.equal(c.category, "network");
+
+      const line = a.topLine.line as number;
+      const confirm = await app.inject({ method: "POST", url: "/api/v1/triage/confirm", payload: { run: "r1", lines: `${line}-${line}`, flaky: false } });
+      assert.equal(confirm.statusCode, 201, confirm.body);
+      assert.equal(confirm.json().example.pipeline, "api-ci");
+      const again = (await app.inject({ method: "POST", url: "/api/v1/triage", payload: { log: run2, pipeline: "api-ci", run: "r4" } })).json();
+      assert.equal(again.method, "examples");
+    } finally {
+      await app.close();
+      await db.cleanup();
+    }
+  });
+}
+
+test("POST /api/v1/triage rejects a bad body with a clear 400", async () => {
+  const db = await freshStore("sqlite");
+  const app = Fastify();
+  installErrorHandler(app);
+  asAdmin(app);
+  registerTriageRoutes(app, { store: db.store });
+  try {
+    const res = await app.inject({ method: "POST", url: "/api/v1/triage", payload: { logs: "x" } });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.json().error.message, /body/);
+    const bad = await app.inject({ method: "POST", url: "/api/v1/triage/confirm", payload: { run: "r9", lines: "a-b" } });
+    assert.equal(bad.statusCode, 400);
+    const unknown = await app.inject({ method: "POST", url: "/api/v1/triage/confirm", payload: { run: "r9", lines: "3-4" } });
+    assert.equal(unknown.statusCode, 404);
+  } finally {
+    await app.close();
+    await db.cleanup();
+  }
+});
