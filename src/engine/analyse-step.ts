@@ -12,13 +12,17 @@ import { VerificationFailed, type RunState } from "./run-state.js";
  */
 export async function analyse(ctx: EngineContext, run: RunState, pauseMs: number, startedAt: number): Promise<unknown> {
   const analysis = run.frozen.environment.verify.analysis;
-  const end = startedAt + pauseMs;
+  const pauseEnd = startedAt + pauseMs;
   if (!analysis) {
-    await pause(ctx, run, Math.max(0, end - ctx.clock.now()));
+    await pause(ctx, run, Math.max(0, pauseEnd - ctx.clock.now()));
     return { analysed: false };
   }
   const key = routeKey(run.deployment.service, run.deployment.environment);
   const before = await ctx.router.getStats(key);
+  // A step resumed after a crash has lost the window it had observed (its starting counters
+  // died with the old run), so it watches at least one full interval afresh instead of judging
+  // the few requests left before the pause ends (which would be inconclusive, and roll back).
+  const end = Math.max(pauseEnd, ctx.clock.now() + Math.min(analysis.interval, pauseMs));
   let decisions: Decision[] = [];
   let rounds = 0;
   do {
