@@ -1,7 +1,9 @@
 import { listDeployments, listSteps, getDeployment } from "../store/deployments-repo.js";
 import { listAuditEvents } from "../audit/index.js";
 import type { Deployment, Step, TrafficWeight } from "../core/index.js";
+import type { ReplicasTable } from "../store/index.js";
 import type { EngineContext } from "./context.js";
+import { handleOf } from "./replicas.js";
 import { deploymentSubject } from "./record.js";
 
 export interface DecisionView {
@@ -45,6 +47,8 @@ export interface EnvironmentStatus {
   url: string;
   weights: TrafficWeight[];
   replicas: { running: number; notRunning: number };
+  /** "healthy", or what is wrong: replicas restarting after crashes, or none serving. */
+  health: string;
   inFlight: { id: string; version: string; state: string } | null;
   lastDeployment: { id: string; version: string; state: string; at: number } | null;
 }
@@ -58,7 +62,7 @@ export async function environmentStatus(ctx: EngineContext, service?: string): P
   for (const env of envs) {
     const replicas = await ctx.store.db
       .selectFrom("replicas")
-      .select(["state", "version"])
+      .selectAll()
       .where("service", "=", env.service)
       .where("environment", "=", env.environment)
       .where("state", "in", ["starting", "running", "stopping"])
@@ -73,9 +77,23 @@ export async function environmentStatus(ctx: EngineContext, service?: string): P
       url: `http://${ctx.settings.host}:${env.port}`,
       weights: JSON.parse(env.weights_json) as TrafficWeight[],
       replicas: { running: replicas.filter((r) => r.state === "running").length, notRunning: replicas.filter((r) => r.state !== "running").length },
+      health: await healthOf(ctx, replicas.filter((r) => r.state === "running"), env.current_version),
       inFlight: inFlight ? { id: inFlight.id, version: inFlight.version, state: inFlight.state } : null,
       lastDeployment: last ? { id: last.id, version: last.version, state: last.state, at: last.createdAt } : null,
     });
   }
   return out;
+}
+
+/** What the process supervisors say about the serving replicas: crashes and restarts show here. */
+async function healthOf(ctx: EngineContext, running: ReplicasTable[], currentVersion: string | null): Promise<string> {
+  if (currentVersion === null) return "not deployed";
+  if (running.length === 0) return "down: no replica running";
+  const statuses = await Promise.all(running.map((r) => ctx.driver.status(handleOf(r))));
+  const exited = statuses.filter((s) => s.state === "exited").length;
+  const restarting = statuses.filter((s) => s.state === "restarting").length;
+  const restarts = statuses.reduce((n, s) => n + s.restarts, 0);
+  if (exited > 0) return `degraded: ${exited} of ${running.length} replica(s) gone`;
+  if (restarting > 0) return `degraded: ${restarting} replica(s) restarting after crashes (${restarts} restarts)`;
+  return restarts > 0 ? `healthy (${restarts} restart${restarts === 1 ? "" : "s"} so far)` : "healthy";
 }

@@ -24,11 +24,12 @@ export function registerShowCommands(program: Command, ctx: CliContext): void {
           version: e.version ?? "-",
           since: ago(e.since),
           replicas: `${e.replicas.running} up${e.replicas.notRunning ? `, ${e.replicas.notRunning} other` : ""}`,
+          health: e.health,
           traffic: e.weights.map((w) => `${w.version} ${w.weight}%`).join(", ") || "-",
           url: e.url,
           deploying: e.inFlight ? `${e.inFlight.version} (${e.inFlight.state})` : "",
         })),
-        ["service", "env", "version", "since", "replicas", "traffic", "url", "deploying"],
+        ["service", "env", "version", "since", "replicas", "health", "traffic", "url", "deploying"],
         ctx.out,
       );
     });
