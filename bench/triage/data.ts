@@ -41,6 +41,7 @@ export interface ChunkCase {
   chunk: string[];
 }
 
+// eslint-disable-next-line no-control-regex -- ANSI escapes are control characters
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g;
 
 function unescapeXml(s: string): string {

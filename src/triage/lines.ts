@@ -110,6 +110,7 @@ export function splitLines(text: string): string[] {
   return out;
 }
 
+/* eslint-disable no-control-regex -- matching control characters is what these expressions are for */
 // ANSI CSI/OSC sequences, and the bare "[0K"/"[1m" left when a log viewer dropped the ESC byte.
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g;
 // Other control characters except TAB; they are junk for matching and display.
@@ -126,11 +127,12 @@ const GITLAB_SECTION = /section_(?:start|end):\d+:[A-Za-z0-9_.-]+(?:\[[^\]]*\])?
  */
 export function cleanLine(raw: string): string {
   let s = raw;
+  // Section markers first: their name ends where an escape sequence starts.
+  if (s.includes("section_")) s = s.replace(GITLAB_SECTION, "");
   if (s.includes("\x1b")) s = s.replace(ANSI, "");
   if (HAS_CONTROL.test(s)) s = s.replace(CONTROL, "");
   const c0 = s.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57 && s.charCodeAt(4) === 45) s = s.replace(TIMESTAMP_PREFIX, "");
-  if (s.includes("section_")) s = s.replace(GITLAB_SECTION, "");
   return s;
 }
 

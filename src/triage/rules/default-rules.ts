@@ -91,11 +91,12 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("syntax-error", 6, "\\bsyntax ?error\\b|unexpected token|parse error|invalid syntax|unterminated string|invalid decimal literal", "compile"),
   r("ninja-make-failed", 5, "^FAILED: |ninja: build stopped|make(?:\\[\\d+\\])?: \\*\\*\\* .*error \\d+|error: linker command failed|ld: .*error", "compile"),
   // ---- test failures ----
-  r("go-test-fail", 7, "^\\s*--- FAIL: |^FAIL\\s+\\S+", "test"),
+  r("go-test-fail", 7, "^\\s*--- FAIL: ", "test"),
+  r("go-package-fail", 4, "^FAIL\\s+\\S+", "test"),
   r("surefire-fail", 7, "<<< (?:FAILURE|ERROR)!|Tests run: .*(?:Failures: [1-9]|Errors: [1-9])|There (?:was|were) \\d+ (?:failures?|errors?)", "test"),
   r("pytest-fail", 6, "^FAILED(?: \\[[^\\]]*\\])? \\S+::|^ERROR \\S+::|=+ \\d+ failed|^_{3,} \\S.* _{3,}$|FAILED CONSISTENTLY|^E\\s{3}\\S", "test"),
   r("assertion", 6, "assert(?:ion)?(?:error| ?failed|_eq| failure)|expected:? .* (?:but (?:was|got)|to (?:equal|be|have|contain))|\\bexpected\\b.*\\bactual\\b|comparison failure|^\\s*(?:expected|actual|got|but was):", "test"),
-  r("test-fail-summary", 5, "\\d+ (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |^\\s*FAIL\\b|test result: FAILED|failed!$", "test"),
+  r("test-fail-summary", 5, "\\d+ (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |test result: FAILED|failed!$", "test"),
   r("rust-panic", 6, "panicked at|thread '.*' panicked", "test"),
   // ---- lint / format ----
   r("linter", 6, "\\b(?:eslint|tslint|prettier|rubocop|flake8|pylint|ruff|mypy|checkstyle|shellcheck|clippy|gofmt|golangci-lint|black|isort|stylelint|markdownlint|hlint|lintrunner|standard)\\b.*(?:error|fail|problem|would|offense|violation|issue|not formatted|reformat)|>>> lint for|\\d+ problems? \\(\\d+ errors?|would reformat|code style issues|not properly formatted|formatting (?:check )?failed|offenses? detected|^\\s*\\d+:\\d+\\s+error\\s", "lint"),

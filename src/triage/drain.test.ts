@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Drain } from "./drain.js";
+import { maskLine } from "./mask.js";
+import { signatureOf } from "./triage.js";
+import { mergeTemplates } from "./store.js";
+
+test("masking removes timestamps, hashes, ids, addresses and numbers but keeps error codes", () => {
+  assert.equal(maskLine("2024-05-01T10:00:02Z pulled sha256:505a03f0657761f68f2d4e06 from 10.1.2.3:5000 in 0.52s"), "<*> pulled <*> from <*> in <*>s");
+  assert.equal(maskLine("error[E0425]: cannot find function `vorrq_u8`"), "error[E0425]: cannot find function `vorrq_u8`");
+});
+
+test("Drain groups lines of one template and keeps other templates apart", () => {
+  const d = new Drain();
+  const a = d.add("Connection from 10.0.0.1 port 51234 closed");
+  const b = d.add("Connection from 10.0.0.7 port 40022 closed");
+  const c = d.add("Accepted password for root from 10.0.0.1 port 22 ssh2");
+  assert.equal(a.id, b.id);
+  assert.notEqual(a.id, c.id);
+});
+
+test("two runs of one failure share a signature; a different failure does not", () => {
+  const sel = (texts: string[]) => ({ blocks: [], ranges: [], step: null, top: null, lines: texts.map((text, i) => ({ no: i + 1, text, score: 5 - i, rule: undefined, categorized: [] })) });
+  const s1 = signatureOf(sel(["--- FAIL: TestCheckout (0.03s)", "checkout_test.go:42: order 7f3a9c1e: expected 120 but got 118"]));
+  const s2 = signatureOf(sel(["--- FAIL: TestCheckout (0.05s)", "checkout_test.go:42: order 0b44d2aa: expected 120 but got 118"]));
+  const s3 = signatureOf(sel(["npm ERR! code E404", "npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-padd"]));
+  assert.equal(s1.hash, s2.hash);
+  assert.notEqual(s1.hash, s3.hash);
+  assert.equal(mergeTemplates("a b c d e", "a b c d x"), "a b c d <*>");
+  assert.equal(mergeTemplates("a b c d e", "a x y d e"), undefined);
+});

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { splitLines, cleanLine } from "../lines.js";
+import { DEFAULT_RULES } from "./default-rules.js";
+import { compileRules, judgeLine, parseRules, ruleSet } from "./rules.js";
+
+test("the keyword prefilter never hides a line a built-in rule matches (fixtures)", () => {
+  const dir = join(import.meta.dirname, "../../../test/fixtures/triage");
+  const fast = ruleSet();
+  const full = { ...compileRules(DEFAULT_RULES), prefilter: /(?:)/ };
+  for (const f of readdirSync(dir).filter((x) => x.endsWith(".log"))) {
+    for (const line of splitLines(readFileSync(join(dir, f), "utf8")).map(cleanLine)) {
+      assert.equal(judgeLine(fast, line).score, judgeLine(full, line).score, `${f}: ${line}`);
+    }
+  }
+});
+
+test("every positive built-in rule contains a prefilter keyword in a line it matches", () => {
+  const samples: Record<string, string> = {
+    "rust-error-code": "error[E0425]: cannot find value", "syntax-error": "SyntaxError: invalid syntax", "go-test-fail": "--- FAIL: TestX (0.1s)",
+    "disk-full": "write /tmp/x: no space left on device", "oom": "Killed", "network": "Could not resolve host: github.com",
+    "permission": "remote: Permission denied to bot.", "env-missing": "Error: DATABASE_URL is not set", "timeout": "Timeout of 2000ms exceeded",
+    "runner-system-failure": "ERROR: Job failed (system failure): pod failed", "security-audit": "error: 5 vulnerabilities found!",
+  };
+  const fast = ruleSet();
+  for (const [id, line] of Object.entries(samples)) {
+    const v = judgeLine(fast, line);
+    assert.ok(v.score > 0, `${id}: "${line}" scored ${v.score}`);
+  }
+});
+
+test("user rules are validated, may override built-ins, and bad expressions are bad input", () => {
+  const rules = parseRules({ rules: [{ id: "flaky-db", match: "deadlock detected", score: 8, category: "infrastructure", flaky: 0.9 }] });
+  const set = ruleSet(rules);
+  assert.equal(judgeLine(set, "ERROR: deadlock detected").categorized[0]?.spec.id, "flaky-db");
+  assert.throws(() => parseRules([{ id: "x", match: "y", category: "nope" }]), /invalid triage rules/);
+  assert.throws(() => compileRules([{ id: "bad", match: "(", score: 1 }]), /invalid regular expression/);
+});
