@@ -138,11 +138,71 @@ function checkEnvironments(data: unknown, out: Findings): void {
   }
 }
 
+/** Follows promoted_from links from `env`; returns the loop's names if it comes back to `env`. */
+function promotionLoop(env: string, links: Map<string, string>): string[] | undefined {
+  const path = [env];
+  for (let next = links.get(env); next !== undefined && path.length <= links.size; next = links.get(next)) {
+    path.push(next);
+    if (next === env) return path;
+  }
+  return undefined;
+}
+
+/**
+ * requires: promoted_from must name another declared environment and the promotion path
+ * must not loop (no artifact could ever enter a loop); soak measures time in promoted_from,
+ * so it needs one.
+ */
+function checkRequires(data: unknown, out: Findings): void {
+  const envs = valueAt(data, ["environments"]);
+  const declared = Object.keys(isRecord(envs) ? envs : {});
+  const links = new Map<string, string>();
+  for (const [env, raw] of entries(envs)) {
+    const requires = isRecord(raw) ? raw.requires : undefined;
+    if (!isRecord(requires)) continue;
+    const base = ["environments", env, "requires"];
+    const from = requires.promoted_from;
+    if (typeof from === "string" && from === env) {
+      out.add("error", [...base, "promoted_from"], "value", {
+        message: `${env} is promoted from itself; promoted_from names the environment an artifact must succeed in first`,
+        found: JSON.stringify(from),
+        allowed: declared.filter((d) => d !== env),
+      });
+    } else if (typeof from === "string" && !declared.includes(from)) {
+      const guess = didYouMean(from, declared);
+      out.add("error", [...base, "promoted_from"], "value", {
+        message: `promoted_from names "${from}", which is not an environment under environments; ${guess ? `did you mean "${guess}"?` : `declared: ${declared.join(", ")}`}`,
+        found: JSON.stringify(from),
+        allowed: declared.filter((d) => d !== env),
+      });
+    } else if (typeof from === "string") {
+      links.set(env, from);
+    }
+    if (requires.soak !== undefined && from === undefined) {
+      out.add("error", [...base, "soak"], "key", {
+        message: "soak needs promoted_from: it is how long the artifact must have run there first",
+        hint: "add promoted_from: <environment> under requires (e.g. promoted_from: staging)",
+      });
+    }
+  }
+  const reported = new Set<string>();
+  for (const env of links.keys()) {
+    const loop = promotionLoop(env, links);
+    if (!loop || reported.has(env)) continue;
+    loop.forEach((e) => reported.add(e));
+    out.add("error", ["environments", env, "requires", "promoted_from"], "value", {
+      message: `the promotion path loops (${loop.join(" ← ")}): no artifact could ever succeed in one of them first`,
+      hint: "let the first environment of the path (e.g. dev) have no promoted_from",
+    });
+  }
+}
+
 /** Runs every deployability check over raw YAML data. */
 export function deployabilityChecks(data: unknown, file: string, locate: Locator): CheckFindings {
   const out = new Findings(file, locate);
   checkConfigEnvironments(data, out);
   checkReadiness(data, out);
   checkEnvironments(data, out);
+  checkRequires(data, out);
   return { errors: out.errors, warnings: out.warnings };
 }

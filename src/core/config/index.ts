@@ -9,3 +9,6 @@ export { parseServiceConfig } from "./parse.js";
 export { formatProblem, formatProblems } from "./format.js";
 export { loadServiceConfigFile } from "./load.js";
 export type { LoadedServiceConfig } from "./load.js";
+export { parseAllowWindow, parseFreezeRange, WEEKDAYS } from "./windows.js";
+export { addDays, canonicalTimeZone, localTime, zonedToUtc, zoneOffset } from "./time-zone.js";
+export type { LocalTime, WallTime } from "./time-zone.js";

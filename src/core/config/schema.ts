@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { isDuration, parseDuration, parsePercent } from "../duration.js";
+import { parsePercent } from "../duration.js";
+import { duration } from "./values.js";
+import { requiresSchema, windowsSchema } from "./governance.js";
+
+export { duration };
 
 /**
  * The slipway.yaml schema. Objects are strict so an unknown key is an error (with a
@@ -9,13 +13,6 @@ import { isDuration, parseDuration, parsePercent } from "../duration.js";
  * Descriptions (`.describe`) are what a user reads when a required key is missing, so they
  * are phrased as "the thing this key is (e.g. example)"; docs/slipway-yaml.md repeats them.
  */
-
-export const duration = z
-  .string({ error: "expected a duration such as 250ms, 10s, 2m or 1h" })
-  .refine((v) => isDuration(v), {
-    error: "expected a duration: a number and a unit ms, s, m, h or d (e.g. 250ms, 10s, 2m)",
-  })
-  .transform((v) => parseDuration(v));
 
 export const percent = z
   .string({ error: "expected a percentage such as 20%" })
@@ -153,6 +150,12 @@ export const environmentSchema = z.strictObject({
     .default({ probes: [], smoke: [], smoke_timeout: 60_000 })
     .describe("how a deployment is verified"),
   rollback: z.enum(["auto", "manual"]).default("auto").describe("auto: roll back on failed verification"),
+  requires: requiresSchema
+    .optional()
+    .describe("the gates a deployment here must pass (e.g. { promoted_from: staging, soak: 10m })"),
+  windows: windowsSchema
+    .optional()
+    .describe('when deployments may run (e.g. { allow: ["Mon-Thu 09:00-16:00 Europe/Berlin"] })'),
 });
 
 export const configValue = z.union([
@@ -211,4 +214,14 @@ export type AnalysisConfig = NonNullable<VerifyConfig["analysis"]>;
 export type MetricConfig = AnalysisConfig["metrics"][number];
 export type ProbeConfig = VerifyConfig["probes"][number];
 export type ConfigValue = z.output<typeof configValue>;
+export type {
+  AllowWindow,
+  ApprovalsConfig,
+  FreezeWindow,
+  RequiresConfig,
+  Role,
+  SeparatedParty,
+  WindowsConfig,
+} from "./governance.js";
+export { ROLE_NAMES, SEPARATED_PARTIES, requiresSchema, windowsSchema } from "./governance.js";
 export type RouterMetric = (typeof ROUTER_METRICS)[number];
