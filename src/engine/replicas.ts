@@ -61,8 +61,9 @@ export async function ensureReplicas(ctx: EngineContext, owner: ReplicaOwner, fr
   if (live.length >= count) return live;
   const resolved = resolveConfig(frozen.config, ctx.secretSource);
   const workdir = await unpackArtifact(ctx.dataDir, owner.digest, join(ctx.dataDir, "work", owner.service, owner.digest));
-  while (live.length < count) live.push(await startReplica(ctx, owner, frozen, workdir, resolved));
-  return live;
+  // Started together: a deployment waits for its slowest replica, not for the sum of them.
+  const missing = Array.from({ length: count - live.length }, () => startReplica(ctx, owner, frozen, workdir, resolved));
+  return [...live, ...(await Promise.all(missing))];
 }
 
 async function startReplica(

@@ -5,6 +5,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { childExecArgv } from "../core/exec-argv.js";
 import { badInput, failed, unavailable } from "../core/index.js";
 import { RouterClient } from "./client.js";
 
@@ -26,11 +27,6 @@ export interface EnsureRouterOptions {
 /** Unix socket paths are limited to ~107 bytes (sun_path); say so instead of failing obscurely. */
 const MAX_SOCKET_PATH = 100;
 const READY_TIMEOUT_MS = 30_000;
-
-/** Node flags of this process that must not reach the daemon (test runner, debugger, watch). */
-function inheritedExecArgv(): string[] {
-  return process.execArgv.filter((a) => !/^--(test|inspect|watch|experimental-test)/.test(a));
-}
 
 async function tail(path: string, lines = 20): Promise<string> {
   const text = await readFile(path, "utf8").catch(() => "");
@@ -62,7 +58,7 @@ export async function ensureRouterDaemon(options: EnsureRouterOptions): Promise<
   const log = openSync(paths.log, "a", 0o600);
   let exited: string | undefined;
   try {
-    const child = spawn(process.execPath, [...inheritedExecArgv(), main, ...args], { detached: true, stdio: ["ignore", log, log] });
+    const child = spawn(process.execPath, [...childExecArgv(main), main, ...args], { detached: true, stdio: ["ignore", log, log] });
     child.once("exit", (code, signal) => (exited = `exited with ${signal ?? `code ${code}`}`));
     child.once("error", (err) => (exited = `could not start: ${err.message}`));
     child.unref();

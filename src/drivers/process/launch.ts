@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { childExecArgv } from "../../core/exec-argv.js";
 
 /**
  * How the driver starts a shim: the same node binary and loader flags as the control plane
@@ -9,32 +10,9 @@ import { fileURLToPath } from "node:url";
  * session, with a minimal environment.
  */
 
-/** Flags of the parent that make no sense for a long-lived supervisor (test runner, debugger, watch mode). */
-const DROPPED_FLAG = /^--(test|experimental-test|inspect|debug|watch|cpu-prof|heap-prof)/;
-/** Of those, the ones whose value may come as the next argument. */
-const DROPPED_WITH_VALUE = new Set([
-  "--test-reporter",
-  "--test-reporter-destination",
-  "--test-name-pattern",
-  "--test-skip-pattern",
-  "--test-concurrency",
-  "--test-timeout",
-  "--test-shard",
-  "--watch-path",
-]);
-
 /** Node flags the shim inherits, e.g. `--import tsx` when running from sources. */
 export function shimExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i] ?? "";
-    if (DROPPED_FLAG.test(arg)) {
-      if (DROPPED_WITH_VALUE.has(arg)) i++;
-      continue;
-    }
-    kept.push(arg);
-  }
-  return kept;
+  return childExecArgv(shimScriptPath(), execArgv);
 }
 
 /** The shim script next to this module: `shim.ts` under tsx, `shim.js` in dist/. */
