@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { badInput } from "../../core/index.js";
 import type { EngineSettings } from "../../engine/index.js";
-import { stopRouterDaemon } from "../../router/index.js";
 import type { CliContext } from "../context.js";
-import { startControlPlane } from "../control-plane.js";
-import { stopAllReplicas } from "../stop-all.js";
+
+// The control plane (Fastify, the engine, both database drivers) is imported only by the
+// commands that run it, so that every other command starts quickly.
+const controlPlane = () => import("../control-plane.js");
 
 /**
  * SLIPWAY_LEASE_MS shortens the executor lease (default 5 s), so that a restarted server resumes
@@ -39,6 +40,7 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
     .action(async (opts: ServerOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`--port must be a port number, got "${opts.port}"`);
+      const { startControlPlane } = await controlPlane();
       const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env) });
       ctx.out.write(`slipway control plane on ${plane.url} (data: ${opts.data})\n`);
       if (plane.newAdminToken) {
@@ -58,6 +60,7 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
     .description("stop the router daemon and every replica of a data directory (the control plane must be stopped)")
     .option("--data <dir>", "data directory", ".slipway")
     .action(async (opts: { data: string }) => {
+      const [{ stopAllReplicas }, { stopRouterDaemon }] = await Promise.all([import("../stop-all.js"), import("../../router/index.js")]);
       const stopped = await stopAllReplicas(opts.data);
       await stopRouterDaemon(opts.data);
       ctx.out.write(`stopped ${stopped} replica(s) and the router\n`);
