@@ -114,7 +114,8 @@ export class FailureScanner {
     const { passLines, examples } = this.options;
     if (passLines || examples) {
       const masked = maskLine(text);
-      if (passLines) score = passLines.has(hash32(masked)) ? Math.min(score, 0) - 1 : score + 1;
+      // Lines also in the passing log are rarely the cause; stack frames they share still continue a block.
+      if (passLines && score > 0 && passLines.has(hash32(masked))) score = Math.max(0, score - 3);
       if (examples) score += examples.scoreLine(masked);
     }
     const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
