@@ -1,3 +1,22 @@
 export { buildApi } from "./server.js";
-export { createToken, authenticate, type Role, type Principal } from "./auth.js";
+export {
+  createToken,
+  authenticate,
+  authorize,
+  hasGrant,
+  mayBreakGlass,
+  missingPermission,
+  scopeFilter,
+  mayView,
+  deploymentTarget,
+  ROLES,
+  GRANTS,
+  type Role,
+  type Grant,
+  type Access,
+  type Principal,
+  type Permission,
+  type Target,
+  type TokenInfo,
+} from "./auth.js";
 export type { ApiContext } from "./context.js";

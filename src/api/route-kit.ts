@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { badInput } from "../core/index.js";
+import { authorize, forbidden, roleAtLeast, type Access, type Target } from "./auth.js";
 
 /** What the OpenAPI document needs to know about a route. */
 export interface RouteDoc {
@@ -10,7 +11,23 @@ export interface RouteDoc {
   body?: z.ZodType;
   query?: z.ZodType;
   /** Minimum role; "public" routes need no token. */
-  access: "public" | "viewer" | "deployer" | "admin";
+  access: Access;
+  /**
+   * What the request acts on, from its parsed input (e.g. the body's service and environment,
+   * or the deployment a path id names). The token needs `access` on this target: a token
+   * scoped to another service or environment gets a 403 naming the permission it lacks.
+   * Without it the route acts on every service: scoped tokens may then only read (viewer).
+   */
+  scope?(input: ScopeInput<unknown, unknown>): Target | Promise<Target>;
+  /** What the route does, for the 403 ("cannot approve: …"); default: the summary. */
+  action?: string;
+}
+
+/** The parsed input a route's `scope` sees. */
+export interface ScopeInput<B, Q> {
+  body: B;
+  query: Q;
+  params: Record<string, string>;
 }
 
 /** Every route registered through `route()`, for /api/v1/openapi.json. */
@@ -30,21 +47,44 @@ export interface RouteInput<B, Q> {
  */
 export function route<B = undefined, Q = Record<string, never>>(
   app: FastifyInstance,
-  doc: RouteDoc & { body?: z.ZodType<B>; query?: z.ZodType<Q> },
+  doc: Omit<RouteDoc, "scope"> & { body?: z.ZodType<B>; query?: z.ZodType<Q>; scope?: (input: ScopeInput<B, Q>) => Target | Promise<Target> },
   handler: (input: RouteInput<B, Q>) => Promise<unknown>,
 ): void {
-  routeDocs.push(doc);
+  routeDocs.push(doc as RouteDoc);
   const fastifyPath = doc.path.replace(/\{(\w+)\}/g, ":$1");
+  const action = doc.action ?? actionOf(doc.summary);
   app.route({
     method: doc.method,
     url: fastifyPath,
-    config: { access: doc.access },
+    config: { access: doc.access, scopedByRoute: true },
     handler: async (request, reply) => {
-      const body = doc.body ? parseWith(doc.body, request.body ?? {}, "body") : (undefined as B);
-      const query = doc.query ? parseWith(doc.query, request.query ?? {}, "query") : ({} as Q);
-      return handler({ body, query, params: request.params as Record<string, string>, request, reply });
+      const params = request.params as Record<string, string>;
+      let body: B;
+      let query: Q;
+      let target: Target = {};
+      try {
+        body = doc.body ? parseWith(doc.body, request.body ?? {}, "body") : (undefined as B);
+        query = doc.query ? parseWith(doc.query, request.query ?? {}, "query") : ({} as Q);
+        if (doc.scope && doc.access !== "public") {
+          const { service, environment } = await doc.scope({ body, query, params });
+          target = { service, environment };
+        }
+      } catch (err) {
+        // A token whose role is too low hears 403, not what was wrong with its input (or that an id does not exist).
+        const principal = request.principal;
+        if (doc.access !== "public" && principal && !roleAtLeast(principal.role, doc.access)) throw forbidden(principal, { role: doc.access, action });
+        throw err;
+      }
+      if (doc.access !== "public") authorize(request, { role: doc.access, ...target, action });
+      return handler({ body, query, params, request, reply });
     },
   });
+}
+
+/** "Start a deployment of a pushed version (…)" → "start a deployment of a pushed version". */
+function actionOf(summary: string): string {
+  const text = summary.replace(/\s*\(.*\)\s*$/, "").replace(/:.*$/, "").trim();
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: string): T {

@@ -7,6 +7,7 @@ import { registerDeploymentRoutes } from "./routes/deployments.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 import { registerServiceRoutes } from "./routes/services.js";
+import { registerTokenRoutes } from "./routes/tokens.js";
 
 /** Builds the HTTP API (not listening yet): routes, auth, validation, one error shape. */
 export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
@@ -19,6 +20,7 @@ export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
   registerArtifactRoutes(app, ctx);
   registerDeploymentRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerTokenRoutes(app, ctx);
   await app.ready();
   return app;
 }

@@ -7,6 +7,7 @@ import { registerConfigCommands } from "./commands/config.js";
 import { registerDeployCommands } from "./commands/deploy.js";
 import { registerServerCommand } from "./commands/server.js";
 import { registerShowCommands } from "./commands/show.js";
+import { registerTokenCommands } from "./commands/token.js";
 // TRIAGE-IMPORT
 import type { CliContext } from "./context.js";
 import { resolveTarget, type GlobalOptions } from "./target.js";
@@ -25,6 +26,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDeployCommands(program, ctx);
   registerShowCommands(program, ctx);
   registerAuditCommands(program, ctx);
+  registerTokenCommands(program, ctx);
   // TRIAGE-REGISTER
   return program;
 }

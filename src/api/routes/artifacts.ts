@@ -19,7 +19,7 @@ const pushQuery = z.object({
 export function registerArtifactRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.addContentTypeParser(["application/gzip", "application/octet-stream"], { parseAs: "buffer", bodyLimit: 1024 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
-  route(app, { method: "PUT", path: "/api/v1/artifacts/{service}/{version}", summary: "Push an artifact (body: .tgz bytes)", query: pushQuery, access: "deployer" }, async ({ params, query, request, reply }) => {
+  route(app, { method: "PUT", path: "/api/v1/artifacts/{service}/{version}", summary: "Push an artifact (body: .tgz bytes)", query: pushQuery, access: "deployer", scope: ({ params }) => ({ service: params.service, environment: null }) }, async ({ params, query, request, reply }) => {
     if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
       throw badInput("the request body must be the artifact's .tgz bytes", { hint: "send it with content-type: application/gzip (slipway artifact push does this)" });
     }
@@ -39,7 +39,7 @@ export function registerArtifactRoutes(app: FastifyInstance, ctx: ApiContext): v
     }
   });
 
-  route(app, { method: "GET", path: "/api/v1/artifacts/{service}", summary: "List a service's artifacts", access: "viewer" }, async ({ params }) => ({
+  route(app, { method: "GET", path: "/api/v1/artifacts/{service}", summary: "List a service's artifacts", access: "viewer", scope: ({ params }) => ({ service: params.service, environment: null }) }, async ({ params }) => ({
     artifacts: await listArtifacts(ctx.store, params.service!),
   }));
 }

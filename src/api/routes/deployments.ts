@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { DEPLOYMENT_STATES, parseDuration } from "../../core/index.js";
-import { actorOf } from "../auth.js";
+import { actorOf, deploymentTarget, mayView, scopeFilter } from "../auth.js";
 import type { ApiContext } from "../context.js";
 import { route } from "../route-kit.js";
 
@@ -33,33 +33,33 @@ const historyQuery = z.object({
 });
 
 export function registerDeploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  route(app, { method: "POST", path: "/api/v1/deployments", summary: "Start a deployment of a pushed version", body: deployBody, access: "deployer" }, async ({ body, request, reply }) => {
+  route(app, { method: "POST", path: "/api/v1/deployments", summary: "Start a deployment of a pushed version", body: deployBody, access: "deployer", scope: ({ body }) => body }, async ({ body, request, reply }) => {
     reply.status(201);
     return { deployment: await ctx.engine.deploy({ ...body, actor: actorOf(request) }) };
   });
 
-  route(app, { method: "POST", path: "/api/v1/rollbacks", summary: "Redeploy the last good (or a named) version", body: rollbackBody, access: "deployer" }, async ({ body, request, reply }) => {
+  route(app, { method: "POST", path: "/api/v1/rollbacks", summary: "Redeploy the last good (or a named) version", body: rollbackBody, access: "deployer", scope: ({ body }) => body }, async ({ body, request, reply }) => {
     reply.status(201);
     return { deployment: await ctx.engine.rollback({ ...body, actor: actorOf(request) }) };
   });
 
-  route(app, { method: "GET", path: "/api/v1/deployments", summary: "Deployments, newest first", query: historyQuery, access: "viewer" }, async ({ query }) => ({
+  route(app, { method: "GET", path: "/api/v1/deployments", summary: "Deployments, newest first", query: historyQuery, access: "viewer", scope: ({ query }) => query }, async ({ query, request }) => ({
     deployments: await ctx.engine.history({
-      service: query.service,
-      environment: query.environment,
+      service: query.service ?? scopeFilter(request).service,
+      environment: query.environment ?? scopeFilter(request).environment,
       states: query.state ? [query.state] : undefined,
       since: query.since ? ctx.clock.now() - parseDuration(query.since) : undefined,
       limit: query.limit,
     }),
   }));
 
-  route(app, { method: "GET", path: "/api/v1/deployments/{id}", summary: "One deployment: plan, decisions, timeline", access: "viewer" }, async ({ params }) => ctx.engine.show(params.id!));
+  route(app, { method: "GET", path: "/api/v1/deployments/{id}", summary: "One deployment: plan, decisions, timeline", access: "viewer", scope: ({ params }) => deploymentTarget(ctx.store, params.id!) }, async ({ params }) => ctx.engine.show(params.id!));
 
-  route(app, { method: "POST", path: "/api/v1/deployments/{id}/cancel", summary: "Cancel a deployment and restore what ran before", access: "deployer" }, async ({ params, request }) => ({
+  route(app, { method: "POST", path: "/api/v1/deployments/{id}/cancel", summary: "Cancel a deployment and restore what ran before", access: "deployer", scope: ({ params }) => deploymentTarget(ctx.store, params.id!) }, async ({ params, request }) => ({
     deployment: await ctx.engine.cancel(params.id!, actorOf(request)),
   }));
 
-  route(app, { method: "GET", path: "/api/v1/status", summary: "What runs where", query: z.object({ service: name.optional() }), access: "viewer" }, async ({ query }) => ({
-    environments: await ctx.engine.status(query.service),
+  route(app, { method: "GET", path: "/api/v1/status", summary: "What runs where", query: z.object({ service: name.optional() }), access: "viewer", scope: ({ query }) => query }, async ({ query, request }) => ({
+    environments: (await ctx.engine.status(query.service ?? scopeFilter(request).service)).filter((e) => mayView(request, e)),
   }));
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { listAuditEvents } from "../../audit/index.js";
 import { isTerminal, type DeploymentState } from "../../core/index.js";
 import { deploymentSubject } from "../../engine/index.js";
+import { deploymentTarget } from "../auth.js";
 import type { ApiContext } from "../context.js";
 import { route } from "../route-kit.js";
 
@@ -14,7 +15,7 @@ const KEEPALIVE_MS = 15_000;
  * resumes without gaps); the stream ends after the deployment reaches a terminal state.
  */
 export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  route(app, { method: "GET", path: "/api/v1/deployments/{id}/events", summary: "Server-sent events of one deployment", access: "viewer" }, async ({ params, request, reply }) => {
+  route(app, { method: "GET", path: "/api/v1/deployments/{id}/events", summary: "Server-sent events of one deployment", access: "viewer", scope: ({ params }) => deploymentTarget(ctx.store, params.id!) }, async ({ params, request, reply }) => {
     const id = params.id!;
     await ctx.engine.show(id); // 404 before the stream starts
     reply.hijack();

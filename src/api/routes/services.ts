@@ -2,7 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { parseServiceConfig } from "../../core/index.js";
 import { getServiceConfig, listServices } from "../../engine/index.js";
-import { actorOf } from "../auth.js";
+import { parse as parseYaml } from "yaml";
+import { actorOf, mayView } from "../auth.js";
 import type { ApiContext } from "../context.js";
 import { route } from "../route-kit.js";
 
@@ -12,7 +13,7 @@ const applyBody = z.object({
 });
 
 export function registerServiceRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  route(app, { method: "POST", path: "/api/v1/services", summary: "Register or update a service from its slipway.yaml", body: applyBody, access: "deployer" }, async ({ body, request, reply }) => {
+  route(app, { method: "POST", path: "/api/v1/services", summary: "Register or update a service from its slipway.yaml", body: applyBody, access: "deployer", scope: ({ body }) => ({ service: serviceNamedIn(body.yaml) }) }, async ({ body, request, reply }) => {
     const applied = await ctx.engine.apply(body.yaml, body.file, actorOf(request));
     reply.status(applied.created ? 201 : 200);
     return applied;
@@ -23,10 +24,23 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ApiContext): vo
     return { ok: result.errors.length === 0, errors: result.errors, warnings: result.warnings };
   });
 
-  route(app, { method: "GET", path: "/api/v1/services", summary: "List services", access: "viewer" }, async () => ({ services: await listServices(ctx.engine.ctx) }));
+  route(app, { method: "GET", path: "/api/v1/services", summary: "List services", access: "viewer" }, async ({ request }) => ({
+    services: (await listServices(ctx.engine.ctx)).filter((s) => mayView(request, { service: s.name })),
+  }));
 
-  route(app, { method: "GET", path: "/api/v1/services/{name}", summary: "One service's configuration", access: "viewer" }, async ({ params }) => ({
+  route(app, { method: "GET", path: "/api/v1/services/{name}", summary: "One service's configuration", access: "viewer", scope: ({ params }) => ({ service: params.name }) }, async ({ params }) => ({
     name: params.name,
     config: await getServiceConfig(ctx.engine.ctx, params.name!),
   }));
+}
+
+/** The `service:` a slipway.yaml names (for authorisation; the full parse and its errors come later). */
+function serviceNamedIn(yamlText: string): string | undefined {
+  try {
+    const doc: unknown = parseYaml(yamlText);
+    const name = (doc as { service?: unknown } | null)?.service;
+    return typeof name === "string" ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
