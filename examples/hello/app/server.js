@@ -1,5 +1,6 @@
 // The example service: answers "hello from VERSION". Its build.json says how the build behaves,
 // so the demo can ship a bad build (one that fails a share of requests) without changing code.
+import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 
@@ -8,11 +9,18 @@ const version = process.env.SLIPWAY_VERSION ?? build.version ?? "dev";
 const failRate = Number(build.failRate ?? 0);
 const port = Number(process.env.PORT ?? 8080);
 let served = 0;
+// For the secret-handling test: SHOW_SECRET names a variable the app prints at start (its log
+// must show it redacted) and whose SHA-256 it answers at /secret-sha256 (proof it got the value).
+const shown = process.env.SHOW_SECRET;
+if (shown) console.log(`${shown}=${process.env[shown] ?? ""}`);
 
 const server = createServer((req, res) => {
   if (req.url === "/healthz") {
     res.writeHead(200, { "content-type": "application/json" });
     return res.end(JSON.stringify({ ok: true, version }));
+  }
+  if (shown && req.url === "/secret-sha256") {
+    return res.end(createHash("sha256").update(process.env[shown] ?? "").digest("hex"));
   }
   served++;
   // Deterministic share of failures: every Nth request, so small samples still show the rate.
