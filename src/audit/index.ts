@@ -9,3 +9,22 @@ export { canonicalJson, hashEvent, GENESIS_HASH, type HashedFields } from "./can
 export { listAuditEvents, getAuditHead, rowToAuditEvent, MAX_AUDIT_PAGE, type ListAuditOptions } from "./list.js";
 export { verifyAuditChain, type VerifyAuditOptions } from "./verify.js";
 export type { AuditEvent, AuditEventInput, AuditChainProblem, AuditVerifyResult } from "./types.js";
+export {
+  buildEvidenceBundle,
+  verifyEvidenceBundle,
+  verifyEvidenceBundleBytes,
+  serializeEvidenceBundle,
+  evidenceBundleDigest,
+  selectEvidence,
+  deriveSummary,
+  evidenceSubjects,
+  isOverride,
+  EVIDENCE_FORMAT,
+  CHAIN_SCHEME,
+  type EvidenceBundle,
+  type EvidenceInput,
+  type BundleEvent,
+  type BundleVerifyResult,
+  type DerivedSummary,
+} from "./bundle.js";
+export { exportEvidenceBundle, type ExportEvidenceOptions } from "./bundle-export.js";

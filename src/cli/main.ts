@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { exitCodeOf, isSlipwayError } from "../core/index.js";
 import { registerArtifactCommands } from "./commands/artifact.js";
 import { registerAuditCommands } from "./commands/audit.js";
+import { registerChangesCommand } from "./commands/changes.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDeployCommands } from "./commands/deploy.js";
 import { registerServerCommand } from "./commands/server.js";
@@ -26,6 +27,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDeployCommands(program, ctx);
   registerShowCommands(program, ctx);
   registerAuditCommands(program, ctx);
+  registerChangesCommand(program, ctx);
   registerTokenCommands(program, ctx);
   // TRIAGE-REGISTER
   return program;

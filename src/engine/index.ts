@@ -6,3 +6,4 @@ export { EngineEvents, type EngineEventMap } from "./events.js";
 export { planDeploymentSteps } from "./plan.js";
 export { listServices, getServiceConfig } from "./services.js";
 export { deploymentSubject } from "./record.js";
+export { listChanges, type Change, type ChangeKind, type ChangesQuery } from "./changes.js";
