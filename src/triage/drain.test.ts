@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Drain } from "./drain.js";
+import { Drain, groupLines, maskTemplate } from "./drain.js";
 import { maskLine } from "./mask.js";
 import { signatureOf } from "./triage.js";
 import { mergeTemplates } from "./store.js";
@@ -28,4 +28,20 @@ test("two runs of one failure share a signature; a different failure does not", 
   assert.notEqual(s1.hash, s3.hash);
   assert.equal(mergeTemplates("a b c d e", "a b c d x"), "a b c d <*>");
   assert.equal(mergeTemplates("a b c d e", "a x y d e"), undefined);
+});
+
+test("template mining: paths and value lists are masked; masked values agree; a closed set of words splits a group", () => {
+  assert.equal(maskTemplate('10.1.1.2,10.1.1.3 "GET /v2/abc/servers/detail HTTP/1.1" status: 200'), '<*> "GET <*> HTTP/<*>" status: <*>');
+  // Lines differing in a masked value and one other token are one template (Loghub Linux shape).
+  const conn = groupLines([
+    "connection from 24.54.76.216 (24-54-76-216.bflony.adelphia.net) at Fri Jun 17 07:07:00 2005",
+    "connection from 222.33.90.199 () at Mon Jun 20 03:40:59 2005",
+    "connection from 82.252.162.81 (lns-vlq.adsl.proxad.net) at Fri Jun 17 20:55:06 2005",
+  ]);
+  assert.equal(new Set(conn).size, 1);
+  // A position taking a few plain words is a constant; many distinct values are a variable.
+  const states = ["Started", "Paused", "Resumed", "Started", "Paused", "Resumed"].map((s, i) => `[instance: ${i}f1a409b-b8cc] VM ${s} (Lifecycle Event)`);
+  assert.equal(new Set(groupLines(states)).size, 3);
+  const users = ["alice", "bob", "carol", "dave", "erin", "frank"].map((u, i) => `Invalid user ${u} from 10.0.0.${i}`);
+  assert.equal(new Set(groupLines(users)).size, 1);
 });
