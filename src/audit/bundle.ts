@@ -105,16 +105,27 @@ export interface StateChange {
   error: string | null;
 }
 
+/**
+ * One gate's decision. A `gate.*` event whose payload lists `gates` (the engine records
+ * `{verdict, gates: [{gate, passed, outcome, facts, remedy?, overridden?}]}`) gives one entry
+ * per listed gate; any other `gate.*` event gives one entry read from its payload.
+ */
 export interface GateDecision {
   seq: number;
   at: number;
   actor: string;
   action: string;
-  /** The gate's name, from payload.gate / name / rule, else null. */
+  /** The evaluation's overall verdict (pass / wait / refuse), when the event has one. */
+  verdict: string | null;
+  /** The gate's name (gate / name / rule), else null. */
   gate: string | null;
-  /** passed / failed / … from payload.decision / result / verdict / outcome / passed, else null. */
+  passed: boolean | null;
+  /** pass / wait / refuse / … (outcome / decision / result / verdict, else from passed). */
   decision: string | null;
+  /** What the gate saw (facts / reason / message). */
   reason: string | null;
+  remedy: string | null;
+  overridden: boolean;
 }
 
 export interface ApprovalRecord {
@@ -124,6 +135,8 @@ export interface ApprovalRecord {
   /** payload.approver / by / user, else the event's actor. */
   approver: string;
   decision: string | null;
+  /** The role the approver approved as, when recorded. */
+  role: string | null;
   comment: string | null;
 }
 
@@ -245,9 +258,25 @@ export function deriveSummary(evidence: readonly BundleEvent[], id: string): Der
     if (e.subject === own && isTransition(e, q)) {
       states.push({ seq: e.seq, at: e.at, actor: e.actor, from: str(q.from), to: str(q.to)!, error: str(q.error) });
     } else if (e.action.startsWith("gate.")) {
-      gates.push({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, gate: str(q.gate) ?? str(q.name) ?? str(q.rule), decision: decisionOf(q), reason: str(q.reason) ?? str(q.message) });
+      const verdict = str(q.verdict);
+      const listed = Array.isArray(q.gates) ? q.gates.map(asRecord).filter((g): g is Record<string, unknown> => g !== undefined) : [];
+      for (const g of listed.length > 0 ? listed : [q]) {
+        gates.push({
+          seq: e.seq,
+          at: e.at,
+          actor: e.actor,
+          action: e.action,
+          verdict: listed.length > 0 ? verdict : null,
+          gate: str(g.gate) ?? str(g.name) ?? str(g.rule),
+          passed: typeof g.passed === "boolean" ? g.passed : null,
+          decision: str(g.outcome) ?? decisionOf(g),
+          reason: str(g.facts) ?? str(g.reason) ?? str(g.message),
+          remedy: str(g.remedy),
+          overridden: g.overridden === true,
+        });
+      }
     } else if (e.action.startsWith("approval.")) {
-      approvals.push({ seq: e.seq, at: e.at, action: e.action, approver: str(q.approver) ?? str(q.by) ?? str(q.user) ?? e.actor, decision: decisionOf(q) ?? lastPart(e.action), comment: str(q.comment) });
+      approvals.push({ seq: e.seq, at: e.at, action: e.action, approver: str(q.approver) ?? str(q.by) ?? str(q.user) ?? e.actor, decision: decisionOf(q) ?? lastPart(e.action), role: str(q.role), comment: str(q.comment) });
     } else if (isOverride(e.action)) {
       overrides.push({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, reason: str(q.reason), what: q.override ?? q.gate ?? q.gates ?? q.kind ?? null });
     }

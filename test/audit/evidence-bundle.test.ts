@@ -79,12 +79,15 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(bundle.artifact.author, "carol@example.com");
       assert.equal(bundle.artifact.digest, bundle.deployment.digest);
       assert.deepEqual({ actor: bundle.deployedBy.actor, reason: bundle.deployedBy.reason }, { actor: "dave", reason: "fix the checkout total (INC-41)" });
-      assert.deepEqual(bundle.gates.map((g) => [g.gate, g.decision, g.reason]), [
-        ["approvals", "failed", "approvals: 0 of 1"],
-        ["approvals", "passed", "approvals: 1 of 1 (bob)"],
+      assert.deepEqual(bundle.gates.map((g) => [g.verdict, g.gate, g.passed, g.decision, g.reason, g.remedy, g.overridden]), [
+        ["wait", "approvals", false, "wait", "0 of 1", "needs a user with role approver", false],
+        ["wait", "window", true, "pass", "outside Mon-Thu 09:00-16:00 Europe/Berlin", null, true],
+        ["pass", "approvals", true, "pass", "1 of 1 (bob)", null, false],
+        ["pass", "window", true, "pass", "outside Mon-Thu 09:00-16:00 Europe/Berlin", null, true],
+        [null, "signature", true, "passed", "signed by release-key", null, false],
       ]);
-      assert.deepEqual(bundle.approvals.map((a) => [a.approver, a.decision, a.comment]), [["bob", "approved", "looks good"]]);
-      assert.deepEqual(bundle.overrides.map((o) => [o.actor, o.what, o.reason]), [["admin", "windows", "hotfix for INC-42"]]);
+      assert.deepEqual(bundle.approvals.map((a) => [a.approver, a.decision, a.role, a.comment]), [["bob", "approve", "approver", "looks good"]]);
+      assert.deepEqual(bundle.overrides.map((o) => [o.actor, o.what, o.reason]), [["admin", ["window", "freeze"], "hotfix for INC-42"]]);
       assert.deepEqual(bundle.states.map((s) => s.to), ["running", "succeeded"]);
       assert.equal(bundle.verification.steps.length, 3);
       assert.deepEqual(bundle.verification.decisions[0]?.numbers, { canary: 0.002, max: 0.05, requests: 412 });
@@ -98,7 +101,8 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(bundle.chain.events.length, bundle.chain.to - bundle.chain.from + 1);
       // Evidence: its own events, the artifact push, nothing of other deployments.
       const evidence = bundle.chain.events.filter((e) => bundle.chain.evidenceSeqs.includes(e.seq));
-      assert.ok(evidence.every((e) => e.subject === `deployment/${governedId}` || e.subject === "artifact/shop/1.1.0" || e.subject === "service/shop"));
+      assert.ok(evidence.every((e) => e.subject === `deployment/${governedId}` || e.subject === "artifact/shop/1.1.0" || e.subject === "service/shop" || (e.payload as { deploymentId?: string }).deploymentId === governedId));
+      assert.ok(evidence.some((e) => e.subject === "policy/signature"), "an event that names the deployment in its payload is evidence");
       assert.ok(!evidence.some((e) => e.subject === `deployment/${rolledBackId}`));
       assert.ok(evidence.some((e) => e.action === "approval.recorded"));
       assert.deepEqual(await verifyAuditChain(t.store.db), { ok: true, checked: Number(head.last_seq) });
@@ -184,7 +188,7 @@ for (const dialect of TEST_DIALECTS) {
       // Summaries that say something the events do not.
       for (const [what, edit] of [
         ["approvals", (x: EvidenceBundle) => (x.approvals[0]!.approver = "mallory")],
-        ["gates", (x: EvidenceBundle) => (x.gates[0]!.decision = "passed")],
+        ["gates", (x: EvidenceBundle) => (x.gates[0]!.decision = "pass")],
         ["overrides", (x: EvidenceBundle) => (x.overrides = [])],
         ["deployedBy", (x: EvidenceBundle) => (x.deployedBy.actor = "mallory")],
         ["deployment.state", (x: EvidenceBundle) => (x.deployment.state = "rolled_back")],

@@ -52,9 +52,9 @@ export async function seedDeployment(store: Store, clock: ManualClock, s: SeedDe
   const kind = s.kind ?? "deploy";
   const reason = s.reason === undefined ? `ship ${s.version}` : s.reason;
   const base = { service: s.service, environment: s.environment, version: s.version };
-  const ev = async (action: string, payload: unknown, who = "slipway") => {
+  const ev = async (action: string, payload: unknown, who = "slipway", about = subject) => {
     clock.advance(MIN);
-    await appendAuditEvent(store.db, store.dialect, { actor: who, action, subject, payload }, clock);
+    await appendAuditEvent(store.db, store.dialect, { actor: who, action, subject: about, payload }, clock);
     await s.interleave?.();
   };
   const createdAt = clock.now();
@@ -70,10 +70,14 @@ export async function seedDeployment(store: Store, clock: ManualClock, s: SeedDe
   await appendAuditEvent(store.db, store.dialect, { actor, action: "deployment.created", subject, payload: { ...base, digest: artifact.digest, kind, reason } }, clock);
   await s.interleave?.();
   if (s.governed) {
-    await ev("gate.evaluated", { deploymentId: id, gate: "approvals", passed: false, reason: "approvals: 0 of 1" });
-    await ev("approval.recorded", { deploymentId: id, decision: "approved", comment: "looks good" }, "bob");
-    await ev("gate.evaluated", { deploymentId: id, gate: "approvals", passed: true, reason: "approvals: 1 of 1 (bob)" });
-    await ev("deployment.override", { deploymentId: id, override: "windows", reason: "hotfix for INC-42" }, "admin");
+    // The shapes the engine records (src/engine/admission.ts, approvals.ts, create.ts).
+    const windowGate = { gate: "window", passed: true, outcome: "pass", facts: "outside Mon-Thu 09:00-16:00 Europe/Berlin", overridden: true };
+    await ev("deployment.override", { gates: ["window", "freeze"], reason: "hotfix for INC-42" }, "admin");
+    await ev("gate.evaluated", { verdict: "wait", waitingFor: "approval", recheckAt: null, gates: [{ gate: "approvals", passed: false, outcome: "wait", facts: "0 of 1", remedy: "needs a user with role approver" }, windowGate] });
+    await ev("approval.recorded", { decision: "approve", role: "approver", digest: artifact.digest, comment: "looks good" }, "bob");
+    await ev("gate.evaluated", { verdict: "pass", gates: [{ gate: "approvals", passed: true, outcome: "pass", facts: "1 of 1 (bob)" }, windowGate] });
+    // A legacy/third-party shape: one gate per event, linked by payload.deploymentId.
+    await ev("gate.checked", { deploymentId: id, name: "signature", passed: true, reason: "signed by release-key" }, "slipway", "policy/signature");
   }
   const plan = [{ kind: "start", count: 1 }, { kind: "wait_ready" }, { kind: "finalize" }];
   await store.db
