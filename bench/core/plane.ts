@@ -2,7 +2,10 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pino } from "pino";
-import { startControlPlane, type ControlPlane } from "../../src/cli/control-plane.js";
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { PACKAGE_ROOT, type ControlPlane } from "../../src/cli/control-plane.js";
+import type * as ControlPlaneModule from "../../src/cli/control-plane.js";
 import { stopAllReplicas } from "../../src/cli/stop-all.js";
 import { isTerminal, type Deployment, type DeploymentState } from "../../src/core/index.js";
 import { stopRouterDaemon } from "../../src/router/index.js";
@@ -10,6 +13,16 @@ import { pushArtifact } from "../../src/supply/index.js";
 import type { Build } from "./apps.js";
 
 export const SERVICE = "bench";
+
+/**
+ * The compiled control plane (what `npm start` runs) when dist/ is built — `npm run bench`
+ * builds it first — so replicas and the router start as plain JavaScript, as in production.
+ */
+async function loadControlPlane(): Promise<typeof ControlPlaneModule> {
+  const compiled = join(PACKAGE_ROOT, "dist", "cli", "control-plane.js");
+  if (existsSync(compiled)) return (await import(pathToFileURL(compiled).href)) as typeof ControlPlaneModule;
+  return import("../../src/cli/control-plane.js");
+}
 /** Readiness poll interval, used by the engine and by the by-hand baseline alike. */
 export const READINESS_INTERVAL_MS = 100;
 
@@ -35,7 +48,7 @@ environments:
     target: { driver: process, replicas: 2 }
     strategy:
       type: canary
-      steps: [{ weight: 20, pause: 1500ms }, { weight: 50, pause: 1500ms }, { weight: 100 }]
+      steps: [{ weight: 20, pause: 3s }, { weight: 50, pause: 2s }, { weight: 100 }]
     verify:
       analysis:
         interval: 250ms
@@ -69,7 +82,7 @@ export interface Bench {
 
 export async function startBench(root: string, builds: Build[]): Promise<Bench> {
   const dataDir = join(root, "data");
-  const plane = await startControlPlane({ dataDir, port: 0, host: "127.0.0.1", log: pino({ level: "silent" }) });
+  const plane = await (await loadControlPlane()).startControlPlane({ dataDir, port: 0, host: "127.0.0.1", log: pino({ level: "silent" }) });
   await plane.engine.apply(BENCH_YAML, join(root, "slipway.yaml"), "bench");
   for (const b of builds) await pushArtifact(plane.store, dataDir, { path: b.dir, service: SERVICE, version: b.version });
 

@@ -7,9 +7,11 @@ import { registerChangeRoutes } from "./routes/changes.js";
 import { registerDeploymentRoutes } from "./routes/deployments.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerEvidenceRoutes } from "./routes/evidence.js";
+import { registerGovernanceRoutes } from "./routes/governance.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 import { registerServiceRoutes } from "./routes/services.js";
 import { registerTokenRoutes } from "./routes/tokens.js";
+import { registerTriageRoutes } from "./routes/triage.js";
 
 /** Builds the HTTP API (not listening yet): routes, auth, validation, one error shape. */
 export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
@@ -21,10 +23,12 @@ export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
   registerServiceRoutes(app, ctx);
   registerArtifactRoutes(app, ctx);
   registerDeploymentRoutes(app, ctx);
+  registerGovernanceRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerTokenRoutes(app, ctx);
   registerEvidenceRoutes(app, ctx);
   registerChangeRoutes(app, ctx);
-  registerTokenRoutes(app, ctx);
+  registerTriageRoutes(app, { store: ctx.store });
   await app.ready();
   return app;
 }

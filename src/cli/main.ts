@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { exitCodeOf, isSlipwayError } from "../core/index.js";
+import { registerApprovalCommands } from "./commands/approvals.js";
 import { registerArtifactCommands } from "./commands/artifact.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerChangesCommand } from "./commands/changes.js";
@@ -9,7 +10,7 @@ import { registerDeployCommands } from "./commands/deploy.js";
 import { registerServerCommand } from "./commands/server.js";
 import { registerShowCommands } from "./commands/show.js";
 import { registerTokenCommands } from "./commands/token.js";
-// TRIAGE-IMPORT
+import { registerTriageCommand } from "./commands/triage.js";
 import type { CliContext } from "./context.js";
 import { resolveTarget, type GlobalOptions } from "./target.js";
 
@@ -25,11 +26,12 @@ export function buildProgram(ctx: CliContext): Command {
   registerConfigCommands(program, ctx);
   registerArtifactCommands(program, ctx);
   registerDeployCommands(program, ctx);
+  registerApprovalCommands(program, ctx);
   registerShowCommands(program, ctx);
   registerAuditCommands(program, ctx);
-  registerChangesCommand(program, ctx);
   registerTokenCommands(program, ctx);
-  // TRIAGE-REGISTER
+  registerChangesCommand(program, ctx);
+  registerTriageCommand(program, { resolveTarget: () => ctx.target() });
   return program;
 }
 

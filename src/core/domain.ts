@@ -93,6 +93,10 @@ export interface Deployment {
   error: string | null;
   errorHint: string | null;
   cancelRequested: boolean;
+  /** Break-glass: windows and freezes were overridden by this person, for this reason. */
+  override: { by: string; reason: string } | null;
+  /** What it waits for now (an approval, a window, a freeze holding a canary), or null. */
+  waitingFor: string | null;
   createdAt: number;
   updatedAt: number;
   startedAt: number | null;

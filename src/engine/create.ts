@@ -15,6 +15,8 @@ export interface DeployRequest {
   actor: string;
   reason?: string | undefined;
   kind?: DeploymentKind;
+  /** Break-glass past windows and freezes; the caller has checked the person may. */
+  override?: { by: string; reason: string } | undefined;
 }
 
 /** Queues a deployment of a pushed version. Everything that can be checked now is checked now. */
@@ -55,6 +57,10 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
     cancel_requested: 0,
     lease_owner: null,
     lease_until: null,
+    override_by: req.override?.by ?? null,
+    override_reason: req.override?.reason ?? null,
+    not_before: null,
+    waiting_for: null,
     created_at: now,
     updated_at: now,
     started_at: null,
@@ -63,6 +69,9 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
   await ctx.store.db.transaction().execute(async (trx) => {
     await trx.insertInto("deployments").values(row).execute();
     await record(ctx, { actor: req.actor, action: "deployment.created", subject: deploymentSubject(row.id), payload: { service: row.service, environment: row.environment, version: row.version, digest: row.digest, kind: row.kind, reason: row.reason } }, trx);
+    if (req.override) {
+      await record(ctx, { actor: req.override.by, action: "deployment.override", subject: deploymentSubject(row.id), payload: { gates: ["window", "freeze"], reason: req.override.reason } }, trx);
+    }
   });
   return toDeployment(row);
 }
@@ -116,4 +125,25 @@ export async function cancelDeployment(ctx: EngineContext, id: string, actor: st
     }
   }
   return { ...d, cancelRequested: true };
+}
+
+/** Deploys exactly what `from` runs (the same digest) to `to`. */
+export async function createPromotion(ctx: EngineContext, req: { service: string; from: string; to: string; actor: string; reason?: string | undefined; override?: DeployRequest["override"] }): Promise<Deployment> {
+  const source = await ctx.store.db
+    .selectFrom("environments")
+    .select(["current_version", "current_digest"])
+    .where("service", "=", req.service)
+    .where("environment", "=", req.from)
+    .executeTakeFirst();
+  if (!source?.current_version) {
+    throw notFound(`${req.service} runs nothing in ${req.from} to promote`, { hint: `deploy to ${req.from} first: slipway deploy ${req.service} VERSION --env ${req.from}` });
+  }
+  return createDeployment(ctx, {
+    service: req.service,
+    environment: req.to,
+    version: source.current_version,
+    actor: req.actor,
+    reason: req.reason ?? `promote ${source.current_version} from ${req.from}`,
+    override: req.override,
+  });
 }

@@ -6,7 +6,9 @@ import type { RouterControl } from "../router/types.js";
 import { listDeployments, type DeploymentQuery } from "../store/deployments-repo.js";
 import type { Store } from "../store/index.js";
 import { DEFAULT_ENGINE_SETTINGS, type EngineContext, type EngineSettings } from "./context.js";
-import { cancelDeployment, createDeployment, createRollback, type DeployRequest } from "./create.js";
+import { decideApproval, type ApprovalRequest } from "./approvals.js";
+import { cancelDeployment, createDeployment, createPromotion, createRollback, type DeployRequest } from "./create.js";
+import { dryRunGates } from "./gates.js";
 import { EngineEvents } from "./events.js";
 import { Executor } from "./executor.js";
 import { deploymentDetail, environmentStatus } from "./queries.js";
@@ -69,6 +71,22 @@ export class Engine {
     const d = await createRollback(this.ctx, req);
     this.executor.nudge();
     return d;
+  }
+
+  async promote(req: Parameters<typeof createPromotion>[1]): Promise<Deployment> {
+    const d = await createPromotion(this.ctx, req);
+    this.executor.nudge();
+    return d;
+  }
+
+  async decide(req: ApprovalRequest) {
+    const outcome = await decideApproval(this.ctx, req);
+    this.executor.nudge();
+    return outcome;
+  }
+
+  dryRun(req: Parameters<typeof dryRunGates>[1]) {
+    return dryRunGates(this.ctx, req);
   }
 
   cancel(id: string, actor: string): Promise<Deployment> {

@@ -1,7 +1,7 @@
 import type { EngineContext } from "./context.js";
 import { runDeployment } from "./runner.js";
 
-const RUNNABLE = ["queued", "running", "verifying", "rolling_back"];
+const RUNNABLE = ["queued", "awaiting_approval", "running", "verifying", "rolling_back"];
 
 /**
  * Claims runnable deployments with a lease and runs them. The lease is renewed by heartbeat;
@@ -66,6 +66,7 @@ export class Executor {
       .select("id")
       .where("state", "in", RUNNABLE)
       .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
+      .where((eb) => eb.or([eb("not_before", "is", null), eb("not_before", "<=", now)]))
       .orderBy("id")
       .limit(20)
       .execute();

@@ -7,3 +7,4 @@ export { planDeploymentSteps } from "./plan.js";
 export { listServices, getServiceConfig } from "./services.js";
 export { deploymentSubject } from "./record.js";
 export { listChanges, type Change, type ChangeKind, type ChangesQuery } from "./changes.js";
+export type { ApprovalRequest, ApprovalOutcome } from "./approvals.js";

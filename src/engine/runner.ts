@@ -1,5 +1,6 @@
 import { isSlipwayError, isTerminal, type Deployment, type Step } from "../core/index.js";
 import { getDeploymentRow, listSteps, toDeployment } from "../store/deployments-repo.js";
+import { admitDeployment } from "./admission.js";
 import type { EngineContext } from "./context.js";
 import { parseFrozen } from "./frozen.js";
 import { deploymentSubject, record } from "./record.js";
@@ -18,9 +19,12 @@ export async function runDeployment(ctx: EngineContext, id: string, signal: Abor
   const row = await getDeploymentRow(ctx.store.db, id);
   let d = toDeployment(row);
   if (isTerminal(d.state)) return d;
-  if (d.state === "queued") {
+  if (d.state === "queued" || d.state === "awaiting_approval") {
     if (d.cancelRequested) return transition(ctx, d, "cancelled", { error: "cancelled before it started" });
-    const started = await startDeployment(ctx, d, row.env_config_json);
+    const admission = await admitDeployment(ctx, d, row);
+    if (!admission.proceed) return admission.deployment;
+    d = admission.deployment;
+    const started = await startDeployment(ctx, d, row.env_config_json, admission.gates);
     if (!started) return d; // another deployment holds the environment; stay queued
     d = started;
   }

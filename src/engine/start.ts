@@ -1,11 +1,13 @@
 import type { Transaction } from "kysely";
 import type { Deployment, EnvironmentConfig } from "../core/index.js";
+import type { GateResult } from "../policy/index.js";
 import type { Database } from "../store/index.js";
 import { isTerminal, type DeploymentState } from "../core/index.js";
 import type { EngineContext } from "./context.js";
 import { parseFrozen } from "./frozen.js";
 import { planDeploymentSteps } from "./plan.js";
 import { ensureEnvironment } from "./routing.js";
+import { deploymentSubject, record } from "./record.js";
 import { transition } from "./transition.js";
 
 /**
@@ -13,7 +15,7 @@ import { transition } from "./transition.js";
  * would restore), stores the plan, and moves it to `running`: all in one transaction.
  * Returns undefined when another deployment of the same environment holds the lock.
  */
-export async function startDeployment(ctx: EngineContext, d: Deployment, envConfigJson: string): Promise<Deployment | undefined> {
+export async function startDeployment(ctx: EngineContext, d: Deployment, envConfigJson: string, gates: GateResult[]): Promise<Deployment | undefined> {
   const env = await ensureEnvironment(ctx, d.service, d.environment);
   const frozen = parseFrozen(envConfigJson);
   return ctx.store.db.transaction().execute(async (trx) => {
@@ -32,6 +34,7 @@ export async function startDeployment(ctx: EngineContext, d: Deployment, envConf
       .where("id", "=", d.id)
       .execute();
     const withPrevious = { ...d, previousVersion: env.current_version, previousDigest: env.current_digest };
+    if (gates.length > 0) await record(ctx, { actor: "slipway", action: "gate.evaluated", subject: deploymentSubject(d.id), payload: { verdict: "pass", gates } }, trx);
     return transition(ctx, withPrevious, "running", { payload: { plan: steps, previous: env.current_version } }, trx);
   });
 }

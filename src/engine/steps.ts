@@ -2,6 +2,7 @@ import type { StepParams } from "../core/index.js";
 import { analyse } from "./analyse-step.js";
 import type { EngineContext } from "./context.js";
 import { waitForReadiness } from "./readiness.js";
+import { holdWhileWindowClosed } from "./shift-hold.js";
 import { ensureReplicas, liveReplicasOf, markRunning, runningReplicas, stopReplica } from "./replicas.js";
 import { drainAndStop, finalize, shiftTraffic } from "./traffic.js";
 import type { RunState } from "./run-state.js";
@@ -21,6 +22,7 @@ export async function runStep(ctx: EngineContext, run: RunState, step: StepParam
     case "verify":
       return verifyDeployment(ctx, run, step.via);
     case "shift":
+      await holdWhileWindowClosed(ctx, run);
       return shiftTraffic(ctx, run, step.weight);
     case "analyse":
       return analyse(ctx, run, step.pauseMs, startedAt);

@@ -23,6 +23,8 @@ export function toDeployment(row: DeploymentsTable): Deployment {
     error: row.error,
     errorHint: row.error_hint,
     cancelRequested: row.cancel_requested === 1,
+    override: row.override_by ? { by: row.override_by, reason: row.override_reason ?? "" } : null,
+    waitingFor: row.waiting_for,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     startedAt: row.started_at,

@@ -4,6 +4,7 @@ import type { Database } from "./schema.js";
 import * as m001 from "./migrations/001-initial.js";
 import * as m002 from "./migrations/002-triage.js";
 import * as m003 from "./migrations/003-token-grants.js";
+import * as m004 from "./migrations/004-governance.js";
 
 type Dialect = "sqlite" | "postgres";
 
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   "001-initial": m001.up,
   "002-triage": m002.up,
   "003-token-grants": m003.up,
+  "004-governance": m004.up,
 };
 
 function providerFor(dialect: Dialect): MigrationProvider {

@@ -11,6 +11,7 @@ export interface Database {
   environments: EnvironmentsTable;
   replicas: ReplicasTable;
   audit_events: AuditEventsTable;
+  approvals: ApprovalsTable;
   audit_head: AuditHeadTable;
   tokens: TokensTable;
   triage_clusters: TriageClustersTable;
@@ -59,6 +60,13 @@ export interface DeploymentsTable {
   cancel_requested: number;
   lease_owner: string | null;
   lease_until: number | null;
+  /** Break-glass: who overrode windows and freezes for this deployment, and why. */
+  override_by: string | null;
+  override_reason: string | null;
+  /** A waiting deployment is not looked at again before this time. */
+  not_before: number | null;
+  /** What it waits for, in a sentence (approval, soak, window, a freeze holding a canary). */
+  waiting_for: string | null;
   created_at: number;
   updated_at: number;
   started_at: number | null;
@@ -192,4 +200,17 @@ export interface TriageExamplesTable {
   ranges_json: string;
   lines_json: string;
   created_at: number;
+}
+
+export interface ApprovalsTable {
+  id: string;
+  deployment_id: string;
+  /** The artifact approved: an approval is for these bytes, not for whatever the deployment later names. */
+  digest: string;
+  by: string;
+  /** The role the person held (for this service and environment) when they decided. */
+  role: string;
+  decision: string; // "approve" | "reject"
+  comment: string | null;
+  at: number;
 }

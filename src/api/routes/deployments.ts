@@ -4,6 +4,7 @@ import { DEPLOYMENT_STATES, parseDuration } from "../../core/index.js";
 import { actorOf, deploymentTarget, mayView, scopeFilter } from "../auth.js";
 import type { ApiContext } from "../context.js";
 import { route } from "../route-kit.js";
+import { overrideFields, requestedOverride } from "./governance.js";
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "expected a lower-case name (letters, digits, '-')");
 
@@ -11,7 +12,7 @@ const deployBody = z.object({
   service: name,
   environment: name,
   version: z.string().min(1).max(128),
-  reason: z.string().max(2000).optional(),
+  ...overrideFields,
 });
 
 const rollbackBody = z.object({
@@ -35,7 +36,8 @@ const historyQuery = z.object({
 export function registerDeploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
   route(app, { method: "POST", path: "/api/v1/deployments", summary: "Start a deployment of a pushed version", body: deployBody, access: "deployer", scope: ({ body }) => body }, async ({ body, request, reply }) => {
     reply.status(201);
-    return { deployment: await ctx.engine.deploy({ ...body, actor: actorOf(request) }) };
+    const { override_window: _overrideWindow, ...rest } = body;
+    return { deployment: await ctx.engine.deploy({ ...rest, actor: actorOf(request), override: requestedOverride(request, body) }) };
   });
 
   route(app, { method: "POST", path: "/api/v1/rollbacks", summary: "Redeploy the last good (or a named) version", body: rollbackBody, access: "deployer", scope: ({ body }) => body }, async ({ body, request, reply }) => {

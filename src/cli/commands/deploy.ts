@@ -20,10 +20,28 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
     .argument("<version>", "a pushed version")
     .requiredOption("--env <environment>", "the environment (e.g. dev)")
     .option("--reason <text>", "why, for the record")
+    .option("--dry-run", "evaluate every gate and say what would pass or stop it; change nothing")
+    .option("--override-window", "break glass past change windows and freezes (admin or emergency grant; needs --reason)")
     .option("--wait", "follow the deployment; exit 0 only if it succeeded")
     .option("--json", "print JSON")
-    .action(async (service: string, version: string, opts: WaitOptions & { env: string; reason?: string }) => {
-      const { deployment } = await apiRequest<{ deployment: Deployment }>(ctx.target(), "POST", "/deployments", { service, version, environment: opts.env, reason: opts.reason });
+    .action(async (service: string, version: string, opts: WaitOptions & { env: string; reason?: string; dryRun?: boolean; overrideWindow?: boolean }) => {
+      if (opts.dryRun) return dryRun(ctx, { service, version, environment: opts.env, overrideWindow: opts.overrideWindow ?? false, json: opts.json ?? false });
+      const { deployment } = await apiRequest<{ deployment: Deployment }>(ctx.target(), "POST", "/deployments", { service, version, environment: opts.env, reason: opts.reason, override_window: opts.overrideWindow ?? false });
+      await reportStarted(ctx, deployment, opts);
+    });
+
+  program
+    .command("promote")
+    .description("deploy exactly what one environment runs (the same digest) to the next")
+    .argument("<service>", "the service")
+    .requiredOption("--from <environment>", "where it runs now (e.g. staging)")
+    .requiredOption("--to <environment>", "where it should go (e.g. prod)")
+    .option("--reason <text>", "why, for the record")
+    .option("--override-window", "break glass past change windows and freezes (admin or emergency grant; needs --reason)")
+    .option("--wait", "follow the deployment; exit 0 only if it succeeded")
+    .option("--json", "print JSON")
+    .action(async (service: string, opts: WaitOptions & { from: string; to: string; reason?: string; overrideWindow?: boolean }) => {
+      const { deployment } = await apiRequest<{ deployment: Deployment }>(ctx.target(), "POST", "/promotions", { service, from: opts.from, to: opts.to, reason: opts.reason, override_window: opts.overrideWindow ?? false });
       await reportStarted(ctx, deployment, opts);
     });
 
@@ -64,6 +82,27 @@ async function reportStarted(ctx: CliContext, deployment: Deployment, opts: Wait
   if (opts.json) printJson(detail);
   else printDeploymentDetail(detail, ctx.out, { timeline: false });
   if (detail.deployment.state !== "succeeded") ctx.setExitCode(1);
+}
+
+interface GateReportView {
+  passed: boolean;
+  verdict: string;
+  digest: string;
+  gates: { gate: string; passed: boolean; facts: string; remedy?: string; overridden?: boolean }[];
+}
+
+/** `deploy --dry-run`: every gate, passed or failed with its facts and remedy. Exit 1 when it would not run now. */
+async function dryRun(ctx: CliContext, req: { service: string; version: string; environment: string; overrideWindow: boolean; json: boolean }): Promise<void> {
+  const q = new URLSearchParams({ service: req.service, environment: req.environment, version: req.version, override_window: String(req.overrideWindow) });
+  const report = await apiRequest<GateReportView>(ctx.target(), "GET", `/gates?${q}`);
+  if (!report.passed) ctx.setExitCode(1);
+  if (req.json) return printJson(report);
+  ctx.out.write(`${req.service} ${req.version} → ${req.environment}: ${report.passed ? "would run now" : report.verdict === "wait" ? "would wait" : "would be rejected"}\n`);
+  if (report.gates.length === 0) ctx.out.write("  no gates configured for this environment\n");
+  for (const g of report.gates) {
+    const mark = g.overridden ? "overridden" : g.passed ? "passed" : "FAILED";
+    ctx.out.write(`  ${mark.padEnd(10)} ${g.gate}: ${g.facts}${g.remedy && !g.passed ? `\n             → ${g.remedy}` : ""}\n`);
+  }
 }
 
 const nullStream = { write: () => true } as unknown as NodeJS.WritableStream;

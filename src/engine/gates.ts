@@ -1,0 +1,92 @@
+import { badInput, type EnvironmentConfig, type Role } from "../core/index.js";
+import { requireArtifact } from "../supply/index.js";
+import { getServiceConfig } from "./services.js";
+import { evaluateGates, type GateInput, type GateReport, type SourceHistory } from "../policy/index.js";
+import type { EngineContext } from "./context.js";
+
+/** The deployment facts the gates look at (a dry run has no id yet). */
+export interface GateSubject {
+  id?: string;
+  service: string;
+  environment: string;
+  version: string;
+  digest: string;
+  actor: string;
+  createdAt: number;
+  override: { by: string; reason: string } | null;
+}
+
+/** Gathers every fact the policy needs from the store and evaluates the environment's gates. */
+export async function checkGates(ctx: EngineContext, subject: GateSubject, environment: EnvironmentConfig): Promise<GateReport> {
+  return evaluateGates(await gatherGateInput(ctx, subject, environment));
+}
+
+export async function gatherGateInput(ctx: EngineContext, subject: GateSubject, environment: EnvironmentConfig): Promise<GateInput> {
+  const artifact = await ctx.store.db
+    .selectFrom("artifacts")
+    .select("author")
+    .where("service", "=", subject.service)
+    .where("version", "=", subject.version)
+    .executeTakeFirst();
+  const approvals = subject.id
+    ? await ctx.store.db.selectFrom("approvals").selectAll().where("deployment_id", "=", subject.id).orderBy("at").execute()
+    : [];
+  const source = environment.requires?.promoted_from;
+  return {
+    now: ctx.clock.now(),
+    environment,
+    deployment: { ...(subject.id ? { id: subject.id } : {}), service: subject.service, environment: subject.environment, version: subject.version, digest: subject.digest, actor: subject.actor, author: artifact?.author ?? null, createdAt: subject.createdAt },
+    sourceHistory: source ? await sourceHistory(ctx, subject.service, source, subject.digest) : null,
+    approvals: approvals.map((a) => ({ by: a.by, decision: a.decision as "approve" | "reject", at: a.at, comment: a.comment, digest: a.digest })),
+    // The role each person held when they decided: revoking a token later does not rewrite history.
+    approverRoles: Object.fromEntries(approvals.map((a) => [a.by, a.role as Role])),
+    // Only people allowed to break glass can have set it (the API checks before the deployment exists).
+    override: subject.override ? { ...subject.override, allowed: true } : null,
+  };
+}
+
+/** What the promoted_from environment knows about this digest: its successes, its failures, what runs there now. */
+async function sourceHistory(ctx: EngineContext, service: string, environment: string, digest: string): Promise<SourceHistory> {
+  const finished = await ctx.store.db
+    .selectFrom("deployments")
+    .select(["id", "digest", "state", "finished_at", "error"])
+    .where("service", "=", service)
+    .where("environment", "=", environment)
+    .where("finished_at", "is not", null)
+    .orderBy("finished_at")
+    .execute();
+  const env = await ctx.store.db
+    .selectFrom("environments")
+    .selectAll()
+    .where("service", "=", service)
+    .where("environment", "=", environment)
+    .executeTakeFirst();
+  const succeeded = finished.filter((d) => d.state === "succeeded");
+  const runs = succeeded
+    .filter((d) => d.digest === digest)
+    .map((d) => {
+      // A run ends when a later deployment of another digest succeeds there (or the env no longer runs it).
+      const replacedBy = succeeded.find((x) => x.finished_at! > d.finished_at! && x.digest !== digest);
+      const stillRuns = !replacedBy && env?.current_digest === digest;
+      return { deploymentId: d.id, finishedAt: d.finished_at!, endedAt: stillRuns ? null : (replacedBy?.finished_at ?? env?.since ?? d.finished_at!) };
+    });
+  const failures = finished
+    .filter((d) => d.digest === digest && ["rolled_back", "rollback_failed", "failed"].includes(d.state))
+    .map((d) => ({ deploymentId: d.id, at: d.finished_at!, what: d.error ?? d.state }));
+  const current =
+    env?.current_version && env.current_digest && env.since !== null ? { version: env.current_version, digest: env.current_digest, since: env.since } : null;
+  return { runs, failures, current };
+}
+
+/** Evaluates every gate for a deployment that does not exist yet: nothing changes. */
+export async function dryRunGates(
+  ctx: EngineContext,
+  req: { service: string; environment: string; version: string; actor: string; override: { by: string; reason: string } | null },
+): Promise<GateReport & { service: string; environment: string; version: string; digest: string }> {
+  const config = await getServiceConfig(ctx, req.service);
+  const environment = config.environments[req.environment];
+  if (!environment) throw badInput(`service ${req.service} has no environment "${req.environment}"`, { hint: `use one of: ${Object.keys(config.environments).join(", ")}` });
+  const artifact = await requireArtifact(ctx.store, req.service, req.version);
+  const report = await checkGates(ctx, { ...req, digest: artifact.digest, createdAt: ctx.clock.now() }, environment);
+  return { ...report, service: req.service, environment: req.environment, version: req.version, digest: artifact.digest };
+}
