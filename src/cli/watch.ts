@@ -63,6 +63,15 @@ export function formatEvent(e: StreamEvent): string {
       return `${time}  step ${Number(p.idx) + 1}: ${describeStep(p)} done`;
     case "traffic.shifted":
       return `${time}  traffic: ${(p.weights as { version: string; weight: number }[]).map((w) => `${w.version} ${w.weight}%`).join(", ")}`;
+    case "gate.evaluated": {
+      const gates = (p.gates as { gate: string; passed: boolean; facts: string }[] | undefined) ?? [];
+      const failing = gates.filter((g) => !g.passed);
+      return `${time}  gates ${String(p.verdict)}${failing.length ? `: ${failing.map((g) => `${g.gate}: ${g.facts}`).join("; ")}` : ` (${gates.map((g) => g.gate).join(", ")})`}`;
+    }
+    case "deployment.held":
+      return `${time}  held: ${String(p.reason)}`;
+    case "approval.recorded":
+      return `${time}  ${String(p.decision) === "approve" ? "approved" : "rejected"} by ${e.actor}${p.comment ? `: ${String(p.comment)}` : ""}`;
     case "traffic.restored":
       return `${time}  traffic restored to ${p.version ?? "nothing (first deployment)"}`;
     default:

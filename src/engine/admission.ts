@@ -24,9 +24,10 @@ export async function admitDeployment(ctx: EngineContext, d: Deployment, row: De
   const failing = report.gates.filter((g) => !g.passed);
   if (report.verdict === "refuse") {
     await record(ctx, { actor: "slipway", action: "gate.evaluated", subject: deploymentSubject(d.id), payload: { verdict: "refuse", gates: report.gates } });
+    const refusing = failing.filter((g) => g.outcome === "refuse");
     const deployment = await transition(ctx, d, "rejected", {
-      error: `refused by ${failing.map((g) => g.gate).join(", ")}: ${failing.map(formatGate).join("; ")}`,
-      hint: failing.map((g) => g.remedy).filter(Boolean).join("; ") || undefined,
+      error: refusing.map((g) => `${g.gate}: ${g.facts}`).join("; "),
+      hint: refusing.map((g) => g.remedy).filter(Boolean).join("; ") || undefined,
       payload: { gates: report.gates },
     });
     return { proceed: false, deployment };
