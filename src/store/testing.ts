@@ -48,7 +48,8 @@ export async function freshStore(dialect: TestDialect): Promise<TestStore> {
   };
 }
 
-async function dropSchema(schema: string): Promise<void> {
+/** Drops a test schema and everything in it. */
+export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_PG_URL });
   await client.connect();
   try {

@@ -7,15 +7,14 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import pino from "pino";
 import YAML from "yaml";
 import { startControlPlane, PACKAGE_ROOT, type ControlPlane } from "../../src/cli/control-plane.js";
 import { stopAllReplicas } from "../../src/cli/stop-all.js";
-import { newId } from "../../src/core/index.js";
+import { newId, type Clock } from "../../src/core/index.js";
 import type { EngineSettings } from "../../src/engine/index.js";
 import { stopRouterDaemon } from "../../src/router/index.js";
-import { TEST_PG_URL, type TestDialect } from "../../src/store/testing.js";
+import { dropSchema, TEST_PG_URL, type TestDialect } from "../../src/store/testing.js";
 import { packDirectory } from "../../src/supply/index.js";
 import { Api } from "./http.js";
 
@@ -43,15 +42,7 @@ export async function testDatabase(dialect: TestDialect, dataDir: string): Promi
   return {
     dialect,
     url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: TEST_PG_URL });
-      await client.connect();
-      try {
-        await client.query(`drop schema if exists ${schema} cascade`);
-      } finally {
-        await client.end();
-      }
-    },
+    drop: () => dropSchema(schema),
   };
 }
 
@@ -69,13 +60,15 @@ export interface PlaneFixture {
   /** Where built artifacts and scratch files go (outside the data directory). */
   workDir: string;
   /** Builds examples/hello with this build.json into a temp dir and pushes it; returns the digest. */
-  pushHello(service: string, version: string, build?: HelloBuild): Promise<string>;
+  pushHello(service: string, version: string, build?: HelloBuild, meta?: ArtifactMeta): Promise<string>;
   cleanup(): Promise<void>;
 }
 
 export interface PlaneOptions {
   secretSource?: Record<string, string | undefined>;
   settings?: Partial<EngineSettings>;
+  /** The control plane's clock (e.g. an OffsetClock the test moves); default: the system clock. */
+  clock?: Clock;
 }
 
 /** Starts a control plane in this process on a fresh data dir and database. Call cleanup() in after(). */
@@ -105,6 +98,7 @@ export async function startPlane(dialect: TestDialect, options: PlaneOptions = {
       log,
       secretSource: options.secretSource ?? {},
       settings: { ...FAST_SETTINGS, ...options.settings },
+      ...(options.clock ? { clock: options.clock } : {}),
     });
   } catch (err) {
     await cleanup();
@@ -117,7 +111,7 @@ export async function startPlane(dialect: TestDialect, options: PlaneOptions = {
     plane,
     api,
     workDir,
-    pushHello: (service, version, build) => pushHello(api, workDir, service, version, build),
+    pushHello: (service, version, build, meta) => pushHello(api, workDir, service, version, build, meta),
     cleanup,
   };
 }
@@ -148,10 +142,17 @@ export async function packToBuffer(dir: string, workDir: string): Promise<Buffer
   }
 }
 
-export async function pushHello(api: Api, workDir: string, service: string, version: string, build: HelloBuild = {}): Promise<string> {
+/** Provenance pushed with an artifact (what `artifact push --commit/--author` sends). */
+export interface ArtifactMeta {
+  commit?: string;
+  author?: string;
+}
+
+export async function pushHello(api: Api, workDir: string, service: string, version: string, build: HelloBuild = {}, meta: ArtifactMeta = {}): Promise<string> {
   const dir = await buildHello(workDir, version, build);
   const tgz = await packToBuffer(dir, workDir);
-  const { artifact } = await api.ok<{ artifact: { digest: string } }>("PUT", `/artifacts/${service}/${encodeURIComponent(version)}`, tgz);
+  const query = new URLSearchParams(Object.entries(meta).filter((e): e is [string, string] => typeof e[1] === "string")).toString();
+  const { artifact } = await api.ok<{ artifact: { digest: string } }>("PUT", `/artifacts/${service}/${encodeURIComponent(version)}${query ? `?${query}` : ""}`, tgz);
   return artifact.digest;
 }
 
