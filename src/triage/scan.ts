@@ -74,6 +74,8 @@ const COMMAND_START = /^(?:\$ |##\[group\]Run |> )/;
 const COMMAND_FAILED = /^The command ".*" (?:exited|failed) with [1-9]\d*|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^Done\. Your build exited with [1-9]|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
 // CI bookkeeping lines that never explain a failure.
 const BOOKKEEPING = /^(?:travis_(?:time|fold|retry)|##\[(?:end)?group\]|section_(?:start|end)|\s*$)/;
+// A Python traceback frame; the indented line after it is source code, not a message.
+const PY_FRAME = /^\s*File "[^"]+", line \d+/;
 const STACK_FRAME = /^\s*(?:at |\.\.\. \d+ more|File "|from \/|#\d+ )/;
 
 // Lines that continue the previous one: stack frames, indented detail, carets, diff lines.
@@ -92,6 +94,7 @@ export class FailureScanner {
   private lineCount = 0;
   private sinceSignal = 0;
   private commandStart = 1;
+  private afterPyFrame = false;
   private readonly failedCommands: FailedCommand[] = [];
   private readonly ruleHits: ScanResult["ruleHits"] = new Map();
 
@@ -111,6 +114,9 @@ export class FailureScanner {
     }
     const verdict = judgeLine(this.options.rules, text);
     let score = verdict.score;
+    // Source code quoted by a traceback (`return run(..., timeout=timeout)`) names nothing.
+    if (this.afterPyFrame && score > 0 && /^\s/.test(text)) score = 0;
+    this.afterPyFrame = text.includes("File \"") && PY_FRAME.test(text);
     const { passLines, examples } = this.options;
     if (passLines || examples) {
       const masked = maskLine(text);

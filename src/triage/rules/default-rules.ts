@@ -43,7 +43,7 @@ const r = (id: string, score: number, match: string, category?: Category, extra:
 export const DEFAULT_PREFILTER = [
   "err", "fail", "fatal", "exce", "caused by", "traceback", "abort", "panic", "crash", "exit", "return",
   "assert", "expect", "actual", "got", "but was", "not ok", "^\\s*\\d+\\)", "___", "<<<", "^e\\s{3}", "(?:^|\\s)e\\s*:", "[✗✕✖×]",
-  "could not", "couldn't", "cannot", "unable", "undefined", "unresolved", "incompatible", "mismatch", "no matching",
+  "could not", "couldn't", "refus", "cannot", "unable", "undefined", "unresolved", "incompatible", "mismatch", "no matching",
   "not a member", "not declared", "no attribute", "not in scope", "syntax", "unexpected", "invalid", "unterminated", "stopped",
   "lint", "problem", "would", "reformat", "style issue", "formatted", "offense", "violation", "issue",
   "resolv", "etarget", "unsatisfiable", "conflicting", "no such", "not found", "does not exist", "unavailable",
@@ -65,6 +65,7 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("error-word", 3, "\\berror\\b"),
   r("error-colon", 2, "(?:^|\\s)(?:error|err!?|fatal|e)\\s*:"),
   r("fatal-word", 3, "\\bfatal\\b"),
+  r("refusing", 3, "\\brefus(?:e|es|ed|ing) to\\b"),
   r("failed-word", 2, "\\bfail(?:ed|ure|s)?\\b"),
   r("exception", 3, "exception\\b.*?(?:\\bat\\b|:)|^\\s*(?:caused by|exception in thread)"),
   r("traceback", 3, "^traceback \\(most recent call last\\)"),
@@ -80,6 +81,8 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("warning", -1, "\\bwarn(?:ing)?s?\\b"),
   r("command-echo", -1.5, "^(?:\\$ |\\+ |> |##\\[command\\]|Run )"),
   r("travis-boilerplate", -8, "^Done\\. Your build exited with|^The command \".*\" exited with|^(?:##\\[error\\])?Process completed with exit code|^ERROR: Job failed: (?:command terminated with )?exit (?:code|status) 1$"),
+  // A wrapper reporting that the step or process it ran exited non-zero: the outcome, not the cause.
+  r("exit-trailer", -10, "(?:step script|the process '[^']*') (?:exited|failed) with (?:exit )?code \\d+|^Got exit code \\d+$|^(?:##\\[error\\])?Executing the custom container implementation failed"),
   r("retrying", -1, "\\bretrying\\b|\\bwill retry\\b"),
   // ---- compile / type errors ----
   r("file-line-error", 6, "\\.(?:c|cc|cpp|cxx|h|hpp|go|rs|java|kt|scala|swift|m|mm|cs|fs|ts|tsx|js|jsx|hs|ex|exs|erl|py|rb|php|d|zig|nim|ml|elm|purs|vue|sass|scss|less)(?:[:(]\\d+)+\\)?:? ?(?:fatal )?error\\b", "compile"),

@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { triageLog } from "./triage.js";
+
+test("a wrapper's exit-code trailer is not the failure; the line before it is", async () => {
+  const log = [
+    "INFO:root:Found no test-config label on the PR",
+    "PR #190825 sits on top of >=10 ghstack entries; refusing to run CI. Rebase once the lower PRs land",
+    "##[error][OSDC] Step script exited with code 1. This is a script/workflow error, not an infrastructure issue.",
+    "##[error]Process completed with exit code 1.",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.equal(res.topLine?.line, 2);
+});
+
+test("source code quoted in a Python traceback does not name the failure", async () => {
+  const log = [
+    "Traceback (most recent call last):",
+    '  File "/usr/lib/python3.10/subprocess.py", line 421, in check_output',
+    "    return run(*popenargs, stdout=PIPE, timeout=timeout, check=True,",
+    "RuntimeError: Command `git cherry-pick -x f2c14040` returned non-zero exit code 1",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.equal(res.topLine?.line, 4);
+});
+
+test("a command retried in place: the top line is its last attempt", async () => {
+  const log = [
+    "[command]/usr/bin/git fetch origin +refs/tags/ciflow/x",
+    "##[error]fatal: couldn't find remote ref refs/tags/ciflow/b200/190903",
+    "Waiting 10 seconds before trying again",
+    "##[error]fatal: couldn't find remote ref refs/tags/ciflow/b200/190903",
+    "Post job cleanup.",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.equal(res.topLine?.line, 4);
+});
