@@ -11,14 +11,15 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { conflict, newId, notFound, SlipwayError, type Clock } from "../core/index.js";
+import { conflict, newId, notFound, ROLE_NAMES, SlipwayError, type Clock, type Role } from "../core/index.js";
+import { roleAtLeast } from "../policy/index.js";
 import type { Store, TokensTable } from "../store/index.js";
 
-export const ROLES = ["viewer", "deployer", "approver", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+/** The roles, least first; one definition (core) shared with slipway.yaml's approvals.from. */
+export const ROLES = ROLE_NAMES;
+export type { Role };
 /** What a route declares: the least role it needs, or "public" (no token at all). */
 export type Access = "public" | Role;
-const RANK: Record<Role, number> = { viewer: 0, deployer: 1, approver: 2, admin: 3 };
 
 /** Permissions a token may carry beside its role. `emergency`: may override change windows and freezes. */
 export const GRANTS = ["emergency"] as const;
@@ -200,9 +201,7 @@ export function mayBreakGlass(principal: Principal | undefined): boolean {
   return principal !== undefined && (principal.role === "admin" || hasGrant(principal, "emergency"));
 }
 
-export function roleAtLeast(role: Role, least: Role): boolean {
-  return RANK[role] >= RANK[least];
-}
+export { roleAtLeast };
 
 /**
  * Why `principal` lacks `permission`, or undefined if it has it. Scoping limits what a token may
