@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { buildApi, createToken } from "../api/index.js";
-import { systemClock } from "../core/index.js";
+import { systemClock, type Clock } from "../core/index.js";
 import { ProcessDriver } from "../drivers/index.js";
 import { Engine, type EngineSettings } from "../engine/index.js";
 import { ensureRouterDaemon } from "../router/index.js";
@@ -21,6 +21,8 @@ export interface ControlPlaneOptions {
   log?: Logger;
   secretSource?: Record<string, string | undefined>;
   settings?: Partial<EngineSettings>;
+  /** The engine's and the API's clock (default: the system clock). Tests inject one to move time. */
+  clock?: Clock;
 }
 
 export interface ControlPlane {
@@ -43,13 +45,14 @@ export const PACKAGE_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.u
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const dataDir = resolve(options.dataDir);
   const log = options.log ?? pino({ level: process.env.SLIPWAY_LOG_LEVEL ?? "info" });
+  const clock = options.clock ?? systemClock;
   const store = await openStore(options.db ?? `sqlite:${join(dataDir, "slipway.db")}`);
   const router = await ensureRouterDaemon({ dataDir, host: options.host });
   const driver = new ProcessDriver({ dataDir });
-  const engine = new Engine({ store, driver, router, dataDir, log, secretSource: options.secretSource ?? {}, settings: { host: options.host, ...options.settings } });
-  const newAdminToken = await ensureAdminToken(store, dataDir);
+  const engine = new Engine({ store, driver, router, dataDir, log, clock, secretSource: options.secretSource ?? {}, settings: { host: options.host, ...options.settings } });
+  const newAdminToken = await ensureAdminToken(store, dataDir, clock);
   if (options.registerExample) await registerExampleService(engine, log);
-  const app = await buildApi({ engine, store, router, dataDir, clock: systemClock, log });
+  const app = await buildApi({ engine, store, router, dataDir, clock, log });
   await app.listen({ port: options.port, host: options.host });
   await engine.start();
   const address = app.server.address();
@@ -69,10 +72,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 }
 
 /** On a database with no token, creates the admin token and writes it to <data>/admin-token (mode 0600). */
-async function ensureAdminToken(store: Store, dataDir: string): Promise<string | undefined> {
+async function ensureAdminToken(store: Store, dataDir: string, clock: Clock): Promise<string | undefined> {
   const any = await store.db.selectFrom("tokens").select("id").limit(1).executeTakeFirst();
   if (any) return undefined;
-  const { token } = await createToken(store, systemClock, { name: "admin", role: "admin" });
+  const { token } = await createToken(store, clock, { name: "admin", role: "admin" });
   const file = join(dataDir, "admin-token");
   await writeFile(file, `${token}\n`, { mode: 0o600 });
   await chmod(file, 0o600);

@@ -53,3 +53,28 @@ export class ManualClock implements Clock {
     for (const w of due) w.resolve();
   }
 }
+
+/**
+ * A real clock whose `now()` can be moved forward: now() = Date.now() + offset. Sleeps are
+ * real (setTimeout), so everything keeps running at its usual pace, while `jump(ms)` makes
+ * time-dependent logic (soaks, windows, freezes, expiries, pauses that compare against now())
+ * see a later instant at once. For end-to-end tests of time-dependent gates without sleeping
+ * for them; a jump never moves a pending sleep's real deadline.
+ */
+export class OffsetClock implements Clock {
+  constructor(private offset = 0) {}
+
+  now(): number {
+    return Date.now() + this.offset;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return systemClock.sleep(ms, signal);
+  }
+
+  /** Moves now() forward by `ms` (never backward: time that went back would reorder the record). */
+  jump(ms: number): void {
+    if (!(ms >= 0)) throw new Error(`OffsetClock.jump(${ms}): time only moves forward`);
+    this.offset += ms;
+  }
+}
