@@ -39,12 +39,14 @@ export async function decideApproval(ctx: EngineContext, req: ApprovalRequest): 
   refuseIneligible(req, rule, d.actor, await authorOf(ctx, d.service, d.version));
   const previous = await ctx.store.db
     .selectFrom("approvals")
-    .select(["decision"])
+    .select(["decision", "at"])
     .where("deployment_id", "=", d.id)
     .where("by", "=", req.by)
     .orderBy("at", "desc")
     .executeTakeFirst();
-  const repeat = previous?.decision === req.decision;
+  // A repeat changes nothing, except an approval that has expired: approving again renews it.
+  const expired = previous?.decision === "approve" && ctx.clock.now() >= previous.at + rule.expires;
+  const repeat = previous?.decision === req.decision && !expired;
   if (!repeat) {
     const at = ctx.clock.now();
     await ctx.store.db.transaction().execute(async (trx) => {

@@ -31,7 +31,8 @@ export function requestedOverride(request: FastifyRequest, body: { override_wind
 
 const promoteBody = z.object({ service: name, from: name, to: name, ...overrideFields });
 const decisionBody = z.object({ comment: z.string().trim().max(2000).optional() });
-const rejectBody = z.object({ comment: z.string().trim().min(1, "a rejection needs a comment saying why").max(2000) });
+// Missing and empty comments get the same sentence (zod's default for a missing one says only "expected string").
+const rejectBody = z.object({ comment: z.string({ error: "a rejection needs a comment saying why" }).trim().min(1, "a rejection needs a comment saying why").max(2000) });
 const gatesQuery = z.object({ service: name, environment: name, version: z.string().min(1).max(128), override_window: z.enum(["true", "false"]).default("false") });
 
 export function registerGovernanceRoutes(app: FastifyInstance, ctx: ApiContext): void {
