@@ -6,6 +6,7 @@ import { registerArtifactCommands } from "./commands/artifact.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerChangesCommand } from "./commands/changes.js";
 import { registerConfigCommands } from "./commands/config.js";
+import { registerInitCommand } from "./commands/init.js";
 import { registerDeployCommands } from "./commands/deploy.js";
 import { registerServerCommand } from "./commands/server.js";
 import { registerShowCommands } from "./commands/show.js";
@@ -23,6 +24,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError()
     .exitOverride();
   registerServerCommand(program, ctx);
+  registerInitCommand(program, ctx);
   registerConfigCommands(program, ctx);
   registerArtifactCommands(program, ctx);
   registerDeployCommands(program, ctx);
