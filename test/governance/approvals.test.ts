@@ -9,7 +9,7 @@ import { after, before, describe, test } from "node:test";
 import { OffsetClock } from "../../src/core/index.js";
 import { TEST_DIALECTS } from "../../src/store/testing.js";
 import { helloYaml, startPlane, type EnvironmentSpec, type PlaneFixture } from "../helpers/fixture.js";
-import { Api, summarize, waitForEnd } from "../helpers/http.js";
+import { summarize, waitForEnd, type Api } from "../helpers/http.js";
 import { runCli } from "../helpers/processes.js";
 import { actionsOf, HOUR, MINUTE, tokenApi, waitForDetail, waitForState } from "./support.js";
 

@@ -81,6 +81,8 @@ export function printDeploymentDetail(detail: DeploymentDetail, out: NodeJS.Writ
   out.write(`state:    ${d.state}${d.finishedAt ? ` after ${formatDuration(d.finishedAt - d.createdAt)}` : ""}\n`);
   out.write(`by:       ${d.actor}${d.reason ? ` — ${d.reason}` : ""}\n`);
   out.write(`previous: ${d.previousVersion ?? "(none)"}\n`);
+  if (d.override) out.write(`override: by ${d.override.by} — ${d.override.reason}\n`);
+  if (d.waitingFor) out.write(`waiting:  ${d.waitingFor}\n`);
   if (d.error) out.write(`error:    ${d.error}\n${d.errorHint ? `hint:     ${d.errorHint}\n` : ""}`);
   out.write("steps:\n");
   for (const s of detail.steps) {
