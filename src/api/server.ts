@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { installAuth } from "./auth.js";
 import type { ApiContext } from "./context.js";
 import { installErrorHandler } from "./errors.js";
@@ -16,7 +16,7 @@ import { registerTriageRoutes } from "./routes/triage.js";
 /** Builds the HTTP API (not listening yet): routes, auth, validation, one error shape. */
 export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
   // Typed as the default instance so route modules need not carry pino's Logger type.
-  const app = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 10 * 1024 * 1024 }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 10 * 1024 * 1024 }) as unknown as FastifyInstance;
   installErrorHandler(app);
   installAuth(app, ctx.store, ctx.clock);
   registerOpsRoutes(app, ctx);
