@@ -6,7 +6,7 @@
 import { cleanLine, stepMark } from "./lines.js";
 import { hash32, maskLine } from "./mask.js";
 import { judgeLine, type CompiledRule, type RuleSet } from "./rules/rules.js";
-import type { ExampleModel } from "./examples.js";
+import type { ExampleMatcher, ExampleModel } from "./examples.js";
 
 /** A line kept inside a candidate block. */
 export interface BlockLine {
@@ -47,6 +47,8 @@ export interface ScanOptions {
   /** Hashes of masked lines of a passing log of the same job. */
   passLines?: Set<number>;
   examples?: ExampleModel;
+  /** Aligns the log with confirmed chunks (few-shot). */
+  matcher?: ExampleMatcher;
 }
 
 /** What a scan found: candidate blocks, the last lines, and whole-log category evidence. */
@@ -123,6 +125,7 @@ export class FailureScanner {
       // Lines also in the passing log are rarely the cause; stack frames they share still continue a block.
       if (passLines && score > 0 && passLines.has(hash32(masked))) score = Math.max(0, score - 3);
       if (examples) score += examples.scoreLine(masked);
+      this.options.matcher?.line(no, text, masked);
     }
     const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
     if (COMMAND_FAILED.test(text)) this.commandFailed(no);
