@@ -1,20 +1,14 @@
 import { badInput, type EnvironmentConfig, type Role } from "../core/index.js";
+import { evaluateGates, type DeploymentFacts, type GateInput, type GateReport, type SourceHistory } from "../policy/index.js";
 import { requireArtifact } from "../supply/index.js";
-import { getServiceConfig } from "./services.js";
-import { evaluateGates, type GateInput, type GateReport, type SourceHistory } from "../policy/index.js";
 import type { EngineContext } from "./context.js";
+import { getServiceConfig } from "./services.js";
 
-/** The deployment facts the gates look at (a dry run has no id yet). */
-export interface GateSubject {
-  id?: string;
-  service: string;
-  environment: string;
-  version: string;
-  digest: string;
-  actor: string;
-  createdAt: number;
-  override: { by: string; reason: string } | null;
-}
+/**
+ * The deployment facts the gates look at (a dry run has no id yet). The commit author is
+ * looked up from the artifact; an override was already checked by the API.
+ */
+export type GateSubject = Omit<DeploymentFacts, "author"> & { override: { by: string; reason: string } | null };
 
 /** Gathers every fact the policy needs from the store and evaluates the environment's gates. */
 export async function checkGates(ctx: EngineContext, subject: GateSubject, environment: EnvironmentConfig): Promise<GateReport> {
