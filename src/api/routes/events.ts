@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { listAuditEvents } from "../../audit/index.js";
-import { isTerminal, type DeploymentState } from "../../core/index.js";
+import { isTerminal } from "../../core/index.js";
 import { deploymentSubject } from "../../engine/index.js";
+import { getDeployment } from "../../store/index.js";
 import { deploymentTarget } from "../auth.js";
 import type { ApiContext } from "../context.js";
 import { route } from "../route-kit.js";
@@ -17,7 +18,7 @@ const KEEPALIVE_MS = 15_000;
 export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void {
   route(app, { method: "GET", path: "/api/v1/deployments/{id}/events", summary: "Server-sent events of one deployment", access: "viewer", scope: ({ params }) => deploymentTarget(ctx.store, params.id!) }, async ({ params, request, reply }) => {
     const id = params.id!;
-    await ctx.engine.show(id); // 404 before the stream starts
+    await getDeployment(ctx.store.db, id); // 404 before the stream starts
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
@@ -32,8 +33,9 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void
         afterSeq = e.seq;
         lastWrite = Date.now();
       }
-      const { deployment } = await ctx.engine.show(id);
-      if (isTerminal(deployment.state as DeploymentState) && events.length === 0) {
+      // Only the state is needed here: the full detail (steps, decisions, timeline) would be read every poll.
+      const deployment = await getDeployment(ctx.store.db, id);
+      if (isTerminal(deployment.state) && events.length === 0) {
         res.write(`event: end\ndata: ${JSON.stringify({ state: deployment.state, error: deployment.error })}\n\n`);
         break;
       }
