@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { errorFromBody, unavailable } from "../core/index.js";
 
 /** How the CLI reaches the server: base URL and bearer token. */
@@ -8,21 +9,24 @@ export interface ApiTarget {
 
 /**
  * Calls the Slipway API and returns its parsed JSON body, or throws the server's SlipwayError.
- * A Buffer body is sent as-is (application/gzip: artifact uploads); anything else as JSON.
+ * A Buffer body is sent as-is (application/gzip: artifact uploads), a stream is streamed as
+ * text/plain (logs of any size), anything else is sent as JSON.
  */
 export async function apiRequest<T>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
   const url = new URL(`/api/v1${path}`, target.server);
   const raw = Buffer.isBuffer(body);
+  const stream = body instanceof Readable;
   let response: Response;
   try {
     response = await fetch(url, {
       method,
       headers: {
-        ...(body === undefined ? {} : { "content-type": raw ? "application/gzip" : "application/json" }),
+        ...(body === undefined ? {} : { "content-type": raw ? "application/gzip" : stream ? "text/plain" : "application/json" }),
         ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
       },
-      body: body === undefined ? undefined : raw ? (body as Buffer) : JSON.stringify(body),
-    });
+      body: body === undefined ? undefined : raw ? (body as Buffer) : stream ? (Readable.toWeb(body) as ReadableStream<Uint8Array>) : JSON.stringify(body),
+      ...(stream ? { duplex: "half" } : {}),
+    } as RequestInit);
   } catch (err) {
     throw unavailable(`cannot reach the Slipway server at ${target.server}`, {
       cause: err,

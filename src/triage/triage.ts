@@ -52,8 +52,15 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
   const passLines = options.passLog === undefined ? undefined : await passLineSet(options.passLog);
   const examples = options.examples && options.examples.length > 0 ? buildExampleModel(options.examples) : undefined;
   const matcher = examples ? new ExampleMatcher(options.examples ?? []) : undefined;
-  const scanner = new FailureScanner({ rules: ruleSet(options.rules), passLines, examples, matcher });
-  const splitter = new LineSplitter((raw, no) => scanner.line(raw, no));
+  const rules = ruleSet(options.rules);
+  const scanner = new FailureScanner({ rules, passLines, examples, matcher });
+  // The cluster key comes from the rules alone, so a confirmed example or a passing log never
+  // moves a failure out of its cluster: when those are given, a plain scan runs alongside.
+  const plain = passLines || examples ? new FailureScanner({ rules }) : undefined;
+  const splitter = new LineSplitter((raw, no) => {
+    scanner.line(raw, no);
+    plain?.line(raw, no);
+  });
   await feed(source, splitter);
   const scan = scanner.finish();
   const sel = withExampleMatch(selectFailure(scan), matcher);
@@ -71,7 +78,7 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
     topLine: sel.top ? evidenceLine(sel.top) : null,
     failingStep: sel.step,
     flaky,
-    signature: signatureOf(sel),
+    signature: signatureOf(plain ? selectFailure(plain.finish()) : sel),
     method: examples ? "examples" : passLines ? "pass-diff" : "rules",
     stats: { lines: splitter.lines, bytes: splitter.byteCount },
   };

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { Readable } from "node:stream";
 import { test } from "node:test";
+import { gzipSync } from "node:zlib";
 import Fastify from "fastify";
 import type { FastifyInstance } from "fastify";
 import "../../src/api/auth.js";
@@ -71,6 +73,52 @@ test("POST /api/v1/triage rejects a bad body with a clear 400", async () => {
     assert.equal(bad.statusCode, 400);
     const unknown = await app.inject({ method: "POST", url: "/api/v1/triage/confirm", payload: { run: "r9", lines: "3-4" } });
     assert.equal(unknown.statusCode, 404);
+  } finally {
+    await app.close();
+    await db.cleanup();
+  }
+});
+
+/** Streams `chunks` as a request body over real HTTP, never holding the whole log. */
+async function postStream(url: string, chunks: () => Iterable<Buffer>, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
+  const body = Readable.toWeb(Readable.from(chunks())) as ReadableStream<Uint8Array>;
+  const res = await fetch(url, { method: "POST", body, headers, duplex: "half" } as RequestInit);
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+test("POST /api/v1/triage/log triages a log streamed as the raw body, far above the JSON body limit, plain or gzip", async () => {
+  const db = await freshStore("sqlite");
+  const app = Fastify(); // default body limit: 1 MiB
+  installErrorHandler(app);
+  asAdmin(app);
+  registerTriageRoutes(app, { store: db.store });
+  try {
+    const base = await app.listen({ host: "127.0.0.1", port: 0 });
+    const filler = Buffer.from("2024-05-01T10:00:00.0000000Z compiling module 42 of 9000, nothing to see here\n".repeat(1000));
+    const rounds = 160; // ~13 MB of filler before the failure
+    const bigLog = function* () {
+      for (let i = 0; i < rounds; i++) yield filler;
+      yield Buffer.from(run1);
+    };
+    const plain = await postStream(`${base}/api/v1/triage/log?pipeline=stream-ci&run=s1`, bigLog, { "content-type": "text/plain" });
+    assert.equal(plain.status, 200, JSON.stringify(plain.json));
+    assert.equal(plain.json.category, "test");
+    assert.equal(plain.json.failingStep, "Run go test ./...");
+    assert.equal((plain.json.stats as { lines: number }).lines, rounds * 1000 + 6);
+    const topLine = plain.json.topLine as { line: number; text: string };
+    assert.ok(topLine.line > rounds * 1000, `the failure is at the end of the log, got line ${topLine.line}`);
+
+    const zipped = await postStream(`${base}/api/v1/triage/log?pipeline=stream-ci&run=s2`, function* () { yield gzipSync(run2); }, { "content-type": "application/octet-stream", "content-encoding": "gzip" });
+    assert.equal(zipped.status, 200, JSON.stringify(zipped.json));
+    assert.equal((zipped.json.cluster as { id: string }).id, (plain.json.cluster as { id: string }).id, "the same failure, streamed gzip-encoded, joins the cluster");
+
+    const corrupt = await postStream(`${base}/api/v1/triage/log`, function* () { yield Buffer.from("this is not gzip"); }, { "content-type": "text/plain", "content-encoding": "gzip" });
+    assert.equal(corrupt.status, 400);
+    assert.match(String((corrupt.json.error as { message: string }).message), /not valid gzip/);
+
+    const asJson = await app.inject({ method: "POST", url: "/api/v1/triage/log", payload: { log: run1 } });
+    assert.equal(asJson.statusCode, 400);
+    assert.match(asJson.json().error.hint, /content-type: text\/plain/);
   } finally {
     await app.close();
     await db.cleanup();

@@ -1,18 +1,23 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { test } from "node:test";
 import { Command } from "commander";
+import Fastify from "fastify";
+import "../../src/api/auth.js";
+import { installErrorHandler } from "../../src/api/errors.js";
+import { registerTriageRoutes } from "../../src/api/routes/triage.js";
 import { registerTriageCommand } from "../../src/cli/commands/triage.js";
 import { isSlipwayError } from "../../src/core/errors.js";
+import { freshStore } from "../../src/store/testing.js";
 
-function run(args: string[]): Promise<string> {
+function run(args: string[], server = "http://127.0.0.1:9"): Promise<string> {
   let text = "";
   const out = new Writable({ write(chunk, _enc, done) { text += String(chunk); done(); } });
   const program = new Command().exitOverride();
-  registerTriageCommand(program, { resolveTarget: () => ({ server: "http://127.0.0.1:9", token: undefined }), out });
+  registerTriageCommand(program, { resolveTarget: () => ({ server, token: undefined }), out });
   return program.parseAsync(["node", "slipway", ...args]).then(() => text);
 }
 
@@ -40,4 +45,34 @@ test("slipway triage --pass --json uses the passing log and prints JSON", async 
 test("slipway triage on a missing file and confirm with bad ranges are bad input", async () => {
   await assert.rejects(run(["triage", join(dir, "nope.log")]), (err) => isSlipwayError(err) && err.code === "bad_input");
   await assert.rejects(run(["triage", "confirm", "run-1", "--lines", "12-3"]), (err) => isSlipwayError(err) && err.code === "bad_input");
+});
+
+test("slipway triage --record streams the log to the server, which says how often the failure was seen; confirm teaches it", async () => {
+  const db = await freshStore("sqlite");
+  const app = Fastify();
+  installErrorHandler(app);
+  // Auth is the server's global hook; here every request acts as an admin token.
+  app.addHook("onRequest", async (request) => {
+    request.principal = { tokenId: "t1", name: "ci-bot", role: "admin", scope: { service: null, environment: null }, grants: [] };
+  });
+  registerTriageRoutes(app, { store: db.store });
+  try {
+    const server = await app.listen({ host: "127.0.0.1", port: 0 });
+    const first = await run(["triage", fail, "--record", "--pipeline", "web-ci", "--run", "r1"], server);
+    assert.match(first, /Cluster: +first time seen/);
+    const again = join(dir, "fail-again.log");
+    writeFileSync(again, readFileSync(fail, "utf8").replace("in 4s", "in 9s"));
+    const second = await run(["triage", again, "--record", "--pipeline", "web-ci", "--run", "r2"], server);
+    assert.match(second, /Cluster: +seen 2 times in 1 pipeline since .*, first in run r1/);
+    const confirmed = await run(["triage", "confirm", "r1", "--lines", "6-6"], server);
+    assert.match(confirmed, /confirmed 1 line\(s\) of run r1 for pipeline web-ci/);
+    const third = JSON.parse(await run(["triage", again, "--record", "--pipeline", "web-ci", "--run", "r3", "--json"], server)) as { method: string; cluster: { occurrences: number } };
+    assert.equal(third.method, "examples");
+    assert.equal(third.cluster.occurrences, 3);
+    await assert.rejects(run(["triage", fail, "--record", "--pass", pass], server), (err) => isSlipwayError(err) && err.code === "bad_input" && /offline only/.test(err.message));
+    await assert.rejects(run(["triage", fail, "--run", "r9"]), (err) => isSlipwayError(err) && err.code === "bad_input" && /--record/.test(err.message));
+  } finally {
+    await app.close();
+    await db.cleanup();
+  }
 });

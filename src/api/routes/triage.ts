@@ -1,15 +1,19 @@
 /**
- * Triage over HTTP: POST /api/v1/triage triages a failed log (few-shot from the pipeline's
- * confirmed examples, recording the occurrence in its cluster); POST /api/v1/triage/confirm
- * records the right lines for a run.
+ * Triage over HTTP: POST /api/v1/triage triages a failed log sent in JSON (few-shot from the
+ * pipeline's confirmed examples, recording the occurrence in its cluster); POST
+ * /api/v1/triage/log does the same with the log streamed as the raw body, of any size;
+ * POST /api/v1/triage/confirm records the right lines for a run.
  */
-import type { FastifyInstance } from "fastify";
+import { pipeline, type Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { badInput } from "../../core/index.js";
 import type { Store } from "../../store/index.js";
 import { confirmRun, triageRun, type RuleSpec } from "../../triage/index.js";
 import { route } from "../route-kit.js";
 
-/** Largest log accepted in a JSON body (a streamed upload route can come later). */
+/** Largest log accepted in a JSON body; larger logs go to the streamed route. */
 const MAX_LOG_CHARS = 64 * 1024 * 1024;
 
 const name = z.string().min(1).max(200);
@@ -19,6 +23,9 @@ const triageBody = z.strictObject({
   pipeline: name.optional(),
   run: name.optional(),
 });
+const streamQuery = z.strictObject({ pipeline: name.optional(), run: name.optional() });
+/** Content types the streamed route reads as a raw log. */
+const RAW_LOG_TYPES = ["text/plain", "application/octet-stream"];
 const confirmBody = z.strictObject({
   run: name,
   lines: z.string().regex(/^\s*\d+(?:-\d+)?(?:\s*,\s*\d+(?:-\d+)?)*\s*$/, "expected line ranges like 120-131 or 120-131,140"),
@@ -33,9 +40,40 @@ export function registerTriageRoutes(app: FastifyInstance, ctx: { store: Store; 
   route(app, { method: "POST", path: "/api/v1/triage", summary: "Triage a failed pipeline log: failure lines, category, cause, flaky estimate, cluster", body: triageBody, access: "viewer" }, async ({ body }) =>
     triageRun(ctx.store, { log: body.log, passLog: body.passLog, pipeline: body.pipeline, run: body.run, rules: ctx.rules, now: now() }),
   );
+  // Its own scope: here text/plain and octet-stream bodies stay streams, not buffered strings.
+  app.register(async (scope) => {
+    for (const type of RAW_LOG_TYPES) if (scope.hasContentTypeParser(type)) scope.removeContentTypeParser(type);
+    scope.addContentTypeParser(RAW_LOG_TYPES, (_req, payload, done) => done(null, payload));
+    route(scope, { method: "POST", path: "/api/v1/triage/log", summary: "Triage a failed pipeline log streamed as the raw body (text/plain or octet-stream, optionally gzip-encoded; any size)", query: streamQuery, access: "viewer" }, async ({ query, request }) =>
+      triageRun(ctx.store, { log: rawLogOf(request), pipeline: query.pipeline, run: query.run, rules: ctx.rules, now: now() }),
+    );
+  });
   route(app, { method: "POST", path: "/api/v1/triage/confirm", summary: "Confirm the lines that explain a run's failure (few-shot for its pipeline)", body: confirmBody, access: "deployer" }, async ({ body, reply }) => {
     const example = await confirmRun(ctx.store, { run: body.run, lines: body.lines, pipeline: body.pipeline, log: body.log, flaky: body.flaky, now: now() });
     reply.status(201);
     return { example };
   });
+}
+
+/** The request body as a stream of log bytes, un-gzipped when the client says it is gzip. */
+function rawLogOf(request: FastifyRequest): AsyncIterable<Uint8Array> {
+  const body = request.body as Readable | undefined;
+  if (!body || typeof body.pipe !== "function") {
+    throw badInput("the request body must be the raw log", { hint: `send the log bytes with content-type: ${RAW_LOG_TYPES.join(" or ")} (e.g. curl --data-binary @build.log -H 'content-type: text/plain')` });
+  }
+  const encoding = String(request.headers["content-encoding"] ?? "identity").toLowerCase();
+  if (encoding === "identity") return body;
+  if (encoding !== "gzip") throw badInput(`content-encoding "${encoding}" is not supported for logs`, { hint: "send the log plain or gzip-encoded" });
+  return gunzipped(pipeline(body, createGunzip(), () => undefined));
+}
+
+/** Un-gzipped chunks; a corrupt gzip stream is the client's bad input, not a server error. */
+async function* gunzipped(stream: Readable): AsyncIterable<Uint8Array> {
+  try {
+    for await (const chunk of stream) yield chunk as Uint8Array;
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("Z_")) throw badInput(`the log is not valid gzip: ${(err as Error).message}`, { hint: "send the log plain, or gzip-encoded with content-encoding: gzip" });
+    throw err;
+  }
 }

@@ -1,11 +1,13 @@
 /**
- * `slipway triage [FILE|-]`: offline triage of a failed pipeline log (no server), and
+ * `slipway triage [FILE|-]`: offline triage of a failed pipeline log (no server), or with
+ * `--record` on the server, which remembers the failure's cluster; and
  * `slipway triage confirm RUN --lines A-B`: records the right lines on the server (few-shot).
  */
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import type { Readable } from "node:stream";
 import type { Command } from "commander";
 import { badInput } from "../../core/errors.js";
-import { formatTriage, loadRulesFile, parseRanges, triageLog, type LogSource } from "../../triage/index.js";
+import { formatTriage, loadRulesFile, parseRanges, triageLog, type RecordedTriage } from "../../triage/index.js";
 import { apiRequest, type ApiTarget } from "../api-client.js";
 
 /** What the triage command needs from the CLI. */
@@ -15,12 +17,21 @@ export interface TriageCommandContext {
 }
 
 /** Opens a log as a stream: a file, or stdin for `-` / no argument. Never reads it whole. */
-function openLog(file: string | undefined, what: string): LogSource {
+function openLog(file: string | undefined, what: string): Readable {
   if (file === undefined || file === "-") return process.stdin;
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw badInput(`${what} ${file} does not exist or is not a file`, { hint: "pass a log file path, or - to read the log from stdin" });
   }
   return createReadStream(file);
+}
+
+interface TriageOptions {
+  pass?: string;
+  rules?: string;
+  record?: boolean;
+  pipeline?: string;
+  run?: string;
+  json?: boolean;
 }
 
 /** Registers `slipway triage` and `slipway triage confirm`. */
@@ -32,8 +43,13 @@ export function registerTriageCommand(program: Command, ctx: TriageCommandContex
     .argument("[file]", "the failed log; - or nothing reads stdin")
     .option("--pass <file>", "a passing log of the same job: lines common to both are rarely the cause")
     .option("--rules <file>", "extra triage rules (YAML, see docs/triage.md)")
+    .option("--record", "triage on the server (log streamed): it records the failure and says how often and where it was seen")
+    .option("--pipeline <name>", "with --record: the pipeline, whose confirmed examples are used")
+    .option("--run <id>", "with --record: the run id, for `slipway triage confirm` later")
     .option("--json", "print JSON")
-    .action(async (file: string | undefined, opts: { pass?: string; rules?: string; json?: boolean }) => {
+    .action(async (file: string | undefined, opts: TriageOptions) => {
+      if (opts.record) return recordOnServer(file, opts);
+      if (opts.pipeline !== undefined || opts.run !== undefined) throw badInput("--pipeline and --run are for --record", { hint: "add --record to triage on the server and record the run" });
       if (opts.pass === "-" && (file === undefined || file === "-")) {
         throw badInput("only one of the logs can come from stdin", { hint: "give the failed log or the passing log as a file" });
       }
@@ -42,6 +58,15 @@ export function registerTriageCommand(program: Command, ctx: TriageCommandContex
       const result = await triageLog(openLog(file, "log"), { passLog, rules });
       out().write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatTriage(result));
     });
+
+  async function recordOnServer(file: string | undefined, opts: TriageOptions): Promise<void> {
+    if (opts.pass !== undefined || opts.rules !== undefined) {
+      throw badInput("--pass and --rules work offline only, not with --record", { hint: "drop --record for an offline triage; server-wide rules apply on the server" });
+    }
+    const query = new URLSearchParams({ ...(opts.pipeline ? { pipeline: opts.pipeline } : {}), ...(opts.run ? { run: opts.run } : {}) }).toString();
+    const result = await apiRequest<RecordedTriage>(ctx.resolveTarget(), "POST", `/triage/log${query ? `?${query}` : ""}`, openLog(file, "log"));
+    out().write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatTriage(result));
+  }
 
   triage
     .command("confirm")
