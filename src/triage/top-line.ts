@@ -24,8 +24,9 @@ import type { Selection } from "./select.js";
  */
 export function chooseTopLine(scan: ScanResult, sel: Selection, rules: RuleSet): BlockLine | null {
   const kept = keptLines(scan, sel);
-  const inside = bestInside(sel, rules);
-  const near = lastBestRanked(kept.filter((l) => nearRanges(l.no, sel)), rules);
+  const rank = rankOf(rules);
+  const inside = bestInside(sel, rank);
+  const near = lastBestRanked(kept.filter((l) => nearRanges(l.no, sel)), rank);
   if (near && (!inside || near.rank > inside.rank)) return near.line;
   if (inside) return lastRepeat(inside.line, kept.filter((l) => nearRanges(l.no, sel) || inFailedCommand(l.no, scan)));
   if (sel.top && sel.top.score <= 0) return sentenceStart(sel.top, scan.tail);
@@ -47,10 +48,10 @@ function inFailedCommand(no: number, scan: ScanResult): boolean {
 }
 
 /** Inside the ranges: the selection's own top line, unless a line there ranks higher. */
-function bestInside(sel: Selection, rules: RuleSet): RankedLine | null {
-  const best = lastBestRanked(sel.lines, rules);
+function bestInside(sel: Selection, rank: LineRank): RankedLine | null {
+  const best = lastBestRanked(sel.lines, rank);
   if (!best || !sel.top) return best;
-  const own = lastBestRanked([sel.top], rules);
+  const own = lastBestRanked([sel.top], rank);
   return own && own.rank >= best.rank ? own : best;
 }
 
@@ -58,7 +59,8 @@ function bestInside(sel: Selection, rules: RuleSet): RankedLine | null {
 function lastRepeat(line: BlockLine, kept: readonly BlockLine[]): BlockLine {
   const key = maskLine(line.text);
   let last = line;
-  for (const l of kept) if (l.no > last.no && maskLine(l.text) === key) last = l;
+  // The same line scores the same: compare the masked text of those only.
+  for (const l of kept) if (l.no > last.no && l.score === line.score && maskLine(l.text) === key) last = l;
   return last;
 }
 
@@ -82,15 +84,31 @@ const CI_ANNOTATION = /^##\[error\]|^::error\b/;
 /** Ranks within a headline rank: an annotated line comes before a plain one. */
 const ANNOTATION_BONUS = 0.5;
 
-/** The last flagged line of the highest headline rank above 0, or null. */
-function lastBestRanked(lines: readonly BlockLine[], rules: RuleSet): RankedLine | null {
+/** A line's rank: its headline, plus the annotation bonus; 0 when it cannot name the failure. */
+type LineRank = (l: BlockLine) => number;
+
+/** Ranks lines with the rules, each line once. */
+function rankOf(rules: RuleSet): LineRank {
+  const cache = new Map<BlockLine, number>();
+  return (l) => {
+    let rank = cache.get(l);
+    if (rank === undefined) {
+      // Only lines the rules say report a failure can name it.
+      const headline = l.score > 0 ? (lineHeadline(rules, l.text) ?? 0) : 0;
+      rank = headline === 0 ? 0 : headline + (CI_ANNOTATION.test(l.text) ? ANNOTATION_BONUS : 0);
+      cache.set(l, rank);
+    }
+    return rank;
+  };
+}
+
+/** The last line of the highest rank above 0, or null. */
+function lastBestRanked(lines: readonly BlockLine[], rankLine: LineRank): RankedLine | null {
   let best: BlockLine | null = null;
   let bestRank = 0;
   for (const l of lines) {
-    if (l.score <= 0) continue; // only lines the rules say report a failure can name it
-    const headline = lineHeadline(rules, l.text) ?? 0;
-    if (headline === 0) continue;
-    const rank = headline + (CI_ANNOTATION.test(l.text) ? ANNOTATION_BONUS : 0);
+    const rank = rankLine(l);
+    if (rank === 0) continue;
     if (rank > bestRank || (rank === bestRank && best && l.no > best.no)) {
       best = l;
       bestRank = rank;
