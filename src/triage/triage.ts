@@ -10,6 +10,7 @@ import { hash32, maskLine } from "./mask.js";
 import { ruleSet } from "./rules/rules.js";
 import { FailureScanner, type BlockLine } from "./scan.js";
 import { selectFailure, type Selection } from "./select.js";
+import { chooseTopLine } from "./top-line.js";
 import { CATEGORY_LABELS, type ConfirmedExample, type EvidenceLine, type RuleSpec, type TriageResult } from "./types.js";
 
 /** A log: its text, its bytes, or a stream of chunks (read once, never held whole). */
@@ -63,7 +64,8 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
   });
   await feed(source, splitter);
   const scan = scanner.finish();
-  const sel = withExampleMatch(selectFailure(scan), matcher);
+  const picked = selectFailure(scan);
+  const sel = withExampleMatch({ ...picked, top: chooseTopLine(scan, picked, rules) }, matcher);
   const cls = classify(sel, scan);
   const flaky = estimateFlaky(cls, scan, options.history);
   return {
@@ -74,7 +76,7 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
     next: cls.next,
     rules: cls.rules,
     ranges: sel.ranges,
-    evidence: evidenceOf(sel.lines),
+    evidence: evidenceOf(sel.lines, sel.top),
     topLine: sel.top ? evidenceLine(sel.top) : null,
     failingStep: sel.step,
     flaky,
@@ -105,10 +107,15 @@ function evidenceLine(l: BlockLine): EvidenceLine {
   return l.rule ? { line: l.no, text: l.text, rule: l.rule.spec.id } : { line: l.no, text: l.text };
 }
 
-function evidenceOf(lines: readonly BlockLine[]): EvidenceLine[] {
-  if (lines.length <= MAX_EVIDENCE) return lines.map(evidenceLine);
+/** The lines of the ranges (elided in the middle), plus the top line when it lies outside them. */
+function evidenceOf(lines: readonly BlockLine[], top: BlockLine | null): EvidenceLine[] {
   const half = MAX_EVIDENCE / 2;
-  return [...lines.slice(0, half), ...lines.slice(-half)].map(evidenceLine);
+  const kept = lines.length <= MAX_EVIDENCE ? [...lines] : [...lines.slice(0, half), ...lines.slice(-half)];
+  if (top && !kept.some((l) => l.no === top.no)) {
+    kept.push(top);
+    kept.sort((a, b) => a.no - b.no);
+  }
+  return kept.map(evidenceLine);
 }
 
 /**

@@ -53,6 +53,15 @@ export interface RuleSpec {
   flaky?: number;
   /** Case-sensitive match (default false). */
   caseSensitive?: boolean;
+  /**
+   * How plainly a matching line names the failure, for the top line (scores do not move): 5 the
+   * failing unit (a test id, a compiler diagnostic at a file and line), 4 an error or exception
+   * message, 3 a terminal condition (timeout, out of memory, crash, cancellation, a failed build
+   * target), 2 a named cause (permission, network, dependency, a tool's `error:` line), 1 a hint;
+   * 0 a summary or wrapper that repeats a failure reported elsewhere (never the top line).
+   * Rules without one do not rank lines.
+   */
+  headline?: number;
 }
 
 /** An inclusive range of 1-based line numbers. */

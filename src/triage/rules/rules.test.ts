@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { splitLines, cleanLine } from "../lines.js";
 import { DEFAULT_RULES } from "./default-rules.js";
-import { compileRules, judgeLine, parseRules, ruleSet } from "./rules.js";
+import { compileRules, judgeLine, lineHeadline, parseRules, ruleSet } from "./rules.js";
 
 test("the keyword prefilter never hides a line a built-in rule matches (fixtures)", () => {
   const dir = join(import.meta.dirname, "../../../test/fixtures/triage");
@@ -37,4 +37,19 @@ test("user rules are validated, may override built-ins, and bad expressions are 
   assert.equal(judgeLine(set, "ERROR: deadlock detected").categorized[0]?.spec.id, "flaky-db");
   assert.throws(() => parseRules([{ id: "x", match: "y", category: "nope" }]), /invalid triage rules/);
   assert.throws(() => compileRules([{ id: "bad", match: "(", score: 1 }]), /invalid regular expression/);
+});
+
+test("a rule's headline ranks lines for the top line; 0 (a summary) outranks nothing and vetoes the line", () => {
+  const rules = parseRules({ rules: [
+    { id: "deploy-verdict", match: "^deploy of \\S+ failed:", score: 0, headline: 5 },
+    { id: "retry-note", match: "will be retried", score: 0, headline: 0 },
+  ] });
+  const set = ruleSet(rules);
+  assert.equal(lineHeadline(set, "deploy of api failed: readiness probe failed"), 5);
+  assert.equal(lineHeadline(set, "deploy of api failed: readiness probe failed, will be retried"), 0);
+  assert.equal(lineHeadline(set, "FAILED tests/test_x.py::test_y - AssertionError: assert 1 == 2"), 5);
+  assert.equal(lineHeadline(set, "RuntimeError: test_x 1/1 failed!"), 0);
+  assert.equal(lineHeadline(set, "some plain output"), undefined);
+  assert.equal(judgeLine(set, "deploy of api failed: x").score, judgeLine(ruleSet(), "deploy of api failed: x").score, "a score-0 rule moves no score");
+  assert.throws(() => parseRules([{ id: "x", match: "y", headline: 9 }]), /invalid triage rules/);
 });

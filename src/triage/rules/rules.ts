@@ -20,6 +20,8 @@ export interface RuleSet {
   rules: CompiledRule[];
   /** Matches every line that any positive rule could match (a superset). */
   prefilter: RegExp;
+  /** The rules that rank lines for the top line (those with a `headline`). */
+  headlines: CompiledRule[];
 }
 
 /** What the rules say about one line. */
@@ -57,7 +59,24 @@ export function compileRules(specs: readonly RuleSpec[]): RuleSet {
   const parts = positive.filter((rule) => !builtIn.has(rule.spec)).map((rule) => `(?:${rule.spec.match})`);
   if (positive.some((rule) => builtIn.has(rule.spec))) parts.unshift(DEFAULT_PREFILTER);
   const prefilter = parts.length > 0 ? new RegExp(parts.join("|"), "i") : /(?!)/;
-  return { rules, prefilter };
+  const headlines = rules.filter((rule) => rule.spec.headline !== undefined);
+  // A rule scoring 0 changes no verdict; it only ranks lines (headline), so the scan skips it.
+  return { rules: rules.filter((rule) => rule.spec.score !== 0), prefilter, headlines };
+}
+
+/**
+ * How plainly a line names the failure (see RuleSpec.headline): 0 when a matching rule calls it a
+ * summary or wrapper, else the highest headline of the matching rules; undefined when none ranks it.
+ */
+export function lineHeadline(set: RuleSet, text: string): number | undefined {
+  let rank: number | undefined;
+  for (const rule of set.headlines) {
+    const headline = rule.spec.headline ?? 0;
+    if (!rule.re.test(text)) continue;
+    if (headline === 0) return 0;
+    rank = Math.max(rank ?? 0, headline);
+  }
+  return rank;
 }
 
 /** Scores one cleaned line against the rules. */
@@ -86,6 +105,7 @@ const ruleSchema = z.strictObject({
   next: z.string().optional(),
   flaky: z.number().min(0).max(1).optional(),
   caseSensitive: z.boolean().optional(),
+  headline: z.number().int().min(0).max(5).optional(),
 });
 const rulesFileSchema = z.union([z.array(ruleSchema), z.strictObject({ rules: z.array(ruleSchema) })]);
 
