@@ -4,7 +4,8 @@
  * only a bounded number of blocks, so memory does not grow with the log.
  */
 import { cleanLine, stepMark } from "./lines.js";
-import { hash32, maskLine } from "./mask.js";
+import { maskLine } from "./mask.js";
+import { passVerdict } from "./pass-diff.js";
 import { judgeLine, type CompiledRule, type RuleSet } from "./rules/rules.js";
 import type { ExampleMatcher, ExampleModel } from "./examples.js";
 
@@ -120,19 +121,20 @@ export class FailureScanner {
     if (this.afterPyFrame && score > 0 && /^\s/.test(text)) score = 0;
     this.afterPyFrame = text.includes("File \"") && PY_FRAME.test(text);
     const { passLines, examples } = this.options;
+    let novel = false; // pass-diff: the line is absent from the passing log
     if (passLines || examples) {
       const masked = maskLine(text);
-      // Lines also in the passing log are rarely the cause; stack frames they share still continue a block.
-      if (passLines && score > 0 && passLines.has(hash32(masked))) score = Math.max(0, score - 3);
+      if (passLines) ({ score, novel } = passVerdict(passLines, masked, score));
       if (examples) score += examples.scoreLine(masked);
       this.options.matcher?.line(no, text, masked);
     }
     const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
-    if (COMMAND_FAILED.test(text)) this.commandFailed(no);
+    const failedMarker = COMMAND_FAILED.test(text);
+    if (failedMarker) this.commandFailed(no);
     else if (COMMAND_START.test(text)) this.commandStart = no;
     this.remember(entry);
     if (score >= SIGNAL) this.addSignal(entry);
-    else if (this.current && score > -1 && CONTINUATION.test(text) && (this.sinceSignal < MAX_CONTINUATION || STACK_FRAME.test(text))) this.addLine(entry);
+    else if (this.current && score > -1 && ((novel && !failedMarker) || (CONTINUATION.test(text) && (this.sinceSignal < MAX_CONTINUATION || STACK_FRAME.test(text))))) this.addLine(entry);
     else this.addGap(entry);
   }
 
