@@ -38,3 +38,29 @@ test("with a passing log, the failure's block runs on over the lines only the fa
   // Without it, the unindented frames after the blank line end the block.
   assert.deepEqual((await triageLog(failLog)).ranges, [{ start: 2, end: 3 }]);
 });
+
+test("with a passing log, the new lines leading to the error belong to it", async () => {
+  const pass = ["#6 [2/3] RUN apk add git", "#6 DONE 1.2s", "#7 exporting layers", "#7 DONE 0.3s", "Post job cleanup."].join("\n");
+  const fail = [
+    "#6 [2/3] RUN apk add git",
+    "#6 CANCELED",
+    "------",
+    " > [2/3] RUN apk add git:",
+    "------",
+    "build-Dockerfile:32",
+    "  32 | >>> RUN apk add git",
+    "error: failed to solve: failed to fetch content descriptor",
+    "Post job cleanup.",
+  ].join("\n");
+  assert.deepEqual((await triageLog(fail, { passLog: pass })).ranges, [{ start: 2, end: 8 }]);
+  assert.equal((await triageLog(fail)).ranges[0]?.start, 8);
+});
+
+test("a lone new line before the error, or a long stretch of them, does not lead to it", async () => {
+  const pass = ["go: downloading example.com/a v1.0.0", "ok  \texample.com/a\t(cached)", "Post job cleanup."].join("\n");
+  const lone = ["go: downloading example.com/a v1.0.0", "go: downloading example.com/b v1.2.0", "ERROR: go.mod/go.sum are not up-to-date", "Post job cleanup."].join("\n");
+  assert.deepEqual((await triageLog(lone, { passLog: pass })).ranges, [{ start: 3, end: 3 }]);
+  const routine = Array.from({ length: 30 }, (_, i) => `ok  \texample.com/pkg${i}\t0.0${i}s`);
+  const long = [...routine, "--- FAIL: TestX (0.00s)", "Post job cleanup."].join("\n");
+  assert.equal((await triageLog(long, { passLog: pass })).ranges[0]?.start, 31);
+});

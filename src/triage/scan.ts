@@ -5,7 +5,7 @@
  */
 import { cleanLine, stepMark } from "./lines.js";
 import { maskLine } from "./mask.js";
-import { passVerdict } from "./pass-diff.js";
+import { NovelLead, passVerdict } from "./pass-diff.js";
 import { judgeLine, type CompiledRule, type RuleSet } from "./rules/rules.js";
 import type { ExampleMatcher, ExampleModel } from "./examples.js";
 
@@ -100,8 +100,11 @@ export class FailureScanner {
   private afterPyFrame = false;
   private readonly failedCommands: FailedCommand[] = [];
   private readonly ruleHits: ScanResult["ruleHits"] = new Map();
+  private readonly novelLead: NovelLead<BlockLine> | undefined;
 
-  constructor(private readonly options: ScanOptions) {}
+  constructor(private readonly options: ScanOptions) {
+    this.novelLead = options.passLines ? new NovelLead() : undefined;
+  }
 
   /** Handles one raw line. */
   line(raw: string, no: number): void {
@@ -136,6 +139,8 @@ export class FailureScanner {
     if (score >= SIGNAL) this.addSignal(entry);
     else if (this.current && score > -1 && ((novel && !failedMarker) || (CONTINUATION.test(text) && (this.sinceSignal < MAX_CONTINUATION || STACK_FRAME.test(text))))) this.addLine(entry);
     else this.addGap(entry);
+    if (this.current) this.novelLead?.clear();
+    else this.novelLead?.see(entry, novel && score > -1 && !failedMarker);
   }
 
   private commandFailed(no: number): void {
@@ -170,7 +175,9 @@ export class FailureScanner {
 
   private addSignal(entry: BlockLine): void {
     if (!this.current) {
-      this.current = { start: entry.no, end: entry.no, lines: [], mass: 0, peak: 0, step: this.step, seq: this.seq++ };
+      const lead = this.novelLead?.take() ?? []; // pass-diff: new lines leading to the failure
+      this.current = { start: lead[0]?.no ?? entry.no, end: entry.no, lines: [], mass: 0, peak: 0, step: this.step, seq: this.seq++ };
+      for (const l of lead) this.push(l);
     } else {
       for (const p of this.pending) this.push(p);
     }
