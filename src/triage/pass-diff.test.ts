@@ -64,3 +64,19 @@ test("a lone new line before the error, or a long stretch of them, does not lead
   const long = [...routine, "--- FAIL: TestX (0.00s)", "Post job cleanup."].join("\n");
   assert.equal((await triageLog(long, { passLog: pass })).ranges[0]?.start, 31);
 });
+
+test("with a passing log, a failed command's last lines that both runs print are not the failure", async () => {
+  const pass = ["##[group]Run make check", "==> Checking formatting...", "==> Checking switch exhaustiveness...", "Post job cleanup."].join("\n");
+  const fail = [
+    "##[group]Run make check",
+    "==> Checking formatting...",
+    "==> Checking switch exhaustiveness...",
+    "##[error]/home/runner/work/app/change.go:85:2: missing cases in switch of type plans.Action",
+    "exit status 3",
+    "make: *** [Makefile:27: exhaustive] Error 1",
+    "##[error]Process completed with exit code 2.",
+    "Post job cleanup.",
+  ].join("\n");
+  assert.deepEqual((await triageLog(fail, { passLog: pass })).ranges, [{ start: 4, end: 6 }]);
+  assert.deepEqual((await triageLog(fail)).ranges, [{ start: 2, end: 5 }]);
+});

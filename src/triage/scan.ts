@@ -16,6 +16,8 @@ export interface BlockLine {
   score: number;
   rule: CompiledRule | undefined;
   categorized: CompiledRule[];
+  /** pass-diff: the passing log prints this line too. */
+  inPassLog?: true;
 }
 
 /** A run of lines that together may explain the failure. */
@@ -132,6 +134,7 @@ export class FailureScanner {
       this.options.matcher?.line(no, text, masked);
     }
     const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
+    if (passLines && !novel) entry.inPassLog = true;
     const failedMarker = COMMAND_FAILED.test(text);
     if (failedMarker) this.commandFailed(no);
     else if (COMMAND_START.test(text)) this.commandStart = no;
@@ -144,7 +147,7 @@ export class FailureScanner {
   }
 
   private commandFailed(no: number): void {
-    const tail = this.tail.filter((l) => l.no > this.commandStart && !BOOKKEEPING.test(l.text) && l.score > -1).slice(-4);
+    const tail = this.tail.filter((l) => l.no > this.commandStart && !BOOKKEEPING.test(l.text) && l.score > -1 && !l.inPassLog).slice(-4);
     this.failedCommands.push({ from: this.commandStart, to: no, tail });
     if (this.failedCommands.length > KEEP_FAILED_COMMANDS) this.failedCommands.shift();
     this.commandStart = no;
