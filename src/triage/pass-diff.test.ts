@@ -80,3 +80,23 @@ test("with a passing log, a failed command's last lines that both runs print are
   assert.deepEqual((await triageLog(fail, { passLog: pass })).ranges, [{ start: 4, end: 6 }]);
   assert.deepEqual((await triageLog(fail)).ranges, [{ start: 2, end: 5 }]);
 });
+
+test("with a passing log, the block's edge lines that both runs print are left out", async () => {
+  const checkout = [
+    " > git init /builds/workspace/app # timeout=10",
+    "Fetching upstream changes from https://github.com/acme/app.git",
+    " > git --version # timeout=10",
+    " > git fetch --tags --progress https://github.com/acme/app.git +refs/heads/*:refs/remotes/origin/* # timeout=10",
+  ];
+  const pass = [...checkout, "Checking out Revision 1234abcd", "Finished: SUCCESS"].join("\n");
+  const fail = [
+    ...checkout,
+    "ERROR: Error cloning remote repo 'origin'",
+    'hudson.plugins.git.GitException: Command "git fetch" returned status code 128:',
+    "stderr: fatal: unable to access 'https://github.com/acme/app.git/': The requested URL returned error: 503",
+    "\tat org.jenkinsci.plugins.gitclient.CliGitAPIImpl.launchCommandIn(CliGitAPIImpl.java:2681)",
+    "Finished: FAILURE",
+  ].join("\n");
+  assert.deepEqual((await triageLog(fail, { passLog: pass })).ranges, [{ start: 5, end: 9 }]);
+  assert.deepEqual((await triageLog(fail)).ranges, [{ start: 1, end: 9 }]);
+});

@@ -4,6 +4,8 @@
  * trace, diff, the failed command's tail) is new, while the steps both runs went through are not.
  */
 import { hash32 } from "./mask.js";
+import type { BlockLine } from "./scan.js";
+import { toRanges, type Selection } from "./select.js";
 
 /** A failed-log line judged against the passing log. */
 export interface PassVerdict {
@@ -66,4 +68,21 @@ export class NovelLead<T> {
     this.clear();
     return out;
   }
+}
+
+/**
+ * The chosen blocks without the lines at their edges that the passing log prints too (a build
+ * banner before the first error, a summary line after it): both runs print them, so they do not
+ * explain the failure (cidiff F1 0.793 -> 0.795). Lines inside a block stay, to keep it whole.
+ */
+export function trimShared(sel: Selection): Selection {
+  const lines: BlockLine[] = [];
+  for (const b of sel.blocks) {
+    const first = b.lines.findIndex((l) => !l.inPassLog);
+    if (first < 0) continue;
+    const last = b.lines.findLastIndex((l) => !l.inPassLog);
+    lines.push(...b.lines.slice(first, last + 1));
+  }
+  if (lines.length === 0) return sel;
+  return { ...sel, lines, ranges: toRanges(lines.map((l) => l.no)) };
 }
