@@ -100,3 +100,12 @@ test("with a passing log, the block's edge lines that both runs print are left o
   assert.deepEqual((await triageLog(fail, { passLog: pass })).ranges, [{ start: 5, end: 9 }]);
   assert.deepEqual((await triageLog(fail)).ranges, [{ start: 1, end: 9 }]);
 });
+
+test("with a passing log, a failure reported at length is one block past 300 lines", async () => {
+  const frames = Array.from({ length: 500 }, (_, i) => `    at spoon.reflect.visitor.CtScanner.scan${i % 7}(CtScanner.java:${100 + i})`);
+  const fail = ["[INFO] running Spoon...", "[ERROR] No space left on device", ...frames, "[INFO] BUILD FAILURE"].join("\n");
+  const res = await triageLog(fail, { passLog: "[INFO] running Spoon...\n[INFO] BUILD SUCCESS" });
+  assert.deepEqual(res.ranges, [{ start: 2, end: 503 }]);
+  assert.ok(res.evidence.every((l) => l.text !== ""), "the shown lines keep their text");
+  assert.deepEqual((await triageLog(fail)).ranges, [{ start: 2, end: 301 }]);
+});

@@ -4,7 +4,7 @@
  * trace, diff, the failed command's tail) is new, while the steps both runs went through are not.
  */
 import { hash32 } from "./mask.js";
-import type { BlockLine } from "./scan.js";
+import type { Block, BlockLine } from "./scan.js";
 import { toRanges, type Selection } from "./select.js";
 
 /** A failed-log line judged against the passing log. */
@@ -85,4 +85,21 @@ export function trimShared(sel: Selection): Selection {
   }
   if (lines.length === 0) return sel;
   return { ...sel, lines, ranges: toRanges(lines.map((l) => l.no)) };
+}
+
+/**
+ * Most lines of a block when a passing log is given. Without one, a block stops at 300 lines;
+ * with one, a failure reported at length (the same exception for every file, a long dump) is
+ * all new, and people mark all of it. The lines past the shown ones lose their text on close.
+ */
+export const PASS_BLOCK_LINES = 3000;
+/** Lines kept whole at each end of a long block: the evidence shows at most 40 + 40 lines. */
+const SHOWN_AT_EACH_END = 40;
+
+/** Frees the text of a long block's middle lines that name nothing (no rule, no score): never shown. */
+export function compactLongBlock(b: Block): void {
+  for (let i = SHOWN_AT_EACH_END; i < b.lines.length - SHOWN_AT_EACH_END; i++) {
+    const l = b.lines[i] as BlockLine;
+    if (l.score <= 0 && !l.rule && l.categorized.length === 0) l.text = "";
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { cleanLine, stepMark } from "./lines.js";
 import { maskLine } from "./mask.js";
-import { NovelLead, passVerdict } from "./pass-diff.js";
+import { compactLongBlock, NovelLead, PASS_BLOCK_LINES, passVerdict } from "./pass-diff.js";
 import { judgeLine, type CompiledRule, type RuleSet } from "./rules/rules.js";
 import type { ExampleMatcher, ExampleModel } from "./examples.js";
 
@@ -103,9 +103,11 @@ export class FailureScanner {
   private readonly failedCommands: FailedCommand[] = [];
   private readonly ruleHits: ScanResult["ruleHits"] = new Map();
   private readonly novelLead: NovelLead<BlockLine> | undefined;
+  private readonly maxBlockLines: number;
 
   constructor(private readonly options: ScanOptions) {
     this.novelLead = options.passLines ? new NovelLead() : undefined;
+    this.maxBlockLines = options.passLines ? PASS_BLOCK_LINES : MAX_BLOCK_LINES;
   }
 
   /** Handles one raw line. */
@@ -212,7 +214,7 @@ export class FailureScanner {
     b.end = entry.no;
     if (entry.score > 0) b.mass += entry.score;
     if (entry.score > b.peak) b.peak = entry.score;
-    if (b.lines.length >= MAX_BLOCK_LINES) this.closeBlock();
+    if (b.lines.length >= this.maxBlockLines) this.closeBlock();
   }
 
   private closeBlock(): void {
@@ -221,6 +223,7 @@ export class FailureScanner {
     this.pending = [];
     this.gap = 0;
     if (!b) return;
+    if (b.lines.length > MAX_BLOCK_LINES) compactLongBlock(b); // pass-diff: only its blocks grow this long
     this.recent.push(b);
     if (this.recent.length > KEEP_RECENT) this.recent.shift();
     this.top.push(b);
