@@ -109,3 +109,35 @@ test("with a passing log, a failure reported at length is one block past 300 lin
   assert.ok(res.evidence.every((l) => l.text !== ""), "the shown lines keep their text");
   assert.deepEqual((await triageLog(fail)).ranges, [{ start: 2, end: 301 }]);
 });
+
+const passingTests = Array.from({ length: 6 }, (_, i) => [`ParserTest > testCase${i}() PASSED`, ""]).flat();
+const gradleFail = [
+  "> Task :app:test",
+  ...passingTests.slice(0, 6),
+  "ParserTest > testParsing() FAILED",
+  "    java.lang.IllegalArgumentException: java.nio.file.NoSuchFileException: ../data/run_399.log",
+  "        at org.acme.LogParser.parseLog(LogParser.java:39)",
+  "        at org.acme.ParserTest.testParsing(ParserTest.java:69)",
+  "",
+  ...passingTests.slice(6),
+  "27 tests completed, 1 failed",
+  "",
+  "FAILURE: Build failed with an exception.",
+  "",
+  "* What went wrong:",
+  "Execution failed for task ':app:test'.",
+  "> There were failing tests. See the report at: file:///home/runner/work/app/build/reports/tests/test/index.html",
+  "",
+  "BUILD FAILED in 13s",
+].join("\n");
+
+test("with a passing log, a weaker block of new lines joins the answer: the test's own report and the build summary", async () => {
+  const pass = ["> Task :app:test", ...passingTests, "ParserTest > testParsing() PASSED", "", "BUILD SUCCESSFUL in 12s"].join("\n");
+  assert.deepEqual((await triageLog(gradleFail, { passLog: pass })).ranges, [{ start: 8, end: 11 }, { start: 19, end: 27 }]);
+  assert.deepEqual((await triageLog(gradleFail)).ranges, [{ start: 19, end: 27 }]);
+});
+
+test("with a passing log, a weaker block mostly printed by the passing log too stays out", async () => {
+  const pass = ["> Task :app:test", ...passingTests, "ParserTest > testParsing() FAILED", "    java.lang.IllegalArgumentException: java.nio.file.NoSuchFileException: ../data/run_12.log", "        at org.acme.LogParser.parseLog(LogParser.java:41)", "        at org.acme.ParserTest.testParsing(ParserTest.java:70)", "BUILD SUCCESSFUL in 12s"].join("\n");
+  assert.deepEqual((await triageLog(gradleFail, { passLog: pass })).ranges, [{ start: 19, end: 27 }]);
+});

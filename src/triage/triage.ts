@@ -7,7 +7,7 @@ import { classify, estimateFlaky, type FlakyHistory } from "./classify.js";
 import { buildExampleModel, ExampleMatcher } from "./examples.js";
 import { cleanLine, LineSplitter } from "./lines.js";
 import { hash32, maskLine } from "./mask.js";
-import { trimShared } from "./pass-diff.js";
+import { PASS_SELECT, trimShared } from "./pass-diff.js";
 import { ruleSet } from "./rules/rules.js";
 import { FailureScanner, type BlockLine } from "./scan.js";
 import { selectFailure, type Selection } from "./select.js";
@@ -57,7 +57,7 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
   const splitter = new LineSplitter((raw, no) => scanner.line(raw, no));
   await feed(source, splitter);
   const scan = scanner.finish();
-  const chosen = selectFailure(scan);
+  const chosen = selectFailure(scan, passLines ? PASS_SELECT : {});
   const sel = withExampleMatch(passLines ? trimShared(chosen) : chosen, matcher); // pass-diff hook
   const cls = classify(sel, scan);
   const flaky = estimateFlaky(cls, scan, options.history);
