@@ -117,6 +117,7 @@ const SHOWN_AT_EACH_END = 40;
 export function compactLongBlock(b: Block): void {
   for (let i = SHOWN_AT_EACH_END; i < b.lines.length - SHOWN_AT_EACH_END; i++) {
     const l = b.lines[i] as BlockLine;
-    if (l.score <= 0 && !l.rule && l.categorized.length === 0) l.text = "";
+    // A copy: the same line may be held, text and all, by a failed command's tail.
+    if (l.score <= 0 && !l.rule && l.categorized.length === 0 && l.text !== "") b.lines[i] = { ...l, text: "" };
   }
 }
