@@ -28,8 +28,10 @@ const failLog = [
 
 test("a line absent from the passing log is new; a shared one loses score", () => {
   const known = new Set([hash32(maskLine("ok  \tgithub.com/acme/tool/internal/api\t0.018s"))]);
-  assert.deepEqual(passVerdict(known, maskLine("ok  \tgithub.com/acme/tool/internal/api\t0.021s"), 4), { score: 1, novel: false });
-  assert.deepEqual(passVerdict(known, maskLine("panic: boom"), 4), { score: 4, novel: true });
+  const okLine = maskLine("ok  \tgithub.com/acme/tool/internal/api\t0.021s");
+  assert.deepEqual(passVerdict(known, okLine, 4), { score: 1, novel: false, continues: true });
+  assert.deepEqual(passVerdict(known, okLine, 0), { score: 0, novel: false, continues: false });
+  assert.deepEqual(passVerdict(known, maskLine("panic: boom"), 4), { score: 4, novel: true, continues: true });
 });
 
 test("with a passing log, the failure's block runs on over the lines only the failed log has", async () => {
@@ -140,4 +142,23 @@ test("with a passing log, a weaker block of new lines joins the answer: the test
 test("with a passing log, a weaker block mostly printed by the passing log too stays out", async () => {
   const pass = ["> Task :app:test", ...passingTests, "ParserTest > testParsing() FAILED", "    java.lang.IllegalArgumentException: java.nio.file.NoSuchFileException: ../data/run_12.log", "        at org.acme.LogParser.parseLog(LogParser.java:41)", "        at org.acme.ParserTest.testParsing(ParserTest.java:70)", "BUILD SUCCESSFUL in 12s"].join("\n");
   assert.deepEqual((await triageLog(gradleFail, { passLog: pass })).ranges, [{ start: 19, end: 27 }]);
+});
+
+test("with a passing log, error boilerplate both runs print still continues the report it follows", async () => {
+  const boilerplate = [
+    "[ERROR] ",
+    "[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.",
+    "[ERROR] Re-run Maven using the -X switch to enable full debug logging.",
+    "[ERROR] ",
+    "[ERROR] For more information about the errors and possible solutions, please read the following articles:",
+  ];
+  const pass = ["[INFO] BUILD FAILURE", "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.12:test on project core", ...boilerplate, "Finished: FAILURE"].join("\n");
+  const fail = [
+    "[INFO] BUILD FAILURE",
+    "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.7.0:testCompile on project diff-test-selection: Compilation failure",
+    ...boilerplate,
+    "[ERROR] After correcting the problems, you can resume the build with the command",
+    "Finished: FAILURE",
+  ].join("\n");
+  assert.deepEqual((await triageLog(fail, { passLog: pass })).ranges, [{ start: 2, end: 8 }]);
 });

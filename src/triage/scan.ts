@@ -129,9 +129,10 @@ export class FailureScanner {
     this.afterPyFrame = text.includes("File \"") && PY_FRAME.test(text);
     const { passLines, examples } = this.options;
     let novel = false; // pass-diff: the line is absent from the passing log
+    let continues = false; // pass-diff: the line continues a block it follows
     if (passLines || examples) {
       const masked = maskLine(text);
-      if (passLines) ({ score, novel } = passVerdict(passLines, masked, score));
+      if (passLines) ({ score, novel, continues } = passVerdict(passLines, masked, score));
       if (examples) score += examples.scoreLine(masked);
       this.options.matcher?.line(no, text, masked);
     }
@@ -142,7 +143,7 @@ export class FailureScanner {
     else if (COMMAND_START.test(text)) this.commandStart = no;
     this.remember(entry);
     if (score >= SIGNAL) this.addSignal(entry);
-    else if (this.current && score > -1 && ((novel && !failedMarker) || (CONTINUATION.test(text) && (this.sinceSignal < MAX_CONTINUATION || STACK_FRAME.test(text))))) this.addLine(entry);
+    else if (this.current && score > -1 && ((continues && !failedMarker) || (CONTINUATION.test(text) && (this.sinceSignal < MAX_CONTINUATION || STACK_FRAME.test(text))))) this.addLine(entry);
     else this.addGap(entry);
     if (this.current) this.novelLead?.clear();
     else this.novelLead?.see(entry, novel && score > -1 && !failedMarker);
