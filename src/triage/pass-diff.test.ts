@@ -162,3 +162,11 @@ test("with a passing log, error boilerplate both runs print still continues the 
   ].join("\n");
   assert.deepEqual((await triageLog(fail, { passLog: pass })).ranges, [{ start: 2, end: 8 }]);
 });
+
+test("with a passing log, trimming the lines both runs print never drops the top line", async () => {
+  const shared = ["FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory", "npm ERR! code ELIFECYCLE", "npm ERR! errno 134"];
+  const log = ["Compiling 12 files", "Linking app", "Running tests", ...shared, "Done"].join("\n");
+  const res = await triageLog(log, { passLog: ["", ...shared, "Done"].join("\n") });
+  assert.equal(res.topLine?.line, 4);
+  assert.deepEqual(res.ranges, [{ start: 1, end: 4 }]);
+});

@@ -95,17 +95,20 @@ const MIN_NEW_SHARE = 0.5;
 /**
  * The chosen blocks without the lines at their edges that the passing log prints too (a build
  * banner before the first error, a summary line after it): both runs print them, so they do not
- * explain the failure. Lines inside a block stay, to keep it whole. A block made only of such
- * lines goes, and so does a companion of the best block that is mostly made of them.
+ * explain the failure. Lines inside a block stay, to keep it whole, and so does the top line. A
+ * companion of the best block made only or mostly of such lines goes; the best block stays.
  */
 export function trimShared(sel: Selection): Selection {
   const lines: BlockLine[] = [];
   for (const b of sel.blocks) {
+    const top = sel.top ? b.lines.indexOf(sel.top) : -1; // the best block holds the top line
     const first = b.lines.findIndex((l) => !l.inPassLog);
-    const isBest = sel.top !== null && b.lines.includes(sel.top);
-    if (first < 0 || (!isBest && newShare(b) < MIN_NEW_SHARE)) continue;
+    if (top < 0 && (first < 0 || newShare(b) < MIN_NEW_SHARE)) continue;
     const last = b.lines.findLastIndex((l) => !l.inPassLog);
-    lines.push(...b.lines.slice(first, last + 1));
+    // The top line stays whatever the passing log says: the rules chose it.
+    const from = top < 0 ? first : first < 0 ? top : Math.min(first, top);
+    const to = top < 0 ? last : Math.max(last, top);
+    lines.push(...b.lines.slice(from, to + 1));
   }
   if (lines.length === 0) return sel;
   return { ...sel, lines, ranges: toRanges(lines.map((l) => l.no)) };
