@@ -4,7 +4,8 @@
  * only a bounded number of blocks, so memory does not grow with the log.
  */
 import { cleanLine, stepMark } from "./lines.js";
-import { hash32, maskLine } from "./mask.js";
+import { maskLine } from "./mask.js";
+import { compactLongBlock, NovelLead, PASS_BLOCK_LINES, passVerdict } from "./pass-diff.js";
 import { judgeLine, type CompiledRule, type RuleSet } from "./rules/rules.js";
 import type { ExampleMatcher, ExampleModel } from "./examples.js";
 
@@ -15,6 +16,8 @@ export interface BlockLine {
   score: number;
   rule: CompiledRule | undefined;
   categorized: CompiledRule[];
+  /** pass-diff: the passing log prints this line too. */
+  inPassLog?: true;
 }
 
 /** A run of lines that together may explain the failure. */
@@ -99,8 +102,13 @@ export class FailureScanner {
   private afterPyFrame = false;
   private readonly failedCommands: FailedCommand[] = [];
   private readonly ruleHits: ScanResult["ruleHits"] = new Map();
+  private readonly novelLead: NovelLead<BlockLine> | undefined;
+  private readonly maxBlockLines: number;
 
-  constructor(private readonly options: ScanOptions) {}
+  constructor(private readonly options: ScanOptions) {
+    this.novelLead = options.passLines ? new NovelLead() : undefined;
+    this.maxBlockLines = options.passLines ? PASS_BLOCK_LINES : MAX_BLOCK_LINES;
+  }
 
   /** Handles one raw line. */
   line(raw: string, no: number): void {
@@ -120,24 +128,29 @@ export class FailureScanner {
     if (this.afterPyFrame && score > 0 && /^\s/.test(text)) score = 0;
     this.afterPyFrame = text.includes("File \"") && PY_FRAME.test(text);
     const { passLines, examples } = this.options;
+    let novel = false; // pass-diff: the line is absent from the passing log
+    let continues = false; // pass-diff: the line continues a block it follows
     if (passLines || examples) {
       const masked = maskLine(text);
-      // Lines also in the passing log are rarely the cause; stack frames they share still continue a block.
-      if (passLines && score > 0 && passLines.has(hash32(masked))) score = Math.max(0, score - 3);
+      if (passLines) ({ score, novel, continues } = passVerdict(passLines, masked, score));
       if (examples) score += examples.scoreLine(masked);
       this.options.matcher?.line(no, text, masked);
     }
     const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
-    if (COMMAND_FAILED.test(text)) this.commandFailed(no);
+    if (passLines && !novel) entry.inPassLog = true;
+    const failedMarker = COMMAND_FAILED.test(text);
+    if (failedMarker) this.commandFailed(no);
     else if (COMMAND_START.test(text)) this.commandStart = no;
     this.remember(entry);
     if (score >= SIGNAL) this.addSignal(entry);
-    else if (this.current && score > -1 && CONTINUATION.test(text) && (this.sinceSignal < MAX_CONTINUATION || STACK_FRAME.test(text))) this.addLine(entry);
+    else if (this.current && score > -1 && ((continues && !failedMarker) || (CONTINUATION.test(text) && (this.sinceSignal < MAX_CONTINUATION || STACK_FRAME.test(text))))) this.addLine(entry);
     else this.addGap(entry);
+    if (this.current) this.novelLead?.clear();
+    else this.novelLead?.see(entry, novel && score > -1 && !failedMarker);
   }
 
   private commandFailed(no: number): void {
-    const tail = this.tail.filter((l) => l.no > this.commandStart && !BOOKKEEPING.test(l.text) && l.score > -1).slice(-4);
+    const tail = this.tail.filter((l) => l.no > this.commandStart && !BOOKKEEPING.test(l.text) && l.score > -1 && !l.inPassLog).slice(-4);
     this.failedCommands.push({ from: this.commandStart, to: no, tail });
     if (this.failedCommands.length > KEEP_FAILED_COMMANDS) this.failedCommands.shift();
     this.commandStart = no;
@@ -168,7 +181,9 @@ export class FailureScanner {
 
   private addSignal(entry: BlockLine): void {
     if (!this.current) {
-      this.current = { start: entry.no, end: entry.no, lines: [], mass: 0, peak: 0, step: this.step, seq: this.seq++ };
+      const lead = this.novelLead?.take() ?? []; // pass-diff: new lines leading to the failure
+      this.current = { start: lead[0]?.no ?? entry.no, end: entry.no, lines: [], mass: 0, peak: 0, step: this.step, seq: this.seq++ };
+      for (const l of lead) this.push(l);
     } else {
       for (const p of this.pending) this.push(p);
     }
@@ -200,7 +215,7 @@ export class FailureScanner {
     b.end = entry.no;
     if (entry.score > 0) b.mass += entry.score;
     if (entry.score > b.peak) b.peak = entry.score;
-    if (b.lines.length >= MAX_BLOCK_LINES) this.closeBlock();
+    if (b.lines.length >= this.maxBlockLines) this.closeBlock();
   }
 
   private closeBlock(): void {
@@ -209,6 +224,7 @@ export class FailureScanner {
     this.pending = [];
     this.gap = 0;
     if (!b) return;
+    if (b.lines.length > MAX_BLOCK_LINES) compactLongBlock(b); // pass-diff: only its blocks grow this long
     this.recent.push(b);
     if (this.recent.length > KEEP_RECENT) this.recent.shift();
     this.top.push(b);

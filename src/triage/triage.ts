@@ -7,6 +7,7 @@ import { classify, estimateFlaky, type FlakyHistory } from "./classify.js";
 import { buildExampleModel, ExampleMatcher } from "./examples.js";
 import { cleanLine, LineSplitter } from "./lines.js";
 import { hash32, maskLine } from "./mask.js";
+import { PASS_SELECT, trimShared } from "./pass-diff.js";
 import { ruleSet } from "./rules/rules.js";
 import { FailureScanner, type BlockLine } from "./scan.js";
 import { selectFailure, type Selection } from "./select.js";
@@ -64,7 +65,8 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
   });
   await feed(source, splitter);
   const scan = scanner.finish();
-  const picked = selectFailure(scan);
+  const chosen = selectFailure(scan, passLines ? PASS_SELECT : {});
+  const picked = passLines ? trimShared(chosen) : chosen; // pass-diff hook
   const sel = withExampleMatch({ ...picked, top: chooseTopLine(scan, picked, rules) }, matcher);
   const cls = classify(sel, scan);
   const flaky = estimateFlaky(cls, scan, options.history);
