@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { requiredClauses, topLevelBranches } from "./literals.js";
+import { compileRules, judgeLine } from "./rules.js";
+
+test("the words an expression cannot match without are found, folded to lower case", () => {
+  assert.deepEqual(requiredClauses("\\bFatal\\b"), [["fatal"]]);
+  assert.deepEqual(requiredClauses("^error\\[E\\d{4}\\]"), [["error[e"], ["]"]]);
+  assert.deepEqual(requiredClauses("timed? ?out\\b"), [["time"], ["out"]]);
+  // One clause for an alternation: a word of any branch; longer words containing a shorter one go.
+  assert.deepEqual(requiredClauses("no space left|disk (?:is )?full|space"), [["disk ", "space"]]);
+});
+
+test("expressions that may match without a fixed word, or use unanalysed syntax, have no clauses", () => {
+  assert.deepEqual(requiredClauses("\\d+|error"), []);
+  assert.deepEqual(requiredClauses("(?:err)?or"), [["or"]]);
+  assert.equal(requiredClauses("(a)\\1 failed"), undefined);
+  assert.equal(requiredClauses("x{,3}"), undefined);
+  assert.deepEqual(topLevelBranches("a|(b|c)|[|]d"), ["a", "(b|c)", "[|]d"]);
+});
+
+test("user rules match exactly as their regular expression does, whatever the filters skip", () => {
+  const rules = [
+    { id: "backref", match: "(\\w+) \\1 failed", score: 6 },
+    { id: "case", match: "DEADLOCK detected", score: 5, caseSensitive: true },
+    { id: "unicode", match: "[✗✘] \\S+", score: 4 },
+    { id: "quiet", match: "deadlock", score: -2 },
+  ];
+  const fast = compileRules(rules);
+  const full = compileRules(rules, { filtered: false });
+  const lines = ["job job failed", "job done failed", "DEADLOCK detected in tx", "deadlock detected in tx", "✘ test_x", "x test_x", "ÉRROR"];
+  const summary = (v: ReturnType<typeof judgeLine>) => [v.score, v.top?.spec.id, v.categorized.map((r) => r.spec.id)];
+  for (const line of lines) assert.deepEqual(summary(judgeLine(fast, line)), summary(judgeLine(full, line)), line);
+  assert.equal(judgeLine(fast, "job job failed").top?.spec.id, "backref");
+  assert.equal(judgeLine(fast, "DEADLOCK detected in tx").score, 3);
+});

@@ -1,0 +1,230 @@
+/**
+ * The literal words a regular expression cannot match without: a cheap test that lets the rules
+ * skip most regular expressions on most lines (see keywords.ts).
+ *
+ * The analysis is conservative: a rule's expression is only skipped when none of the words of one
+ * of its clauses is in the line, and any syntax it does not fully understand (back-references,
+ * unusual escapes, braces that are not quantifiers) gives no clauses, so the rule is always tested.
+ */
+
+/** Words of which every match contains at least one (lower-case ASCII). */
+export type Clause = string[];
+
+interface Quantifier {
+  min: number;
+  max: number;
+}
+
+type Atom =
+  | { kind: "char"; ch: string }
+  | { kind: "any" } // one character we do not track (class, `.`, `\d`, non-ASCII)
+  | { kind: "empty" } // zero-width: `^`, `$`, `\b`, lookarounds
+  | { kind: "group"; clauses: Clause[] };
+
+/** Thrown on syntax the analysis does not cover; the rule then has no clauses. */
+class Unsupported extends Error {}
+
+const CLASS_ESCAPES = new Set(["d", "D", "w", "W", "s", "S"]);
+const CONTROL_ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", v: "\v", f: "\f" };
+const QUANTIFIER = /\{(\d+)(?:(,)(\d*))?\}/y;
+
+class Parser {
+  private pos = 0;
+
+  constructor(private readonly src: string) {}
+
+  /** The whole expression; every top-level alternative is returned as its source too. */
+  parseTop(): { clauses: Clause[]; branches: string[] } {
+    const branches: string[] = [];
+    let start = 0;
+    const clauses = this.alternation((end) => {
+      branches.push(this.src.slice(start, end));
+      start = end + 1;
+    });
+    if (this.pos !== this.src.length) throw new Unsupported();
+    return { clauses, branches };
+  }
+
+  private alternation(onBranchEnd?: (end: number) => void): Clause[] {
+    const branches: Clause[][] = [this.sequence()];
+    while (this.src[this.pos] === "|") {
+      onBranchEnd?.(this.pos);
+      this.pos++;
+      branches.push(this.sequence());
+    }
+    onBranchEnd?.(this.pos);
+    if (branches.length === 1) return branches[0] ?? [];
+    // A match matches one branch, so the union of each branch's best clause is a clause.
+    const union: string[] = [];
+    for (const b of branches) {
+      const best = bestClause(b);
+      if (!best) return [];
+      union.push(...best);
+    }
+    return [union];
+  }
+
+  private sequence(): Clause[] {
+    const clauses: Clause[] = [];
+    let run = "";
+    const flush = () => {
+      if (run) clauses.push([run]);
+      run = "";
+    };
+    while (this.pos < this.src.length && this.src[this.pos] !== "|" && this.src[this.pos] !== ")") {
+      const atom = this.atom();
+      const q = this.quantifier();
+      if (atom.kind === "char" && q.min >= 1) {
+        run += atom.ch;
+        if (q.max !== 1) flush(); // `ab+` holds "ab"; what follows may come after more b's
+        continue;
+      }
+      flush();
+      if (atom.kind === "group" && q.min >= 1) clauses.push(...atom.clauses);
+    }
+    flush();
+    return clauses;
+  }
+
+  private quantifier(): Quantifier {
+    const c = this.src[this.pos];
+    let q: Quantifier | undefined;
+    if (c === "*") q = { min: 0, max: Infinity };
+    else if (c === "+") q = { min: 1, max: Infinity };
+    else if (c === "?") q = { min: 0, max: 1 };
+    if (q) this.pos++;
+    else if (c === "{") {
+      QUANTIFIER.lastIndex = this.pos;
+      const m = QUANTIFIER.exec(this.src);
+      if (!m) throw new Unsupported(); // a literal brace (legacy syntax): not worth the risk
+      this.pos += m[0].length;
+      const min = Number(m[1]);
+      q = { min, max: m[2] ? (m[3] ? Number(m[3]) : Infinity) : min };
+    } else return { min: 1, max: 1 };
+    if (this.src[this.pos] === "?") this.pos++; // lazy
+    return q;
+  }
+
+  private atom(): Atom {
+    const c = this.src[this.pos++] ?? "";
+    switch (c) {
+      case "^":
+      case "$":
+        return { kind: "empty" };
+      case ".":
+        return { kind: "any" };
+      case "[":
+        this.skipClass();
+        return { kind: "any" };
+      case "(":
+        return this.group();
+      case "\\":
+        return this.escape();
+      case "*":
+      case "+":
+      case "?":
+      case "{":
+      case "}":
+      case "]":
+        throw new Unsupported();
+      default:
+        return charAtom(c);
+    }
+  }
+
+  private skipClass(): void {
+    if (this.src[this.pos] === "^") this.pos++;
+    while (this.pos < this.src.length) {
+      const c = this.src[this.pos++];
+      if (c === "\\") this.pos++;
+      else if (c === "]") return;
+    }
+    throw new Unsupported();
+  }
+
+  private group(): Atom {
+    let zeroWidth = false;
+    if (this.src.startsWith("?:", this.pos)) this.pos += 2;
+    else if (/^\?<?[=!]/.test(this.src.slice(this.pos, this.pos + 3))) {
+      zeroWidth = true;
+      this.pos += this.src[this.pos + 1] === "<" ? 3 : 2;
+    } else if (this.src.startsWith("?<", this.pos)) {
+      const end = this.src.indexOf(">", this.pos);
+      if (end === -1) throw new Unsupported();
+      this.pos = end + 1;
+    } else if (this.src[this.pos] === "?") throw new Unsupported();
+    const clauses = this.alternation();
+    if (this.src[this.pos] !== ")") throw new Unsupported();
+    this.pos++;
+    return zeroWidth ? { kind: "empty" } : { kind: "group", clauses };
+  }
+
+  private escape(): Atom {
+    const c = this.src[this.pos++] ?? "";
+    if (CLASS_ESCAPES.has(c)) return { kind: "any" };
+    if (c === "b" || c === "B") return { kind: "empty" };
+    const control = CONTROL_ESCAPES[c];
+    if (control) return charAtom(control);
+    if (c === "x" || c === "u") {
+      const len = c === "x" ? 2 : 4;
+      const hex = this.src.slice(this.pos, this.pos + len);
+      if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) throw new Unsupported();
+      this.pos += len;
+      return charAtom(String.fromCharCode(parseInt(hex, 16)));
+    }
+    // Back-references, octal, \c, \k, \p and unknown letter escapes: not analysed.
+    if (/^[0-9A-Za-z_]$/.test(c) || c === "") throw new Unsupported();
+    return charAtom(c);
+  }
+}
+
+/** ASCII characters are tracked (folded to lower case, as the lines are); others are not. */
+function charAtom(c: string): Atom {
+  const code = c.charCodeAt(0);
+  if (code >= 128) return { kind: "any" };
+  return { kind: "char", ch: code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : c };
+}
+
+/** The clause with the longest shortest word: the one fewest lines satisfy, most likely. */
+function bestClause(clauses: Clause[]): Clause | undefined {
+  let best: Clause | undefined;
+  let bestLen = 0;
+  for (const clause of clauses) {
+    const len = Math.min(...clause.map((w) => w.length));
+    if (len > bestLen || (len === bestLen && best && clause.length < best.length)) {
+      best = clause;
+      bestLen = len;
+    }
+  }
+  return best;
+}
+
+/**
+ * The clauses of an expression: every match contains a word of each clause (words are ASCII,
+ * lower-case; compare with a line folded the same way). Undefined when the expression is not
+ * analysed, empty when it has no required word: in both cases it must be tested on every line.
+ */
+export function requiredClauses(source: string): Clause[] | undefined {
+  try {
+    return new Parser(source).parseTop().clauses.map(dedupe);
+  } catch (err) {
+    if (err instanceof Unsupported) return undefined;
+    throw err;
+  }
+}
+
+/** The top-level alternatives of an expression (`a|(b|c)|d` gives `a`, `(b|c)`, `d`). */
+export function topLevelBranches(source: string): string[] | undefined {
+  try {
+    return new Parser(source).parseTop().branches;
+  } catch (err) {
+    if (err instanceof Unsupported) return undefined;
+    throw err;
+  }
+}
+
+/** Drops words that contain another word of the clause (that one is found whenever they are). */
+function dedupe(clause: Clause): Clause {
+  const words = [...new Set(clause)];
+  return words.filter((w) => !words.some((o) => o !== w && w.includes(o)));
+}
