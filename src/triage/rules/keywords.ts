@@ -5,6 +5,10 @@
  */
 import type { Clause } from "./literals.js";
 
+/**
+ * ASCII; every non-ASCII character is read as NUL. Sharing a symbol can only make a word be found
+ * where it is not, never the other way round, so a rule is never skipped wrongly.
+ */
 const ALPHABET = 128;
 /** Lines are stamped rather than clearing the hits each time; the stamp wraps here. */
 const MAX_STAMP = 0x7fffffff;
@@ -38,7 +42,8 @@ export class KeywordIndex {
     for (const [word, ids] of this.words) {
       let s = 0;
       for (let i = 0; i < word.length; i++) {
-        const c = word.charCodeAt(i);
+        const code = word.charCodeAt(i);
+        const c = code < ALPHABET ? code : 0;
         let t = goto[s]?.get(c);
         if (t === undefined) {
           t = goto.length;
@@ -50,29 +55,9 @@ export class KeywordIndex {
       }
       for (const id of ids) out[s]?.add(id);
     }
-    this.next = new Int32Array(goto.length * ALPHABET);
-    const fail = new Int32Array(goto.length);
-    const queue: number[] = [];
-    for (let c = 0; c < ALPHABET; c++) {
-      const t = goto[0]?.get(c) ?? 0;
-      this.next[c] = t;
-      if (t !== 0) queue.push(t);
-    }
-    // Breadth first, so a state's fallback (longest proper suffix state) is complete before it.
-    for (let head = 0; head < queue.length; head++) {
-      const s = queue[head] ?? 0;
-      for (const id of out[fail[s] ?? 0] ?? []) out[s]?.add(id);
-      for (let c = 0; c < ALPHABET; c++) {
-        const t = goto[s]?.get(c);
-        const viaFail = this.next[(fail[s] ?? 0) * ALPHABET + c] ?? 0;
-        if (t === undefined) this.next[s * ALPHABET + c] = viaFail;
-        else {
-          this.next[s * ALPHABET + c] = t;
-          fail[t] = viaFail;
-          queue.push(t);
-        }
-      }
-    }
+    const { next, fail, order } = transitions(goto);
+    // Breadth-first order: a state's fallback has all its words before the state takes them.
+    for (const s of order) for (const id of out[fail[s] ?? 0] ?? []) out[s]?.add(id);
     this.outStart = new Int32Array(goto.length + 1);
     const flat: number[] = [];
     out.forEach((ids, s) => {
@@ -81,6 +66,13 @@ export class KeywordIndex {
     });
     this.outStart[goto.length] = flat.length;
     this.outputs = Int32Array.from(flat);
+    // A transition into a state that completes a word is stored negated (~row), to be noticed.
+    const completes = (row: number) => (this.outStart[row / ALPHABET + 1] ?? 0) > (this.outStart[row / ALPHABET] ?? 0);
+    this.next = next.map((row) => (completes(row) ? ~row : row));
+    // Upper-case letters go where lower-case ones do: lines need no folding.
+    for (let row = 0; row < this.next.length; row += ALPHABET) {
+      for (let c = 65; c <= 90; c++) this.next[row + c] = this.next[row + c + 32] ?? 0;
+    }
     this.hitStamp = new Int32Array(this.clauseCount);
   }
 
@@ -92,15 +84,16 @@ export class KeywordIndex {
     }
     const stamp = ++this.stamp;
     const { next, outStart, outputs, hitStamp } = this;
-    let s = 0;
+    let row = 0;
     for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= ALPHABET) {
-        s = 0; // no keyword holds a non-ASCII character
+      const c = text.charCodeAt(i);
+      const v = next[row + (c < ALPHABET ? c : 0)] ?? 0;
+      if (v >= 0) {
+        row = v;
         continue;
       }
-      if (c >= 65 && c <= 90) c += 32;
-      s = next[s * ALPHABET + c] ?? 0;
+      row = ~v;
+      const s = row / ALPHABET;
       const end = outStart[s + 1] ?? 0;
       for (let o = outStart[s] ?? 0; o < end; o++) hitStamp[outputs[o] ?? 0] = stamp;
     }
@@ -116,4 +109,33 @@ export class KeywordIndex {
     for (const id of clauses) if (this.hitStamp[id] !== this.stamp) return false;
     return true;
   }
+}
+
+/**
+ * The full transition table of a trie (values are row offsets, state * ALPHABET), each state's
+ * fallback (its longest proper suffix that is a state) and the states in breadth-first order.
+ */
+function transitions(goto: readonly Map<number, number>[]): { next: Int32Array; fail: Int32Array; order: number[] } {
+  const next = new Int32Array(goto.length * ALPHABET);
+  const fail = new Int32Array(goto.length);
+  const order: number[] = [];
+  for (let c = 0; c < ALPHABET; c++) {
+    const t = goto[0]?.get(c) ?? 0;
+    next[c] = t * ALPHABET;
+    if (t !== 0) order.push(t);
+  }
+  for (let head = 0; head < order.length; head++) {
+    const s = order[head] ?? 0;
+    for (let c = 0; c < ALPHABET; c++) {
+      const t = goto[s]?.get(c);
+      const viaFail = next[(fail[s] ?? 0) * ALPHABET + c] ?? 0;
+      if (t === undefined) next[s * ALPHABET + c] = viaFail;
+      else {
+        next[s * ALPHABET + c] = t * ALPHABET;
+        fail[t] = viaFail / ALPHABET;
+        order.push(t);
+      }
+    }
+  }
+  return { next, fail, order };
 }

@@ -9,6 +9,8 @@ test("the words an expression cannot match without are found, folded to lower ca
   assert.deepEqual(requiredClauses("timed? ?out\\b"), [["time"], ["out"]]);
   // One clause for an alternation: a word of any branch; longer words containing a shorter one go.
   assert.deepEqual(requiredClauses("no space left|disk (?:is )?full|space"), [["disk ", "space"]]);
+  // Any non-ASCII character is one symbol, "\x80": no case folding maps it to or from ASCII.
+  assert.deepEqual(requiredClauses("[✗✕✖] FAILED"), [["\x80 failed"]]);
 });
 
 test("expressions that may match without a fixed word, or use unanalysed syntax, have no clauses", () => {

@@ -27,6 +27,10 @@ class Unsupported extends Error {}
 const CLASS_ESCAPES = new Set(["d", "D", "w", "W", "s", "S"]);
 const CONTROL_ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", v: "\v", f: "\f" };
 const QUANTIFIER = /\{(\d+)(?:(,)(\d*))?\}/y;
+/** The symbol for any non-ASCII character (the keyword index maps them all to it). */
+const NON_ASCII = "\x80";
+// eslint-disable-next-line no-control-regex -- "not ASCII" is the range from NUL to DEL, negated
+const NON_ASCII_ONLY = /^[^\x00-\x7f]+$/;
 
 class Parser {
   private pos = 0;
@@ -114,8 +118,7 @@ class Parser {
       case ".":
         return { kind: "any" };
       case "[":
-        this.skipClass();
-        return { kind: "any" };
+        return this.charClass();
       case "(":
         return this.group();
       case "\\":
@@ -132,12 +135,17 @@ class Parser {
     }
   }
 
-  private skipClass(): void {
+  /** A class is one unknown character, except a class of non-ASCII characters only (`[✗✕]`). */
+  private charClass(): Atom {
+    const start = this.pos;
     if (this.src[this.pos] === "^") this.pos++;
     while (this.pos < this.src.length) {
       const c = this.src[this.pos++];
       if (c === "\\") this.pos++;
-      else if (c === "]") return;
+      else if (c === "]") {
+        const body = this.src.slice(start, this.pos - 1);
+        return NON_ASCII_ONLY.test(body) ? { kind: "char", ch: NON_ASCII } : { kind: "any" };
+      }
     }
     throw new Unsupported();
   }
@@ -178,10 +186,13 @@ class Parser {
   }
 }
 
-/** ASCII characters are tracked (folded to lower case, as the lines are); others are not. */
+/**
+ * Characters as the keyword index sees them: ASCII letters folded to lower case, and every
+ * non-ASCII character one symbol (no case folding maps it to or from ASCII, even with `i`).
+ */
 function charAtom(c: string): Atom {
   const code = c.charCodeAt(0);
-  if (code >= 128) return { kind: "any" };
+  if (code >= 128) return { kind: "char", ch: NON_ASCII };
   return { kind: "char", ch: code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : c };
 }
 

@@ -9,7 +9,7 @@ import { badInput } from "../../core/errors.js";
 import { CATEGORIES, type Category, type RuleSpec } from "../types.js";
 import { DEFAULT_PREFILTER, DEFAULT_RULES } from "./default-rules.js";
 import { KeywordIndex } from "./keywords.js";
-import { requiredClauses, topLevelBranches } from "./literals.js";
+import { requiredClauses, topLevelBranches, type Clause } from "./literals.js";
 
 /** A rule ready to match. */
 export interface CompiledRule {
@@ -80,7 +80,15 @@ export function compileRules(specs: readonly RuleSpec[], { filtered = true } = {
 
 /** Registers the clauses of an expression; none (always tested) when it is not analysed. */
 function needsOf(keywords: KeywordIndex, source: string): number[] {
-  return (requiredClauses(source) ?? []).map((clause) => keywords.addClause(clause));
+  return (requiredClauses(source) ?? []).filter(isSelective).map((clause) => keywords.addClause(clause));
+}
+
+/**
+ * A single ASCII character (`e`, `:`, `.`) is in most lines: looking for it costs the keyword pass
+ * more than it saves. Non-ASCII characters (`✗`) are rare enough.
+ */
+function isSelective(clause: Clause): boolean {
+  return clause.every((word) => word.length > 1 || word.charCodeAt(0) >= 128);
 }
 
 function buildPrefilter(keywords: KeywordIndex, rules: readonly CompiledRule[]): Prefilter {
@@ -116,18 +124,29 @@ export function judgeLine(set: RuleSet, text: string): LineVerdict {
   if (text.length === 0) return NO_MATCH;
   set.keywords.scan(text);
   if (!passesPrefilter(set, text)) return NO_MATCH;
-  let score = 0;
+  // Positive rules first: most lines that pass the prefilter match none, and then the
+  // negative ones need not run at all.
   let top: CompiledRule | undefined;
   let categorized: CompiledRule[] | undefined;
   for (const rule of set.rules) {
-    if (!set.keywords.hasAll(rule.needs) || !rule.re.test(text)) continue;
-    score += rule.spec.score;
-    if (rule.spec.score > 0 && (!top || rule.spec.score > top.spec.score)) top = rule;
-    if (rule.spec.category && rule.spec.score > 0) (categorized ??= []).push(rule);
+    if (rule.spec.score <= 0 || !matches(set, rule, text)) continue;
+    if (!top || rule.spec.score > top.spec.score) top = rule;
+    if (rule.spec.category) (categorized ??= []).push(rule);
   }
   if (!top) return NO_MATCH;
   categorized?.sort((a, b) => b.spec.score - a.spec.score);
-  return { score: Math.min(score, MAX_LINE_SCORE), categorized: categorized ?? [], top };
+  return { score: Math.min(lineScore(set, text), MAX_LINE_SCORE), categorized: categorized ?? [], top };
+}
+
+function matches(set: RuleSet, rule: CompiledRule, text: string): boolean {
+  return set.keywords.hasAll(rule.needs) && rule.re.test(text);
+}
+
+/** The sum of the scores of the matching rules, added in rule order (the same float sum always). */
+function lineScore(set: RuleSet, text: string): number {
+  let score = 0;
+  for (const rule of set.rules) if (matches(set, rule, text)) score += rule.spec.score;
+  return score;
 }
 
 const ruleSchema = z.strictObject({
