@@ -5,10 +5,12 @@ import { compileRules, judgeLine } from "./rules.js";
 
 test("the words an expression cannot match without are found, folded to lower case", () => {
   assert.deepEqual(requiredClauses("\\bFatal\\b"), [["fatal"]]);
-  assert.deepEqual(requiredClauses("^error\\[E\\d{4}\\]"), [["error[e"], ["]"]]);
+  assert.deepEqual(requiredClauses("^error\\[E\\d{4}\\] in"), [["error[e"], ["] in"]]);
   assert.deepEqual(requiredClauses("timed? ?out\\b"), [["time"], ["out"]]);
-  // One clause for an alternation: a word of any branch; longer words containing a shorter one go.
-  assert.deepEqual(requiredClauses("no space left|disk (?:is )?full|space"), [["disk ", "space"]]);
+  // An alternation: a word of any branch (its best, then its second best clause); longer words
+  // containing a shorter one go, and so do single ASCII characters.
+  assert.deepEqual(requiredClauses("no space left|disk (?:is )?full|space"), [["disk ", "space"], ["full", "space"]]);
+  assert.deepEqual(requiredClauses("(?:^|\\s)e\\s*:"), []);
   // Any non-ASCII character is one symbol, "\x80": no case folding maps it to or from ASCII.
   assert.deepEqual(requiredClauses("[✗✕✖] FAILED"), [["\x80 failed"]]);
 });

@@ -58,14 +58,14 @@ class Parser {
     }
     onBranchEnd?.(this.pos);
     if (branches.length === 1) return branches[0] ?? [];
-    // A match matches one branch, so the union of each branch's best clause is a clause.
-    const union: string[] = [];
-    for (const b of branches) {
-      const best = bestClause(b);
-      if (!best) return [];
-      union.push(...best);
-    }
-    return [union];
+    // A match matches one branch, so the union of one clause of each branch is a clause. Two
+    // of them: each branch's best clause, and its second best (a common word in one branch's
+    // best clause, like "error", then does not let every line through).
+    const ranked = branches.map(rankClauses);
+    if (ranked.some((r) => r.length === 0)) return [];
+    const first = ranked.flatMap((r) => r[0] ?? []);
+    const second = ranked.flatMap((r) => r[1] ?? r[0] ?? []);
+    return ranked.some((r) => r.length > 1) ? [first, second] : [first];
   }
 
   private sequence(): Clause[] {
@@ -196,28 +196,29 @@ function charAtom(c: string): Atom {
   return { kind: "char", ch: code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : c };
 }
 
-/** The clause with the longest shortest word: the one fewest lines satisfy, most likely. */
-function bestClause(clauses: Clause[]): Clause | undefined {
-  let best: Clause | undefined;
-  let bestLen = 0;
-  for (const clause of clauses) {
-    const len = Math.min(...clause.map((w) => w.length));
-    if (len > bestLen || (len === bestLen && best && clause.length < best.length)) {
-      best = clause;
-      bestLen = len;
-    }
-  }
-  return best;
+/** Selective clauses by their shortest word, longest first (then fewer words): likely rarest first. */
+function rankClauses(clauses: Clause[]): Clause[] {
+  const shortest = (c: Clause) => Math.min(...c.map((w) => w.length));
+  return clauses.filter(isSelective).sort((a, b) => shortest(b) - shortest(a) || a.length - b.length);
+}
+
+/**
+ * A single ASCII character (`e`, `:`, `.`) is in most lines: looking for it costs the keyword pass
+ * more than it saves. Non-ASCII characters (`✗`) are rare enough.
+ */
+function isSelective(clause: Clause): boolean {
+  return clause.every((word) => word.length > 1 || word.charCodeAt(0) >= 128);
 }
 
 /**
  * The clauses of an expression: every match contains a word of each clause (words are ASCII,
- * lower-case; compare with a line folded the same way). Undefined when the expression is not
+ * lower-case, `\x80` for any other character; compare with a line read the same way). Single
+ * ASCII characters make no clause. Undefined when the expression is not
  * analysed, empty when it has no required word: in both cases it must be tested on every line.
  */
 export function requiredClauses(source: string): Clause[] | undefined {
   try {
-    return new Parser(source).parseTop().clauses.map(dedupe);
+    return new Parser(source).parseTop().clauses.filter(isSelective).map(dedupe);
   } catch (err) {
     if (err instanceof Unsupported) return undefined;
     throw err;

@@ -9,7 +9,7 @@ import { badInput } from "../../core/errors.js";
 import { CATEGORIES, type Category, type RuleSpec } from "../types.js";
 import { DEFAULT_PREFILTER, DEFAULT_RULES } from "./default-rules.js";
 import { KeywordIndex } from "./keywords.js";
-import { requiredClauses, topLevelBranches, type Clause } from "./literals.js";
+import { requiredClauses, topLevelBranches } from "./literals.js";
 
 /** A rule ready to match. */
 export interface CompiledRule {
@@ -80,15 +80,7 @@ export function compileRules(specs: readonly RuleSpec[], { filtered = true } = {
 
 /** Registers the clauses of an expression; none (always tested) when it is not analysed. */
 function needsOf(keywords: KeywordIndex, source: string): number[] {
-  return (requiredClauses(source) ?? []).filter(isSelective).map((clause) => keywords.addClause(clause));
-}
-
-/**
- * A single ASCII character (`e`, `:`, `.`) is in most lines: looking for it costs the keyword pass
- * more than it saves. Non-ASCII characters (`✗`) are rare enough.
- */
-function isSelective(clause: Clause): boolean {
-  return clause.every((word) => word.length > 1 || word.charCodeAt(0) >= 128);
+  return (requiredClauses(source) ?? []).map((clause) => keywords.addClause(clause));
 }
 
 function buildPrefilter(keywords: KeywordIndex, rules: readonly CompiledRule[]): Prefilter {
