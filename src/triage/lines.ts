@@ -62,11 +62,13 @@ export class LineSplitter {
       if (text.charCodeAt(0) === 10) pos = 1;
       this.skipLf = false;
     }
-    // The next CR is searched once and reused: most logs have none, and searching for it at
-    // every line would rescan the rest of the chunk each time.
+    // The next CR and the next LF are each searched once and reused until passed: most logs have
+    // no CR, and progress bars put thousands of CR-ended lines before the next LF; searching
+    // again at every line would rescan the rest of the chunk each time.
     let cr = text.indexOf("\r", pos);
+    let lf = text.indexOf("\n", pos);
     while (pos < n) {
-      const lf = text.indexOf("\n", pos);
+      if (lf !== -1 && lf < pos) lf = text.indexOf("\n", pos);
       if (cr !== -1 && cr < pos) cr = text.indexOf("\r", pos);
       let brk = lf;
       if (cr !== -1 && (lf === -1 || cr < lf)) brk = cr;
@@ -74,9 +76,14 @@ export class LineSplitter {
         this.append(text.slice(pos));
         return;
       }
-      this.append(text.slice(pos, brk));
-      this.emit(this.partial);
-      this.partial = "";
+      if (this.partial.length === 0) {
+        // The common case, a whole line inside the chunk: no concatenation.
+        this.emit(text.slice(pos, Math.min(brk, pos + MAX_LINE_CHARS)));
+      } else {
+        this.append(text.slice(pos, brk));
+        this.emit(this.partial);
+        this.partial = "";
+      }
       pos = brk + 1;
       if (brk === cr) {
         // CR LF is one break; the LF may arrive in the next chunk.
@@ -129,8 +136,11 @@ export function cleanLine(raw: string): string {
   let s = raw;
   // Section markers first: their name ends where an escape sequence starts.
   if (s.includes("section_")) s = s.replace(GITLAB_SECTION, "");
-  if (s.includes("\x1b")) s = s.replace(ANSI, "");
-  if (HAS_CONTROL.test(s)) s = s.replace(CONTROL, "");
+  // Most lines have no control character at all (ESC is one): one look at them decides both.
+  if (HAS_CONTROL.test(s)) {
+    if (s.includes("\x1b")) s = s.replace(ANSI, "");
+    if (HAS_CONTROL.test(s)) s = s.replace(CONTROL, "");
+  }
   const c0 = s.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57 && s.charCodeAt(4) === 45) s = s.replace(TIMESTAMP_PREFIX, "");
   return s;
