@@ -38,3 +38,31 @@ test("user rules match exactly as their regular expression does, whatever the fi
   assert.equal(judgeLine(fast, "job job failed").top?.spec.id, "backref");
   assert.equal(judgeLine(fast, "DEADLOCK detected in tx").score, 3);
 });
+
+test("on random expressions and lines, skipping rules by their words never changes a verdict", () => {
+  let seed = 7;
+  const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+  const pick = (items: readonly string[]) => items[rnd(items.length)] ?? "";
+  const atoms = ["fail", "Err", "ok", "a", "e", " ", ":", "é", "✗", "\\d", "\\s", "\\w", ".", "[ab]", "[✗✕]", "[^a]", "\\b", "^", "$", "\\.", "\\x41"];
+  const quantifiers = ["", "", "", "?", "*", "+", "{2}", "{1,3}", "+?"];
+  const expr = (depth: number): string =>
+    Array.from({ length: 1 + rnd(3) }, () =>
+      Array.from({ length: 1 + rnd(4) }, () => (depth < 2 && rnd(6) === 0 ? `(?:${expr(depth + 1)})` : pick(atoms)) + pick(quantifiers)).join(""),
+    ).join("|");
+  const chars = ["fail", "ERR", "ok", "a", "E", " ", ":", "é", "É", "✗", "1", "-", ".", "K", "\u212a"];
+  for (let k = 0; k < 300; k++) {
+    const match = expr(0);
+    try {
+      new RegExp(match);
+    } catch {
+      continue;
+    }
+    const rules = [{ id: "r", match, score: 5 }];
+    const fast = compileRules(rules);
+    const full = compileRules(rules, { filtered: false });
+    for (let j = 0; j < 30; j++) {
+      const line = Array.from({ length: rnd(10) }, () => pick(chars)).join("");
+      assert.equal(judgeLine(fast, line).score, judgeLine(full, line).score, `${match} on ${JSON.stringify(line)}`);
+    }
+  }
+});

@@ -219,9 +219,8 @@ function isSelective(clause: Clause): boolean {
 export function requiredClauses(source: string): Clause[] | undefined {
   try {
     return new Parser(source).parseTop().clauses.filter(isSelective).map(dedupe);
-  } catch (err) {
-    if (err instanceof Unsupported) return undefined;
-    throw err;
+  } catch {
+    return undefined; // Unsupported syntax, or anything unforeseen: the rule is simply always tested
   }
 }
 
@@ -229,9 +228,8 @@ export function requiredClauses(source: string): Clause[] | undefined {
 export function topLevelBranches(source: string): string[] | undefined {
   try {
     return new Parser(source).parseTop().branches;
-  } catch (err) {
-    if (err instanceof Unsupported) return undefined;
-    throw err;
+  } catch {
+    return undefined;
   }
 }
 
