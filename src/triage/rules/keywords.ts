@@ -37,43 +37,62 @@ export class KeywordIndex {
 
   /** Builds the automaton; call once after the last {@link addClause}. */
   build(): void {
-    const goto: Map<number, number>[] = [new Map()];
-    const out: Set<number>[] = [new Set()];
-    for (const [word, ids] of this.words) {
-      let s = 0;
-      for (let i = 0; i < word.length; i++) {
-        const code = word.charCodeAt(i);
-        const c = code < ALPHABET ? code : 0;
-        let t = goto[s]?.get(c);
-        if (t === undefined) {
-          t = goto.length;
-          goto.push(new Map());
-          out.push(new Set());
-          goto[s]?.set(c, t);
-        }
-        s = t;
+    const { children, out } = this.trie();
+    const next = new Int32Array(children.length * ALPHABET);
+    const fail = new Int32Array(children.length);
+    // Breadth first: a state's fallback (its longest proper suffix that is a state) is shallower,
+    // so the fallback's row and words are complete before the state copies them.
+    const queue = [0];
+    for (let head = 0; head < queue.length; head++) {
+      const s = queue[head] ?? 0;
+      const row = s * ALPHABET;
+      const failRow = (fail[s] ?? 0) * ALPHABET;
+      if (s !== 0) next.copyWithin(row, failRow, failRow + ALPHABET);
+      for (const [c, t] of children[s] ?? []) {
+        const f = s === 0 ? 0 : rowOf(next[failRow + c] ?? 0) / ALPHABET;
+        fail[t] = f;
+        const words = out[t] ?? new Set<number>();
+        for (const id of out[f] ?? []) words.add(id);
+        // A transition into a state that completes a word is stored negated (~row), to be noticed.
+        const target = words.size > 0 ? ~(t * ALPHABET) : t * ALPHABET;
+        next[row + c] = target;
+        if (c >= 97 && c <= 122) next[row + c - 32] = target; // lines need no case folding
+        queue.push(t);
       }
-      for (const id of ids) out[s]?.add(id);
     }
-    const { next, fail, order } = transitions(goto);
-    // Breadth-first order: a state's fallback has all its words before the state takes them.
-    for (const s of order) for (const id of out[fail[s] ?? 0] ?? []) out[s]?.add(id);
-    this.outStart = new Int32Array(goto.length + 1);
+    this.next = next;
+    this.outStart = new Int32Array(children.length + 1);
     const flat: number[] = [];
     out.forEach((ids, s) => {
       this.outStart[s] = flat.length;
       flat.push(...ids);
     });
-    this.outStart[goto.length] = flat.length;
+    this.outStart[children.length] = flat.length;
     this.outputs = Int32Array.from(flat);
-    // A transition into a state that completes a word is stored negated (~row), to be noticed.
-    const completes = (row: number) => (this.outStart[row / ALPHABET + 1] ?? 0) > (this.outStart[row / ALPHABET] ?? 0);
-    this.next = next.map((row) => (completes(row) ? ~row : row));
-    // Upper-case letters go where lower-case ones do: lines need no folding.
-    for (let row = 0; row < this.next.length; row += ALPHABET) {
-      for (let c = 65; c <= 90; c++) this.next[row + c] = this.next[row + c + 32] ?? 0;
-    }
     this.hitStamp = new Int32Array(this.clauseCount);
+  }
+
+  /** The trie of the words (folded as lines are read) and the clauses each state completes. */
+  private trie(): { children: Map<number, number>[]; out: Set<number>[] } {
+    const children: Map<number, number>[] = [new Map()];
+    const out: Set<number>[] = [new Set()];
+    for (const [word, ids] of this.words) {
+      let s = 0;
+      for (let i = 0; i < word.length; i++) {
+        const code = word.charCodeAt(i);
+        const c = code >= ALPHABET ? 0 : code >= 65 && code <= 90 ? code + 32 : code;
+        let t = children[s]?.get(c);
+        if (t === undefined) {
+          t = children.length;
+          children.push(new Map());
+          out.push(new Set());
+          children[s]?.set(c, t);
+        }
+        s = t;
+      }
+      for (const id of ids) out[s]?.add(id);
+    }
+    return { children, out };
   }
 
   /** Scans a line; afterwards {@link has} tells which clauses it satisfies. */
@@ -111,31 +130,7 @@ export class KeywordIndex {
   }
 }
 
-/**
- * The full transition table of a trie (values are row offsets, state * ALPHABET), each state's
- * fallback (its longest proper suffix that is a state) and the states in breadth-first order.
- */
-function transitions(goto: readonly Map<number, number>[]): { next: Int32Array; fail: Int32Array; order: number[] } {
-  const next = new Int32Array(goto.length * ALPHABET);
-  const fail = new Int32Array(goto.length);
-  const order: number[] = [];
-  for (let c = 0; c < ALPHABET; c++) {
-    const t = goto[0]?.get(c) ?? 0;
-    next[c] = t * ALPHABET;
-    if (t !== 0) order.push(t);
-  }
-  for (let head = 0; head < order.length; head++) {
-    const s = order[head] ?? 0;
-    for (let c = 0; c < ALPHABET; c++) {
-      const t = goto[s]?.get(c);
-      const viaFail = next[(fail[s] ?? 0) * ALPHABET + c] ?? 0;
-      if (t === undefined) next[s * ALPHABET + c] = viaFail;
-      else {
-        next[s * ALPHABET + c] = t * ALPHABET;
-        fail[t] = viaFail / ALPHABET;
-        order.push(t);
-      }
-    }
-  }
-  return { next, fail, order };
+/** The row offset a stored transition leads to (negated when it completes a word). */
+function rowOf(v: number): number {
+  return v < 0 ? ~v : v;
 }

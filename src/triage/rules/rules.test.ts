@@ -38,3 +38,11 @@ test("user rules are validated, may override built-ins, and bad expressions are 
   assert.throws(() => parseRules([{ id: "x", match: "y", category: "nope" }]), /invalid triage rules/);
   assert.throws(() => compileRules([{ id: "bad", match: "(", score: 1 }]), /invalid regular expression/);
 });
+
+test("the same user rules are compiled once; changed rules take effect at once", () => {
+  const a = parseRules([{ id: "db", match: "deadlock detected", score: 8, category: "infrastructure" }]);
+  assert.equal(ruleSet(a), ruleSet(structuredClone(a)));
+  const b = parseRules([{ id: "db", match: "lock wait timeout", score: 8, category: "infrastructure" }]);
+  assert.equal(judgeLine(ruleSet(b), "ERROR: lock wait timeout").categorized[0]?.spec.id, "db");
+  assert.notEqual(judgeLine(ruleSet(b), "ERROR: deadlock detected").categorized[0]?.spec.id, "db");
+});

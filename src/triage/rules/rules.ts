@@ -9,7 +9,7 @@ import { badInput } from "../../core/errors.js";
 import { CATEGORIES, type Category, type RuleSpec } from "../types.js";
 import { DEFAULT_PREFILTER, DEFAULT_RULES } from "./default-rules.js";
 import { KeywordIndex } from "./keywords.js";
-import { requiredClauses, topLevelBranches } from "./literals.js";
+import { requiredClauses, topLevelBranches, type Clause } from "./literals.js";
 
 /** A rule ready to match. */
 export interface CompiledRule {
@@ -80,8 +80,24 @@ export function compileRules(specs: readonly RuleSpec[], { filtered = true } = {
 
 /** Registers the clauses of an expression; none (always tested) when it is not analysed. */
 function needsOf(keywords: KeywordIndex, source: string): number[] {
-  return (requiredClauses(source) ?? []).map((clause) => keywords.addClause(clause));
+  return clausesOf(source).map((clause) => keywords.addClause(clause));
 }
+
+/** Analysed expressions: rule sets with user rules are compiled per triage, mostly the same rules. */
+const clauseCache = new Map<string, Clause[]>();
+const CLAUSE_CACHE_SIZE = 2000;
+
+function clausesOf(source: string): Clause[] {
+  let clauses = clauseCache.get(source);
+  if (!clauses) {
+    if (clauseCache.size >= CLAUSE_CACHE_SIZE) clauseCache.clear();
+    clauses = requiredClauses(source) ?? [];
+    clauseCache.set(source, clauses);
+  }
+  return clauses;
+}
+
+let prefilterBranches: string[] | undefined;
 
 function buildPrefilter(keywords: KeywordIndex, rules: readonly CompiledRule[]): Prefilter {
   const builtIn = new Set<RuleSpec>(DEFAULT_RULES);
@@ -89,7 +105,7 @@ function buildPrefilter(keywords: KeywordIndex, rules: readonly CompiledRule[]):
   const words: string[] = [];
   const parts: Prefilter["parts"] = [];
   if (positive.some((rule) => builtIn.has(rule.spec))) {
-    const branches = topLevelBranches(DEFAULT_PREFILTER) ?? [DEFAULT_PREFILTER];
+    const branches = (prefilterBranches ??= topLevelBranches(DEFAULT_PREFILTER) ?? [DEFAULT_PREFILTER]);
     for (const branch of branches) {
       if (PLAIN_KEYWORD.test(branch) && !REGEX_SYNTAX.test(branch)) words.push(branch.toLowerCase());
       else parts.push({ needs: needsOf(keywords, branch), re: new RegExp(branch, "i") });
@@ -188,8 +204,13 @@ export function loadRulesFile(path: string): RuleSpec[] {
 
 let defaultSet: RuleSet | undefined;
 
+/** The last set with extra rules: a server passes the same user rules to every triage. */
+let lastExtra: { key: string; set: RuleSet } | undefined;
+
 /** The built-in rules plus any extra ones (extras replace built-ins with the same id). */
 export function ruleSet(extra: readonly RuleSpec[] = []): RuleSet {
   if (extra.length === 0) return (defaultSet ??= compileRules(DEFAULT_RULES));
-  return compileRules([...DEFAULT_RULES, ...extra]);
+  const key = JSON.stringify(extra);
+  if (lastExtra?.key !== key) lastExtra = { key, set: compileRules([...DEFAULT_RULES, ...extra]) };
+  return lastExtra.set;
 }
