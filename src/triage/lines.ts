@@ -123,6 +123,7 @@ const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[(
 // Other control characters except TAB; they are junk for matching and display.
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
 const HAS_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+const NEEDS_CLEANING = /section_|[\x00-\x08\x0b-\x1f\x7f]/;
 // A CI timestamp prefix: GitHub Actions "2022-05-30T09:11:02.8576187Z ", ISO variants.
 const TIMESTAMP_PREFIX = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? ?/;
 // GitLab section markers glue onto the next text: "section_end:1657748964:prepare_script".
@@ -134,10 +135,10 @@ const GITLAB_SECTION = /section_(?:start|end):\d+:[A-Za-z0-9_.-]+(?:\[[^\]]*\])?
  */
 export function cleanLine(raw: string): string {
   let s = raw;
-  // Section markers first: their name ends where an escape sequence starts.
-  if (s.includes("section_")) s = s.replace(GITLAB_SECTION, "");
-  // Most lines have no control character at all (ESC is one): one look at them decides both.
-  if (HAS_CONTROL.test(s)) {
+  // Most lines have neither a section marker nor a control character (ESC is one): one look.
+  if (NEEDS_CLEANING.test(s)) {
+    // Section markers first: their name ends where an escape sequence starts.
+    if (s.includes("section_")) s = s.replace(GITLAB_SECTION, "");
     if (s.includes("\x1b")) s = s.replace(ANSI, "");
     if (HAS_CONTROL.test(s)) s = s.replace(CONTROL, "");
   }
