@@ -29,6 +29,8 @@ const CONTROL_ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", v: 
 const QUANTIFIER = /\{(\d+)(?:(,)(\d*))?\}/y;
 /** The symbol for any non-ASCII character (the keyword index maps them all to it). */
 const NON_ASCII = "\x80";
+/** Shortest word of a branch's second clause (see {@link Parser.alternation}). */
+const SECOND_CLAUSE_WORD = 4;
 // eslint-disable-next-line no-control-regex -- "not ASCII" is the range from NUL to DEL, negated
 const NON_ASCII_ONLY = /^[^\x00-\x7f]+$/;
 
@@ -64,8 +66,12 @@ class Parser {
     const ranked = branches.map(rankClauses);
     if (ranked.some((r) => r.length === 0)) return [];
     const first = ranked.flatMap((r) => r[0] ?? []);
+    // Each clause is valid, so a line must satisfy them all: the more, the fewer lines pass.
+    // A third takes a branch's second clause only when its words are not short (common).
     const second = ranked.flatMap((r) => r[1] ?? r[0] ?? []);
-    return ranked.some((r) => r.length > 1) ? [first, second] : [first];
+    const long = (r: Clause[]) => (r[1] && shortestWord(r[1]) >= SECOND_CLAUSE_WORD ? r[1] : r[0]);
+    const third = ranked.flatMap((r) => long(r) ?? []);
+    return uniqueClauses([first, second, third]);
   }
 
   private sequence(): Clause[] {
@@ -198,8 +204,21 @@ function charAtom(c: string): Atom {
 
 /** Selective clauses by their shortest word, longest first (then fewer words): likely rarest first. */
 function rankClauses(clauses: Clause[]): Clause[] {
-  const shortest = (c: Clause) => Math.min(...c.map((w) => w.length));
-  return clauses.filter(isSelective).sort((a, b) => shortest(b) - shortest(a) || a.length - b.length);
+  return clauses.filter(isSelective).sort((a, b) => shortestWord(b) - shortestWord(a) || a.length - b.length);
+}
+
+function uniqueClauses(clauses: Clause[]): Clause[] {
+  const seen = new Set<string>();
+  return clauses.filter((c) => {
+    const key = [...c].sort().join("\n");
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function shortestWord(clause: Clause): number {
+  return Math.min(...clause.map((w) => w.length));
 }
 
 /**
