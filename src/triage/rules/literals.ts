@@ -7,7 +7,7 @@
  * unusual escapes, braces that are not quantifiers) gives no clauses, so the rule is always tested.
  */
 
-/** Words of which every match contains at least one (lower-case ASCII). */
+/** Words of which every match contains at least one (lower-case ASCII, `\x80` for the rest). */
 export type Clause = string[];
 
 interface Quantifier {
@@ -60,14 +60,13 @@ class Parser {
     }
     onBranchEnd?.(this.pos);
     if (branches.length === 1) return branches[0] ?? [];
-    // A match matches one branch, so the union of one clause of each branch is a clause. Two
-    // of them: each branch's best clause, and its second best (a common word in one branch's
-    // best clause, like "error", then does not let every line through).
+    // A match matches one branch, so the union of one clause of each branch is a clause, and a
+    // line must satisfy every such clause: each branch's best clause; its second best (so that
+    // a common word in one branch's best clause, like "error", does not let every line through);
+    // and its second best only when that one's words are not short (short words are common).
     const ranked = branches.map(rankClauses);
     if (ranked.some((r) => r.length === 0)) return [];
     const first = ranked.flatMap((r) => r[0] ?? []);
-    // Each clause is valid, so a line must satisfy them all: the more, the fewer lines pass.
-    // A third takes a branch's second clause only when its words are not short (common).
     const second = ranked.flatMap((r) => r[1] ?? r[0] ?? []);
     const long = (r: Clause[]) => (r[1] && shortestWord(r[1]) >= SECOND_CLAUSE_WORD ? r[1] : r[0]);
     const third = ranked.flatMap((r) => long(r) ?? []);
