@@ -11,6 +11,21 @@ test("LF, CRLF and a lone CR each end a line, also across chunk boundaries", () 
   assert.deepEqual(got, ["one", "two", "three", "four"]);
 });
 
+test("progress bars (many CR-ended lines before one LF) split the same whatever the chunking", () => {
+  const text = `start\n${Array.from({ length: 50 }, (_, i) => `${i}%`).join("\r")}\r\ndone\r\n\nlast`;
+  const whole = splitLines(text);
+  assert.equal(whole.length, 54);
+  assert.deepEqual(whole.slice(0, 3), ["start", "0%", "1%"]);
+  assert.deepEqual(whole.slice(-4), ["49%", "done", "", "last"]);
+  for (const size of [1, 2, 3, 7, 64]) {
+    const got: string[] = [];
+    const s = new LineSplitter((l) => got.push(l));
+    for (let i = 0; i < text.length; i += size) s.push(Buffer.from(text.slice(i, i + size)));
+    s.end();
+    assert.deepEqual(got, whole, `chunks of ${size}`);
+  }
+});
+
 test("invalid UTF-8 and binary junk never throw, and over-long lines are cut", () => {
   const got: string[] = [];
   const s = new LineSplitter((l) => got.push(l));

@@ -62,11 +62,13 @@ export class LineSplitter {
       if (text.charCodeAt(0) === 10) pos = 1;
       this.skipLf = false;
     }
-    // The next CR is searched once and reused: most logs have none, and searching for it at
-    // every line would rescan the rest of the chunk each time.
+    // The next CR and the next LF are each searched once and reused until passed: most logs have
+    // no CR, and progress bars put thousands of CR-ended lines before the next LF; searching
+    // again at every line would rescan the rest of the chunk each time.
     let cr = text.indexOf("\r", pos);
+    let lf = text.indexOf("\n", pos);
     while (pos < n) {
-      const lf = text.indexOf("\n", pos);
+      if (lf !== -1 && lf < pos) lf = text.indexOf("\n", pos);
       if (cr !== -1 && cr < pos) cr = text.indexOf("\r", pos);
       let brk = lf;
       if (cr !== -1 && (lf === -1 || cr < lf)) brk = cr;
@@ -74,9 +76,14 @@ export class LineSplitter {
         this.append(text.slice(pos));
         return;
       }
-      this.append(text.slice(pos, brk));
-      this.emit(this.partial);
-      this.partial = "";
+      if (this.partial.length === 0) {
+        // The common case, a whole line inside the chunk: no concatenation.
+        this.emit(text.slice(pos, Math.min(brk, pos + MAX_LINE_CHARS)));
+      } else {
+        this.append(text.slice(pos, brk));
+        this.emit(this.partial);
+        this.partial = "";
+      }
       pos = brk + 1;
       if (brk === cr) {
         // CR LF is one break; the LF may arrive in the next chunk.
@@ -116,6 +123,7 @@ const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[(
 // Other control characters except TAB; they are junk for matching and display.
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
 const HAS_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+const NEEDS_CLEANING = /section_|[\x00-\x08\x0b-\x1f\x7f]/;
 // A CI timestamp prefix: GitHub Actions "2022-05-30T09:11:02.8576187Z ", ISO variants.
 const TIMESTAMP_PREFIX = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? ?/;
 // GitLab section markers glue onto the next text: "section_end:1657748964:prepare_script".
@@ -127,10 +135,13 @@ const GITLAB_SECTION = /section_(?:start|end):\d+:[A-Za-z0-9_.-]+(?:\[[^\]]*\])?
  */
 export function cleanLine(raw: string): string {
   let s = raw;
-  // Section markers first: their name ends where an escape sequence starts.
-  if (s.includes("section_")) s = s.replace(GITLAB_SECTION, "");
-  if (s.includes("\x1b")) s = s.replace(ANSI, "");
-  if (HAS_CONTROL.test(s)) s = s.replace(CONTROL, "");
+  // Most lines have neither a section marker nor a control character (ESC is one): one look.
+  if (NEEDS_CLEANING.test(s)) {
+    // Section markers first: their name ends where an escape sequence starts.
+    if (s.includes("section_")) s = s.replace(GITLAB_SECTION, "");
+    if (s.includes("\x1b")) s = s.replace(ANSI, "");
+    if (HAS_CONTROL.test(s)) s = s.replace(CONTROL, "");
+  }
   const c0 = s.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57 && s.charCodeAt(4) === 45) s = s.replace(TIMESTAMP_PREFIX, "");
   return s;

@@ -126,7 +126,7 @@ export class FailureScanner {
     let score = verdict.score;
     // Source code quoted by a traceback (`return run(..., timeout=timeout)`) names nothing.
     if (this.afterPyFrame && score > 0 && /^\s/.test(text)) score = 0;
-    this.afterPyFrame = text.includes("File \"") && PY_FRAME.test(text);
+    this.afterPyFrame = PY_FRAME.test(text); // anchored: only the start of the line is read
     const { passLines, examples } = this.options;
     let novel = false; // pass-diff: the line is absent from the passing log
     let continues = false; // pass-diff: the line continues a block it follows

@@ -9,7 +9,7 @@ import { compileRules, judgeLine, lineHeadline, parseRules, ruleSet } from "./ru
 test("the keyword prefilter never hides a line a built-in rule matches (fixtures)", () => {
   const dir = join(import.meta.dirname, "../../../test/fixtures/triage");
   const fast = ruleSet();
-  const full = { ...compileRules(DEFAULT_RULES), prefilter: /(?:)/ };
+  const full = compileRules(DEFAULT_RULES, { filtered: false });
   for (const f of readdirSync(dir).filter((x) => x.endsWith(".log"))) {
     for (const line of splitLines(readFileSync(join(dir, f), "utf8")).map(cleanLine)) {
       assert.equal(judgeLine(fast, line).score, judgeLine(full, line).score, `${f}: ${line}`);
@@ -52,4 +52,12 @@ test("a rule's headline ranks lines for the top line; 0 (a summary) outranks not
   assert.equal(lineHeadline(set, "some plain output"), undefined);
   assert.equal(judgeLine(set, "deploy of api failed: x").score, judgeLine(ruleSet(), "deploy of api failed: x").score, "a score-0 rule moves no score");
   assert.throws(() => parseRules([{ id: "x", match: "y", headline: 9 }]), /invalid triage rules/);
+});
+
+test("the same user rules are compiled once; changed rules take effect at once", () => {
+  const a = parseRules([{ id: "db", match: "deadlock detected", score: 8, category: "infrastructure" }]);
+  assert.equal(ruleSet(a), ruleSet(structuredClone(a)));
+  const b = parseRules([{ id: "db", match: "lock wait timeout", score: 8, category: "infrastructure" }]);
+  assert.equal(judgeLine(ruleSet(b), "ERROR: lock wait timeout").categorized[0]?.spec.id, "db");
+  assert.notEqual(judgeLine(ruleSet(b), "ERROR: deadlock detected").categorized[0]?.spec.id, "db");
 });

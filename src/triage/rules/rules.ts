@@ -8,18 +8,33 @@ import { z } from "zod";
 import { badInput } from "../../core/errors.js";
 import { CATEGORIES, type Category, type RuleSpec } from "../types.js";
 import { DEFAULT_PREFILTER, DEFAULT_RULES } from "./default-rules.js";
+import { KeywordIndex } from "./keywords.js";
+import { requiredClauses, topLevelBranches, type Clause } from "./literals.js";
 
 /** A rule ready to match. */
 export interface CompiledRule {
   spec: RuleSpec;
   re: RegExp;
+  /** Clauses (in the set's keyword index) a line must satisfy before `re` is worth testing. */
+  needs: number[];
 }
 
-/** A set of compiled rules with a one-regex prefilter over the positive ones. */
+/**
+ * Matches every line that any positive rule could match (a superset): a plain keyword of the
+ * built-in list, or one of the other parts (each tested only when its own words are there).
+ */
+export interface Prefilter {
+  /** The clause of all plain keywords; undefined when there are none. */
+  words: number | undefined;
+  parts: { needs: number[]; re: RegExp }[];
+}
+
+/** A set of compiled rules with a prefilter over the positive ones. */
 export interface RuleSet {
   rules: CompiledRule[];
-  /** Matches every line that any positive rule could match (a superset). */
-  prefilter: RegExp;
+  /** Finds the words of every clause of the rules and the prefilter in one pass per line. */
+  keywords: KeywordIndex;
+  prefilter: Prefilter;
   /** The rules that rank lines for the top line (those with a `headline`). */
   headlines: CompiledRule[];
 }
@@ -36,32 +51,84 @@ export interface LineVerdict {
 const NO_MATCH: LineVerdict = { score: 0, categorized: [], top: undefined };
 /** A line's score is the sum of its rules, capped: many weak words are not a strong signal. */
 const MAX_LINE_SCORE = 12;
+/** A prefilter keyword that is plain text (no regular expression syntax, ASCII only). */
+const PLAIN_KEYWORD = /^[\x20-\x7e]+$/;
+const REGEX_SYNTAX = /[\\^$.|?*+()[\]{}]/;
 
 /**
  * Compiles rules; user rules with the id of a built-in one replace it. The prefilter is the
  * built-in keyword list for built-in rules and the full expression of every other rule.
+ * `filtered: false` tests every rule on every line (to check that the filters change nothing).
  */
-export function compileRules(specs: readonly RuleSpec[]): RuleSet {
+export function compileRules(specs: readonly RuleSpec[], { filtered = true } = {}): RuleSet {
   const byId = new Map<string, RuleSpec>();
   for (const spec of specs) byId.set(spec.id, spec);
+  const keywords = new KeywordIndex();
   const rules: CompiledRule[] = [];
   for (const spec of byId.values()) {
     try {
-      rules.push({ spec, re: new RegExp(spec.match, spec.caseSensitive ? "" : "i") });
+      const re = new RegExp(spec.match, spec.caseSensitive ? "" : "i");
+      rules.push({ spec, re, needs: filtered && spec.score !== 0 ? needsOf(keywords, spec.match) : [] });
     } catch (err) {
       throw badInput(`triage rule "${spec.id}" has an invalid regular expression: ${(err as Error).message}`, {
         hint: "rules use JavaScript regular expression syntax; escape backslashes in YAML double-quoted strings",
       });
     }
   }
-  const builtIn = new Set<RuleSpec>(DEFAULT_RULES);
-  const positive = rules.filter((rule) => rule.spec.score > 0);
-  const parts = positive.filter((rule) => !builtIn.has(rule.spec)).map((rule) => `(?:${rule.spec.match})`);
-  if (positive.some((rule) => builtIn.has(rule.spec))) parts.unshift(DEFAULT_PREFILTER);
-  const prefilter = parts.length > 0 ? new RegExp(parts.join("|"), "i") : /(?!)/;
+  const prefilter = filtered ? buildPrefilter(keywords, rules) : { words: undefined, parts: [{ needs: [], re: /(?:)/ }] };
+  keywords.build();
   const headlines = rules.filter((rule) => rule.spec.headline !== undefined);
   // A rule scoring 0 changes no verdict; it only ranks lines (headline), so the scan skips it.
-  return { rules: rules.filter((rule) => rule.spec.score !== 0), prefilter, headlines };
+  return { rules: rules.filter((rule) => rule.spec.score !== 0), keywords, prefilter, headlines };
+}
+
+/** Registers the clauses of an expression; none (always tested) when it is not analysed. */
+function needsOf(keywords: KeywordIndex, source: string): number[] {
+  return clausesOf(source).map((clause) => keywords.addClause(clause));
+}
+
+/** Analysed expressions: rule sets with user rules are compiled per triage, mostly the same rules. */
+const clauseCache = new Map<string, Clause[]>();
+const CLAUSE_CACHE_SIZE = 2000;
+
+function clausesOf(source: string): Clause[] {
+  let clauses = clauseCache.get(source);
+  if (!clauses) {
+    if (clauseCache.size >= CLAUSE_CACHE_SIZE) clauseCache.clear();
+    clauses = requiredClauses(source) ?? [];
+    clauseCache.set(source, clauses);
+  }
+  return clauses;
+}
+
+let prefilterBranches: string[] | undefined;
+
+function buildPrefilter(keywords: KeywordIndex, rules: readonly CompiledRule[]): Prefilter {
+  const builtIn = new Set<RuleSpec>(DEFAULT_RULES);
+  const positive = rules.filter((rule) => rule.spec.score > 0);
+  const words: string[] = [];
+  const parts: Prefilter["parts"] = [];
+  if (positive.some((rule) => builtIn.has(rule.spec))) {
+    const branches = (prefilterBranches ??= topLevelBranches(DEFAULT_PREFILTER) ?? [DEFAULT_PREFILTER]);
+    for (const branch of branches) {
+      if (PLAIN_KEYWORD.test(branch) && !REGEX_SYNTAX.test(branch)) words.push(branch.toLowerCase());
+      else parts.push({ needs: needsOf(keywords, branch), re: new RegExp(branch, "i") });
+    }
+  }
+  // Other rules' expressions stay one alternation, as they always were (group numbers and all).
+  const others = positive.filter((rule) => !builtIn.has(rule.spec)).map((rule) => `(?:${rule.spec.match})`);
+  if (others.length > 0) parts.push({ needs: [], re: new RegExp(others.join("|"), "i") });
+  return { words: words.length > 0 ? keywords.addClause(words) : undefined, parts };
+}
+
+/** True when the line (already given to the keyword index) may match a positive rule. */
+function passesPrefilter(set: RuleSet, text: string): boolean {
+  const { keywords, prefilter } = set;
+  if (prefilter.words !== undefined && keywords.has(prefilter.words)) return true;
+  for (const part of prefilter.parts) {
+    if (keywords.hasAll(part.needs) && part.re.test(text)) return true;
+  }
+  return false;
 }
 
 /**
@@ -81,19 +148,32 @@ export function lineHeadline(set: RuleSet, text: string): number | undefined {
 
 /** Scores one cleaned line against the rules. */
 export function judgeLine(set: RuleSet, text: string): LineVerdict {
-  if (text.length === 0 || !set.prefilter.test(text)) return NO_MATCH;
-  let score = 0;
+  if (text.length === 0) return NO_MATCH;
+  set.keywords.scan(text);
+  if (!passesPrefilter(set, text)) return NO_MATCH;
+  // Positive rules first: most lines that pass the prefilter match none, and then the
+  // negative ones need not run at all.
   let top: CompiledRule | undefined;
   let categorized: CompiledRule[] | undefined;
   for (const rule of set.rules) {
-    if (!rule.re.test(text)) continue;
-    score += rule.spec.score;
-    if (rule.spec.score > 0 && (!top || rule.spec.score > top.spec.score)) top = rule;
-    if (rule.spec.category && rule.spec.score > 0) (categorized ??= []).push(rule);
+    if (rule.spec.score <= 0 || !matches(set, rule, text)) continue;
+    if (!top || rule.spec.score > top.spec.score) top = rule;
+    if (rule.spec.category) (categorized ??= []).push(rule);
   }
   if (!top) return NO_MATCH;
   categorized?.sort((a, b) => b.spec.score - a.spec.score);
-  return { score: Math.min(score, MAX_LINE_SCORE), categorized: categorized ?? [], top };
+  return { score: Math.min(lineScore(set, text), MAX_LINE_SCORE), categorized: categorized ?? [], top };
+}
+
+function matches(set: RuleSet, rule: CompiledRule, text: string): boolean {
+  return set.keywords.hasAll(rule.needs) && rule.re.test(text);
+}
+
+/** The sum of the scores of the matching rules, added in rule order (the same float sum always). */
+function lineScore(set: RuleSet, text: string): number {
+  let score = 0;
+  for (const rule of set.rules) if (matches(set, rule, text)) score += rule.spec.score;
+  return score;
 }
 
 const ruleSchema = z.strictObject({
@@ -144,8 +224,13 @@ export function loadRulesFile(path: string): RuleSpec[] {
 
 let defaultSet: RuleSet | undefined;
 
+/** The last set with extra rules: a server passes the same user rules to every triage. */
+let lastExtra: { key: string; set: RuleSet } | undefined;
+
 /** The built-in rules plus any extra ones (extras replace built-ins with the same id). */
 export function ruleSet(extra: readonly RuleSpec[] = []): RuleSet {
   if (extra.length === 0) return (defaultSet ??= compileRules(DEFAULT_RULES));
-  return compileRules([...DEFAULT_RULES, ...extra]);
+  const key = JSON.stringify(extra);
+  if (lastExtra?.key !== key) lastExtra = { key, set: compileRules([...DEFAULT_RULES, ...extra]) };
+  return lastExtra.set;
 }
