@@ -31,6 +31,8 @@ export interface Block {
   seq: number;
   /** True when the block sits in the output of a command the log reports as failed. */
   inFailedCommand?: boolean;
+  /** True when that command is the last one the log reports as failed (what stopped the build). */
+  inLastFailedCommand?: boolean;
 }
 
 /** The output of a command that the CI log reports as failed (Travis, GitHub, GitLab markers). */
@@ -72,8 +74,8 @@ const MAX_CONTINUATION = 12; // unscored lines a block may run past its last sig
 const KEEP_FAILED_COMMANDS = 8;
 
 // Where a command's output begins (its echo) and where the log says the command failed.
-const COMMAND_START = /^(?:\$ |##\[group\]Run |> )/;
-const COMMAND_FAILED = /^The command ".*" (?:exited|failed) with [1-9]\d*|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^Done\. Your build exited with [1-9]|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
+const COMMAND_START = /^(?:\$ |##\[group\]Run |> \S+@\S+ )/;
+const COMMAND_FAILED = /^The command ".*" (?:exited|failed) with [1-9]\d*|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
 // CI bookkeeping lines that never explain a failure.
 const BOOKKEEPING = /^(?:travis_(?:time|fold|retry)|##\[(?:end)?group\]|section_(?:start|end)|\s*$)/;
 // A Python traceback frame; the indented line after it is source code, not a message.
@@ -129,7 +131,11 @@ export class FailureScanner {
     }
     const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
     if (COMMAND_FAILED.test(text)) this.commandFailed(no);
-    else if (COMMAND_START.test(text)) this.commandStart = no;
+    else if (COMMAND_START.test(text)) {
+      // A block never spans two commands: the output of each explains its own exit.
+      this.closeBlock();
+      this.commandStart = no;
+    }
     this.remember(entry);
     if (score >= SIGNAL) this.addSignal(entry);
     else if (this.current && score > -1 && CONTINUATION.test(text) && (this.sinceSignal < MAX_CONTINUATION || STACK_FRAME.test(text))) this.addLine(entry);
@@ -137,6 +143,12 @@ export class FailureScanner {
   }
 
   private commandFailed(no: number): void {
+    const last = this.failedCommands[this.failedCommands.length - 1];
+    // A tool's own failure line (`make: *** ... Error 2`) and the CI's marker after it close one command.
+    if (last && last.to === this.commandStart) {
+      last.to = no;
+      return;
+    }
     const tail = this.tail.filter((l) => l.no > this.commandStart && !BOOKKEEPING.test(l.text) && l.score > -1).slice(-4);
     this.failedCommands.push({ from: this.commandStart, to: no, tail });
     if (this.failedCommands.length > KEEP_FAILED_COMMANDS) this.failedCommands.shift();
@@ -149,7 +161,11 @@ export class FailureScanner {
     const byStart = new Map<number, Block>();
     for (const b of [...this.top, ...this.recent]) byStart.set(b.start, b);
     const blocks = [...byStart.values()].sort((a, b) => a.start - b.start);
-    for (const b of blocks) b.inFailedCommand = this.failedCommands.some((c) => b.start > c.from && b.end < c.to);
+    const lastFailed = this.failedCommands[this.failedCommands.length - 1];
+    for (const b of blocks) {
+      b.inFailedCommand = this.failedCommands.some((c) => b.start > c.from && b.end < c.to);
+      b.inLastFailedCommand = lastFailed !== undefined && b.start > lastFailed.from && b.end < lastFailed.to;
+    }
     return { blocks, tail: this.tail, lines: this.lineCount, failedCommands: this.failedCommands, ruleHits: this.ruleHits };
   }
 

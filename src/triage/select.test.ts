@@ -35,3 +35,35 @@ test("a command retried in place: the top line is its last attempt", async () =>
   const res = await triageLog(log);
   assert.equal(res.topLine?.line, 4);
 });
+
+test("an error in the command that stopped the build beats an ignored one earlier", async () => {
+  const log = [
+    "$ sudo apt-get update",
+    "E: Failed to fetch http://example.org/Packages  404  Not Found",
+    "E: Some index files failed to download. They have been ignored, or old ones used instead.",
+    "$ npm install",
+    "> pkg@1.0.0 postinstall /home/ci/pkg",
+    "Error: Cannot find module './db.json'",
+    "    at Function.Module._resolveFilename (module.js:325:15)",
+    "",
+    "",
+    "",
+    'The command "npm install" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 6, end: 7 }]);
+});
+
+test("tool output starting with '> ' does not start a new command", async () => {
+  const log = [
+    "$ ./check_links README.md",
+    "Error: 2 links are broken",
+    "> Links",
+    "  1. 404 http://example.org/a",
+    'The command "./check_links README.md" exited with 1.',
+    "$ ./other",
+    "Error: a problem nobody cares about",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.equal(res.ranges[0]?.start, 2);
+});

@@ -31,13 +31,15 @@ export function positionWeight(b: Block, totalLines: number): number {
 }
 
 /** A block inside the output of a command the log reports as failed weighs this much more. */
-const FAILED_COMMAND_BOOST = 1.6;
+const FAILED_COMMAND_BOOST = 3;
+/** The last failed command is what stopped the build; earlier failures often did not (retried, allowed). */
+const LAST_FAILED_BOOST = 6;
 /** Strength given to the last lines of a failed command in which nothing scored. */
 const TAIL_STRENGTH = 6;
 
 /** Scores a block in its log. */
 export function blockScore(b: Block, totalLines: number): number {
-  return blockStrength(b) * positionWeight(b, totalLines) * (b.inFailedCommand ? FAILED_COMMAND_BOOST : 1);
+  return blockStrength(b) * positionWeight(b, totalLines) * (b.inLastFailedCommand ? LAST_FAILED_BOOST : b.inFailedCommand ? FAILED_COMMAND_BOOST : 1);
 }
 
 /** Candidate blocks: the scanned ones, plus the last lines of failed commands with no scored block. */

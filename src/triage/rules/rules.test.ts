@@ -38,3 +38,11 @@ test("user rules are validated, may override built-ins, and bad expressions are 
   assert.throws(() => parseRules([{ id: "x", match: "y", category: "nope" }]), /invalid triage rules/);
   assert.throws(() => compileRules([{ id: "bad", match: "(", score: 1 }]), /invalid regular expression/);
 });
+
+test("timeout settings are not timeouts", () => {
+  const set = ruleSet();
+  for (const line of ["Authentication timestamp timeout: 15.0 minutes", "Configure options: --with-timeout=15 --with-password-timeout=0", "$ if which timeout >/dev/null"]) {
+    assert.equal(judgeLine(set, line).categorized.length, 0, line);
+  }
+  assert.ok(judgeLine(set, "Error: Connection timed out").score > 0);
+});
