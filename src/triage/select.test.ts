@@ -67,3 +67,9 @@ test("tool output starting with '> ' does not start a new command", async () => 
   const res = await triageLog(log);
   assert.equal(res.ranges[0]?.start, 2);
 });
+
+test("a headline that announces detail takes the detail lines after it", async () => {
+  const log = ["$ rake", "rake aborted!", "No Rakefile found (looking for: rakefile, Rakefile)", "/usr/bin/ruby_executable_hooks:15:in `eval'", "", 'The command "rake" exited with 1.'].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 2, end: 4 }]);
+});

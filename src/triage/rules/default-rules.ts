@@ -55,7 +55,7 @@ export const DEFAULT_PREFILTER = [
   "memory", "oom", "kill", "bad_alloc", "heap space", "space", "enospc", "disk", "health", "probe", "ready",
   "shutdown signal", "cancel", "lost", "offline", "disconnected", "received sig", "not started", "unschedulable",
   "insufficient", "waiting for pod", "imagepull", "toomanyrequests", "segment", "sigsegv", "segfault", "core dump",
-  "illegal instruction", "sigabrt", "stack overflow", "not a git", "vulnerabilit",
+  "illegal instruction", "sigabrt", "stack overflow", "not a git", "vulnerabilit", "^\\s*\\*\\* \\(",
 ].join("|");
 
 /** Built-in rules, in no particular order (every rule is tested on every candidate line). */
@@ -70,6 +70,8 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("exception", 3, "exception\\b.*?(?:\\bat\\b|:)|^\\s*(?:caused by|exception in thread)"),
   r("traceback", 3, "^traceback \\(most recent call last\\)"),
   r("python-error", 5, "^[A-Za-z_.]*(?:Error|Exception): \\S", undefined, { caseSensitive: true }),
+  // Elixir/Erlang report an exception as `** (ArgumentError) message`.
+  r("beam-exception", 5, "^\\s*\\*\\* \\([A-Za-z][\\w.]*\\) \\S", undefined, { caseSensitive: true }),
   r("aborted", 3, "\\baborted\\b|\\baborting\\b"),
   r("crash", 3, "\\b(?:panic|panicked|crash(?:ed)?|abort trap)\\b"),
   r("nonzero-exit", 1, "(?:exit(?:ed)?(?: with)?(?: code| status)?|returned(?: non-zero exit status)?) [1-9]\\d*\\b"),
@@ -83,6 +85,8 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("travis-boilerplate", -8, "^Done\\. Your build exited with|^The command \".*\" exited with|^(?:##\\[error\\])?Process completed with exit code|^ERROR: Job failed: (?:command terminated with )?exit (?:code|status) 1$"),
   // A wrapper reporting that the step or process it ran exited non-zero: the outcome, not the cause.
   r("exit-trailer", -10, "(?:step script|the process '[^']*') (?:exited|failed) with (?:exit )?code \\d+|^Got exit code \\d+$|^(?:##\\[error\\])?Executing the custom container implementation failed"),
+  // A line that sends the reader elsewhere is not where the cause is written.
+  r("see-above", -3, "\\bsee (?:above|the (?:output|log) above)\\b"),
   r("retrying", -1, "\\bretrying\\b|\\bwill retry\\b"),
   // ---- compile / type errors ----
   r("file-line-error", 6, "\\.(?:c|cc|cpp|cxx|h|hpp|go|rs|java|kt|scala|swift|m|mm|cs|fs|ts|tsx|js|jsx|hs|ex|exs|erl|py|rb|php|d|zig|nim|ml|elm|purs|vue|sass|scss|less)(?:[:(]\\d+)+\\)?:? ?(?:fatal )?error\\b", "compile"),
@@ -99,10 +103,10 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("surefire-fail", 7, "<<< (?:FAILURE|ERROR)!|Tests run: .*(?:Failures: [1-9]|Errors: [1-9])|There (?:was|were) \\d+ (?:failures?|errors?)", "test"),
   r("pytest-fail", 6, "^FAILED(?: \\[[^\\]]*\\])? \\S+::|^ERROR \\S+::|=+ \\d+ failed|^_{3,} \\S.* _{3,}$|FAILED CONSISTENTLY|^E\\s{3}\\S", "test"),
   r("assertion", 6, "assert(?:ion)?(?:error| ?failed|_eq| failure)|expected:? .* (?:but (?:was|got)|to (?:equal|be|have|contain))|\\bexpected\\b.*\\bactual\\b|comparison failure|^\\s*(?:expected|actual|got|but was):", "test"),
-  r("test-fail-summary", 5, "\\d+ (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |test result: FAILED|failed!$", "test"),
+  r("test-fail-summary", 5, "\\bfailed (?:on|at) line \\d+|\\d+ (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |test result: FAILED|failed!$", "test"),
   r("rust-panic", 6, "panicked at|thread '.*' panicked", "test"),
   // ---- lint / format ----
-  r("linter", 6, "\\b(?:eslint|tslint|prettier|rubocop|flake8|pylint|ruff|mypy|checkstyle|shellcheck|clippy|gofmt|golangci-lint|black|isort|stylelint|markdownlint|hlint|lintrunner|standard)\\b.*(?:error|fail|problem|would|offense|violation|issue|not formatted|reformat)|>>> lint for|\\d+ problems? \\(\\d+ errors?|would reformat|code style issues|not properly formatted|formatting (?:check )?failed|offenses? detected|^\\s*\\d+:\\d+\\s+error\\s", "lint"),
+  r("linter", 6, "\\b(?:eslint|tslint|prettier|rubocop|flake8|pylint|ruff|mypy|checkstyle|shellcheck|clippy|gofmt|golangci-lint|black|isort|stylelint|markdownlint|hlint|lintrunner|standard(?=:))\\b.*(?:error|fail|problem|would|offense|violation|issue|not formatted|reformat)|>>> lint for|\\d+ problems? \\(\\d+ errors?|would reformat|code style issues|not properly formatted|formatting (?:check )?failed|offenses? detected|^\\s*\\d+:\\d+\\s+error\\s", "lint"),
   // ---- dependency resolution ----
   r("npm-err", 3, "^npm ERR!|^npm error\\b", "dependency"),
   r("dependency-missing", 6, "could not resolve (?:dependencies|all (?:dependencies|files))|could not find artifact|no matching version|ERESOLVE|ETARGET|unable to resolve dependency|version solving failed|could not find gem|bundler could not find|failed to select a version|cannot find package|failed to (?:load source for|get `)|dependency resolution|unsatisfiable|conflicting (?:dependencies|requirements)|no such package|package .* (?:not found|does not exist)|is unavailable|failed building wheel|could not find a version that satisfies|no distribution found|manifest unknown|not found: manifest", "dependency"),
@@ -115,7 +119,7 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   // ---- network / DNS / TLS ----
   r("network", 6, "could not resolve host|getaddrinfo|name or service not known|temporary failure in name resolution|no such host|ECONNRESET|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|connection (?:refused|reset|closed by|aborted)|network (?:is )?unreachable|no route to host|ssl (?:error|certificate problem)|certificate verify failed|tls handshake|x509:|early EOF|unexpected EOF|spurious network error|network failure|failed to connect to|curl: \\(\\d+\\)|\\b50[234]\\b.*(?:service unavailable|bad gateway|gateway time)|socket hang ?up|remote end closed|i/o timeout|dial tcp|couldn't execute (?:get|post|put)|failed to fetch|RPC failed|the remote end hung up", "network"),
   // ---- timeout ----
-  r("timeout", 6, "timed? ?out\\b(?!\\s*[:=>])|timeout (?:of \\d+ ?ms )?(?:exceeded|expired|reached)|execution took longer than|exceeded the (?:maximum )?(?:execution )?time|deadline exceeded|no output has been received in the last|command took >|returning 124|took too long|has been cancelled because it exceeded|maximum execution time", "timeout"),
+  r("timeout", 6, "\\btimed ?out\\b|etimedout|\\btime ?out(?:error|exception)?\\b(?=\\s*(?:$|[!.,;)]|after\\b|while\\b|waiting\\b))|timeout (?:of \\d+ ?ms )?(?:exceeded|expired|reached)|execution took longer than|exceeded the (?:maximum )?(?:execution )?time|deadline exceeded|no output has been received in the last|command took >|returning 124|took too long|has been cancelled because it exceeded|maximum execution time", "timeout"),
   // ---- out of memory / killed ----
   r("oom", 7, "out of memory|OutOfMemoryError|OOMKilled|exit code 137|signal: killed|^killed\\s*$|heap out of memory|cannot allocate memory|std::bad_alloc|MemoryError|killed by signal 9|memory limit exceeded|java heap space", "oom"),
   // ---- disk full ----

@@ -46,3 +46,12 @@ test("timeout settings are not timeouts", () => {
   }
   assert.ok(judgeLine(set, "Error: Connection timed out").score > 0);
 });
+
+test("prose that mentions errors or timeouts is not a failure; Elixir exceptions and failed-on-line reports are", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "\t'explode' https://x/explode 'An easy utility for responding with standard HTTP/JSON error payloads'").score < 5);
+  assert.equal(judgeLine(set, "\t'paratize' https://x/paratize 'parallel map with timeout support'").score, 0);
+  assert.ok(judgeLine(set, '** (throw) "Words not in order"').score >= 5);
+  assert.ok(judgeLine(set, "confirms_SUITE:reject failed on line 195").score >= 5);
+  assert.ok(judgeLine(set, "npm ERR! Test failed.  See above for more details.").score < judgeLine(set, "npm ERR! Test failed.").score);
+});
