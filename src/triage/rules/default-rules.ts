@@ -55,7 +55,7 @@ export const DEFAULT_PREFILTER = [
   "memory", "oom", "kill", "bad_alloc", "heap space", "space", "enospc", "disk", "health", "probe", "ready",
   "shutdown signal", "cancel", "lost", "offline", "disconnected", "received sig", "not started", "unschedulable",
   "insufficient", "waiting for pod", "imagepull", "toomanyrequests", "segment", "sigsegv", "segfault", "core dump",
-  "illegal instruction", "sigabrt", "stack overflow", "not a git", "vulnerabilit", "^\\s*\\*\\* \\(",
+  "illegal instruction", "sigabrt", "stack overflow", "not a git", "vulnerabilit", "^\\s*[\\w./-]+\\.[a-z]{1,5}:\\d+(?::\\d+)?:? [a-z]", "^\\s*\\*\\* \\(",
 ].join("|");
 
 /** Built-in rules, in no particular order (every rule is tested on every candidate line). */
@@ -90,6 +90,8 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("retrying", -1, "\\bretrying\\b|\\bwill retry\\b"),
   // ---- compile / type errors ----
   r("file-line-error", 6, "\\.(?:c|cc|cpp|cxx|h|hpp|go|rs|java|kt|scala|swift|m|mm|cs|fs|ts|tsx|js|jsx|hs|ex|exs|erl|py|rb|php|d|zig|nim|ml|elm|purs|vue|sass|scss|less)(?:[:(]\\d+)+\\)?:? ?(?:fatal )?error\\b", "compile"),
+  // A diagnostic that points at a source position (`src/x.erl:91: field undefined`), even without the word error.
+  r("file-line-diagnostic", 2, "^\\s*[\\w./-]+\\.[a-z]{1,5}:\\d+(?::\\d+)?:? [A-Za-z]"),
   r("rust-error-code", 7, "^error\\[E\\d{4}\\]", "compile"),
   r("tsc-error", 7, "error TS\\d{3,5}\\b", "compile"),
   r("msvc-error", 7, ": (?:fatal )?error C\\d{4}\\b", "compile"),
@@ -100,7 +102,7 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   // ---- test failures ----
   r("go-test-fail", 7, "^\\s*--- FAIL: ", "test"),
   r("go-package-fail", 4, "^FAIL\\s+\\S+", "test"),
-  r("surefire-fail", 7, "<<< (?:FAILURE|ERROR)!|Tests run: .*(?:Failures: [1-9]|Errors: [1-9])|There (?:was|were) \\d+ (?:failures?|errors?)", "test"),
+  r("surefire-fail", 7, "\\*\\*\\* FAILED \\*\\*\\*|<<< (?:FAILURE|ERROR)!|Tests run: .*(?:Failures: [1-9]|Errors: [1-9])|There (?:was|were) \\d+ (?:failures?|errors?)", "test"),
   r("pytest-fail", 6, "^FAILED(?: \\[[^\\]]*\\])? \\S+::|^ERROR \\S+::|=+ \\d+ failed|^_{3,} \\S.* _{3,}$|FAILED CONSISTENTLY|^E\\s{3}\\S", "test"),
   r("assertion", 6, "assert(?:ion)?(?:error| ?failed|_eq| failure)|expected:? .* (?:but (?:was|got)|to (?:equal|be|have|contain))|\\bexpected\\b.*\\bactual\\b|comparison failure|^\\s*(?:expected|actual|got|but was):", "test"),
   r("test-fail-summary", 5, "\\bfailed (?:on|at) line \\d+|\\d+ (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |test result: FAILED|failed!$", "test"),

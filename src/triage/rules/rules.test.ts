@@ -55,3 +55,10 @@ test("prose that mentions errors or timeouts is not a failure; Elixir exceptions
   assert.ok(judgeLine(set, "confirms_SUITE:reject failed on line 195").score >= 5);
   assert.ok(judgeLine(set, "npm ERR! Test failed.  See above for more details.").score < judgeLine(set, "npm ERR! Test failed.").score);
 });
+
+test("a diagnostic at a source position and a ScalaTest failure are signals", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "src/rabbit_vhost.erl:91: field description undefined in record vhost").score >= 2);
+  assert.ok(judgeLine(set, "[info] - should never leak payloads *** FAILED ***").score >= 5);
+  assert.equal(judgeLine(set, "    at Object.<anonymous> (/home/ci/x/index.js:11:18)").score, 0);
+});
