@@ -78,7 +78,7 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   // ---- noise: lines that look like errors and are not ----
   r("zero-failures", -5, "\\b0 (?:errors?|failures?|failed|failing)\\b|\\b(?:errors?|failures?|failed)[:=] ?0\\b"),
   r("error-in-name", -2.5, "(?:[-_./]err(?:or)?s?[-_./]|\\berror(?:s)?\\.(?:js|ts|rb|py|go|java|class|h|c|cc|o|log|html)\\b|-Werror|error_reporting|errorprone|on_?error|\\bstderr\\b|errexit|ignore[-_]?errors?)"),
-  r("passed", -2.5, "\\bPASS(?:ED)?\\b|\\bok\\b\\s+\\S|✓|✔|\\bsuccess(?:ful(?:ly)?)?\\b|test result: ok", undefined, { caseSensitive: false }),
+  r("passed", -2.5, "\\bPASS(?:ED)?\\b|\\bok\\b\\s+\\S|(?:\\.\\.\\.|:)\\s*ok\\s*$|✓|✔|\\bsuccess(?:ful(?:ly)?)?\\b|test result: ok", undefined, { caseSensitive: false }),
   r("progress", -2, "^\\s*(?:downloading|downloaded|installing|collecting|fetching|resolving|receiving objects|remote: |unpacking|compiling|checking|building|running|using|pulling|extracting)\\b"),
   r("warning", -1, "\\bwarn(?:ing)?s?\\b"),
   r("command-echo", -1.5, "^(?:\\$ |\\+ |> |##\\[command\\]|Run )"),
@@ -105,7 +105,7 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("surefire-fail", 7, "\\*\\*\\* FAILED \\*\\*\\*|<<< (?:FAILURE|ERROR)!|Tests run: .*(?:Failures: [1-9]|Errors: [1-9])|There (?:was|were) \\d+ (?:failures?|errors?)", "test"),
   r("pytest-fail", 6, "^FAILED(?: \\[[^\\]]*\\])? \\S+::|^ERROR \\S+::|=+ \\d+ failed|^_{3,} \\S.* _{3,}$|FAILED CONSISTENTLY|^E\\s{3}\\S", "test"),
   r("assertion", 6, "assert(?:ion)?(?:error| ?failed|_eq| failure)|expected:? .* (?:but (?:was|got)|to (?:equal|be|have|contain))|\\bexpected\\b.*\\bactual\\b|comparison failure|^\\s*(?:expected|actual|got|but was):", "test"),
-  r("test-fail-summary", 5, "\\bfailed (?:on|at) line \\d+|\\d+ (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |test result: FAILED|failed!$", "test"),
+  r("test-fail-summary", 5, "\\bfailed (?:on|at) line \\d+|(?:\\.\\.\\.|:)\\s*FAIL(?:ED)?\\b|\\d+ (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |test result: FAILED|failed!$", "test"),
   r("rust-panic", 6, "panicked at|thread '.*' panicked", "test"),
   // ---- lint / format ----
   r("linter", 6, "\\b(?:eslint|tslint|prettier|rubocop|flake8|pylint|ruff|mypy|checkstyle|shellcheck|clippy|gofmt|golangci-lint|black|isort|stylelint|markdownlint|hlint|lintrunner|standard(?=:))\\b.*(?:error|fail|problem|would|offense|violation|issue|not formatted|reformat)|>>> lint for|\\d+ problems? \\(\\d+ errors?|would reformat|code style issues|not properly formatted|formatting (?:check )?failed|offenses? detected|^\\s*\\d+:\\d+\\s+error\\s", "lint"),
@@ -115,7 +115,9 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("security-audit", 8, "\\d+ vulnerabilit(?:y|ies) found|found \\d+ vulnerabilit", "dependency", { flaky: 0.02, cause: "a dependency has a known vulnerability (security audit)", next: "upgrade or replace the vulnerable dependency, or record an audited exception" }),
   r("module-missing", 6, "ModuleNotFoundError|No module named|Cannot find module|ImportError|cannot open shared object file|could not load file or assembly|LoadError|NoClassDefFoundError|ClassNotFoundException|unable to find library", "dependency"),
   // ---- missing environment variables / secrets ----
-  r("env-missing", 7, "(?:environment variable|env(?:ironment)? var(?:iable)?)s?\\b.*\\b(?:not set|is missing|missing|required|undefined|empty)|\\b[A-Z][A-Z0-9_]{2,}\\b(?: environment variable)? (?:is )?(?:not set|unset|must be set|is required|is undefined|is empty)|unbound variable|missing (?:required )?(?:secret|api ?token|api ?key|token|credentials?)\\b|secret .*not found|KeyError: '[A-Z][A-Z0-9_]+'", "missing_env", { caseSensitive: false }),
+  r("env-missing", 7, "(?:environment variable|env(?:ironment)? var(?:iable)?)s?\\b.*\\b(?:not set|is missing|missing|required|undefined|empty)|unbound variable|missing (?:required )?(?:secret|api ?token|api ?key|token|credentials?)\\b|secret .*not found", "missing_env"),
+  // Case-sensitive: an UPPER_CASE variable name, not any capitalised word (`Whitespace is required`).
+  r("env-var-unset", 7, "\\b[A-Z][A-Z0-9_]{2,}\\b(?: environment variable)? (?:is )?(?:not set|unset|must be set|is required|is undefined|is empty)|KeyError: '[A-Z][A-Z0-9_]+'", "missing_env", { caseSensitive: true }),
   // ---- permission / authentication ----
   r("permission", 6, "permission denied|EACCES|EPERM\\b|\\b403 forbidden|\\b401 unauthorized|unauthori[sz]ed|not authori[sz]ed|authentication (?:required|failed)|authori[sz]ation (?:error|failed)|access denied|AccessDenied|denied: requested access|could not read username|invalid (?:credentials|token|username or password)|bad credentials|host key verification failed|publickey|requires authentication", "permission"),
   // ---- network / DNS / TLS ----

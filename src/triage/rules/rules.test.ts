@@ -62,3 +62,10 @@ test("a diagnostic at a source position and a ScalaTest failure are signals", ()
   assert.ok(judgeLine(set, "[info] - should never leak payloads *** FAILED ***").score >= 5);
   assert.equal(judgeLine(set, "    at Object.<anonymous> (/home/ci/x/index.js:11:18)").score, 0);
 });
+
+test("test-runner status columns: 'name: OK' passes, 'name: FAIL' fails; only UPPER_CASE names are variables", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "      tables:                                 FAIL (0.06s)").score >= 5);
+  assert.equal(judgeLine(set, "      Whitespace is required after *:           OK").score, 0);
+  assert.equal(judgeLine(set, "Error: DATABASE_URL is not set").categorized[0]?.spec.category, "missing_env");
+});
