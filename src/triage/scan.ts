@@ -82,8 +82,9 @@ const BOOKKEEPING = /^(?:travis_(?:time|fold|retry)|##\[(?:end)?group\]|section_
 const PY_FRAME = /^\s*File "[^"]+", line \d+/;
 const STACK_FRAME = /^\s*(?:at |\.\.\. \d+ more|File "|from \/|#\d+ )/;
 
-// Lines that continue the previous one: stack frames, indented detail, carets, diff lines.
-const CONTINUATION = /^(?:\s+\S|at |\.\.\. \d+ more|caused by|\||\^|~|-->|= |[+-] |E\s|>\s|\s*\d+ \|)/i;
+// Lines that continue the previous one: stack frames, indented detail, carets, diff lines
+// (`--- Expected`, `+++ Actual`, `@@ @@`, `-old`, `+new`).
+const CONTINUATION = /^(?:\s+\S|at |[+-]|@@ |\.\.\. \d+ more|caused by|\||\^|~|-->|= |E\s|>\s|\s*\d+ \|)/i;
 
 /** Streaming scanner; feed raw lines with {@link FailureScanner.line}, then call {@link FailureScanner.finish}. */
 export class FailureScanner {

@@ -73,3 +73,9 @@ test("a headline that announces detail takes the detail lines after it", async (
   const res = await triageLog(log);
   assert.deepEqual(res.ranges, [{ start: 2, end: 4 }]);
 });
+
+test("a diff after a failed assertion belongs to the failure", async () => {
+  const log = ["$ phpunit", "1) InflectorTest::test_plural", "Failed asserting that two strings are equal.", "--- Expected", "+++ Actual", "@@ @@", "-'tellies'", "+'telly'", "", 'The command "phpunit" exited with 1.'].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 2, end: 8 }]);
+});
