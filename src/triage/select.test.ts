@@ -79,3 +79,9 @@ test("a diff after a failed assertion belongs to the failure", async () => {
   const res = await triageLog(log);
   assert.deepEqual(res.ranges, [{ start: 2, end: 8 }]);
 });
+
+test("an error report interrupted by up to three plain lines is one block", async () => {
+  const log = ["compiling", "src/a.c:3:1: error: expected ';'", "  3 | int x", "note: in expansion", "", "", "src/a.c:9:1: error: unknown type name 'foo'", "done"].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 2, end: 7 }]);
+});
