@@ -73,9 +73,10 @@ const STORED_CHARS = 600; // text kept per block line
 const MAX_CONTINUATION = 12; // unscored lines a block may run past its last signal (stack traces excepted)
 const KEEP_FAILED_COMMANDS = 8;
 
-// Where a command's output begins (its echo) and where the log says the command failed.
+// Where a command's output begins (its echo) and where the log says the command failed (a
+// multi-line command's Travis marker ends on a line of its own: `" exited with 1.`).
 const COMMAND_START = /^(?:\$ |##\[group\]Run |> \S+@\S+ )/;
-const COMMAND_FAILED = /^The command ".*" (?:exited|failed) with [1-9]\d*|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
+const COMMAND_FAILED = /^(?:The command ".*)?" (?:exited|failed) with [1-9]\d*|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
 // CI bookkeeping lines that never explain a failure.
 const BOOKKEEPING = /^(?:travis_(?:time|fold|retry)|##\[(?:end)?group\]|section_(?:start|end)|\s*$)/;
 // A Python traceback frame; the indented line after it is source code, not a message.

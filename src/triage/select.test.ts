@@ -85,3 +85,9 @@ test("an error report interrupted by up to three plain lines is one block", asyn
   const res = await triageLog(log);
   assert.deepEqual(res.ranges, [{ start: 2, end: 7 }]);
 });
+
+test("a multi-line command's Travis marker still marks its output as failed", async () => {
+  const log = ["$ bash -c 'make all'", "Error: a setup problem nobody needed to fix", "ok", "ok", "ok", "ok", "$ case $X in", "  a) run ;;", "esac", "tables: FAIL (0.06s)", "", '" exited with 1.'].join("\n");
+  const res = await triageLog(log);
+  assert.equal(res.ranges[0]?.start, 10);
+});

@@ -87,6 +87,8 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("exit-trailer", -10, "(?:step script|the process '[^']*') (?:exited|failed) with (?:exit )?code \\d+|^Got exit code \\d+$|^(?:##\\[error\\])?Executing the custom container implementation failed"),
   // A line that sends the reader elsewhere is not where the cause is written.
   r("see-above", -3, "\\bsee (?:above|the (?:output|log) above)\\b"),
+  // A logger's own verdict: a line logged at INFO or DEBUG level reports no failure.
+  r("info-level", -10, "^\\s*(?:\\[(?:INFO|DEBUG|TRACE)\\]|(?:INFO|DEBUG|TRACE):)", undefined, { caseSensitive: true }),
   r("retrying", -1, "\\bretrying\\b|\\bwill retry\\b"),
   // ---- compile / type errors ----
   r("file-line-error", 6, "\\.(?:c|cc|cpp|cxx|h|hpp|go|rs|java|kt|scala|swift|m|mm|cs|fs|ts|tsx|js|jsx|hs|ex|exs|erl|py|rb|php|d|zig|nim|ml|elm|purs|vue|sass|scss|less)(?:[:(]\\d+)+\\)?:? ?(?:fatal )?error\\b", "compile"),

@@ -69,3 +69,9 @@ test("test-runner status columns: 'name: OK' passes, 'name: FAIL' fails; only UP
   assert.equal(judgeLine(set, "      Whitespace is required after *:           OK").score, 0);
   assert.equal(judgeLine(set, "Error: DATABASE_URL is not set").categorized[0]?.spec.category, "missing_env");
 });
+
+test("a line a logger wrote at INFO level is not a failure", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "INFO: MockWebServer[48618] connection from /127.0.0.1 failed: java.net.SocketException: Socket closed").score < 2);
+  assert.ok(judgeLine(set, "[INFO] Checking unresolved references to org.codehaus.mojo.signature:java16:1.1").score < 2);
+});
