@@ -101,6 +101,8 @@ export class FailureScanner {
   private sinceSignal = 0;
   /** True while the lines since the last signal run on without a blank line (its detail). */
   private inDetail = false;
+  /** Texts of the current block's scoring lines, so that a repeated line adds to its mass once. */
+  private readonly massTexts = new Set<string>();
   private commandStart = 1;
   private afterPyFrame = false;
   private readonly failedCommands: FailedCommand[] = [];
@@ -220,7 +222,11 @@ export class FailureScanner {
     if (!b) return;
     b.lines.push(entry);
     b.end = entry.no;
-    if (entry.score > 0) b.mass += entry.score;
+    // A line repeated word for word (a retry loop) adds no evidence the first one did not.
+    if (entry.score > 0 && !this.massTexts.has(entry.text)) {
+      this.massTexts.add(entry.text);
+      b.mass += entry.score;
+    }
     if (entry.score > b.peak) b.peak = entry.score;
     if (b.lines.length >= MAX_BLOCK_LINES) this.closeBlock();
   }
@@ -228,6 +234,7 @@ export class FailureScanner {
   private closeBlock(): void {
     const b = this.current;
     this.current = null;
+    this.massTexts.clear();
     this.pending = [];
     this.gap = 0;
     if (!b) return;

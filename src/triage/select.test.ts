@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { ruleSet } from "./rules/rules.js";
+import { FailureScanner } from "./scan.js";
 import { triageLog } from "./triage.js";
 
 test("a wrapper's exit-code trailer is not the failure; the line before it is", async () => {
@@ -90,4 +92,13 @@ test("a multi-line command's Travis marker still marks its output as failed", as
   const log = ["$ bash -c 'make all'", "Error: a setup problem nobody needed to fix", "ok", "ok", "ok", "ok", "$ case $X in", "  a) run ;;", "esac", "tables: FAIL (0.06s)", "", '" exited with 1.'].join("\n");
   const res = await triageLog(log);
   assert.equal(res.ranges[0]?.start, 10);
+});
+
+test("a line repeated word for word adds to its block's weight once", () => {
+  const scanner = new FailureScanner({ rules: ruleSet() });
+  const lines = ["error: retrying in 2s (attempt 1 of 3)", "  waiting", "error: retrying in 2s (attempt 1 of 3)", "  waiting", "error: retrying in 2s (attempt 1 of 3)"];
+  lines.forEach((line, i) => scanner.line(line, i + 1));
+  const [block] = scanner.finish().blocks;
+  assert.equal(block?.end, 5);
+  assert.equal(block?.mass, block?.peak);
 });
