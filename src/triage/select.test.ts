@@ -102,3 +102,21 @@ test("a line repeated word for word adds to its block's weight once", () => {
   assert.equal(block?.end, 5);
   assert.equal(block?.mass, block?.peak);
 });
+
+test("when the failure is in the command that stopped the build, errors outside it are not added", async () => {
+  const log = [
+    "$ npm run lint",
+    "src/grammar.js:635 Replace `a` with `b` (prettier/prettier)",
+    "src/grammar.js:636 Insert `;` (prettier/prettier)",
+    'The command "npm run lint" exited with 1.',
+    "$ ./upload-artifacts.sh",
+    "ERROR: failed to upload: out/atom-amd64.tar.gz",
+    "  err: open out/atom-amd64.tar.gz: no such file or directory",
+    "ERROR: failed to upload: out/atom.rpm",
+    "  err: open out/atom.rpm: no such file or directory",
+    "ERROR: failed to upload: out/atom.deb",
+    "  err: open out/atom.deb: no such file or directory",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 2, end: 3 }]);
+});

@@ -63,7 +63,9 @@ export function selectFailure(scan: ScanResult, options: Partial<SelectOptions> 
   dropRepeats(ranked);
   const best = ranked[0];
   if (!best) return fallback(scan);
-  const chosen = ranked.filter((r) => r.s >= best.s * opts.companionShare).slice(0, opts.maxBlocks).map((r) => r.b);
+  // When the failure sits in the command that stopped the build, other commands' errors are not part of it.
+  const companion = (b: Block) => !best.b.inLastFailedCommand || b.inLastFailedCommand === true;
+  const chosen = ranked.filter((r) => r.s >= best.s * opts.companionShare && companion(r.b)).slice(0, opts.maxBlocks).map((r) => r.b);
   chosen.sort((a, b) => a.start - b.start);
   const lines = chosen.flatMap((b) => b.lines);
   const top = topLineOf(best.b);
