@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { ruleSet } from "./rules/rules.js";
+import { FailureScanner } from "./scan.js";
 import { triageLog } from "./triage.js";
 
 test("a wrapper's exit-code trailer is not the failure; the line before it is", async () => {
@@ -34,4 +36,87 @@ test("a command retried in place: the top line is its last attempt", async () =>
   ].join("\n");
   const res = await triageLog(log);
   assert.equal(res.topLine?.line, 4);
+});
+
+test("an error in the command that stopped the build beats an ignored one earlier", async () => {
+  const log = [
+    "$ sudo apt-get update",
+    "E: Failed to fetch http://example.org/Packages  404  Not Found",
+    "E: Some index files failed to download. They have been ignored, or old ones used instead.",
+    "$ npm install",
+    "> pkg@1.0.0 postinstall /home/ci/pkg",
+    "Error: Cannot find module './db.json'",
+    "    at Function.Module._resolveFilename (module.js:325:15)",
+    "",
+    "",
+    "",
+    'The command "npm install" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 6, end: 7 }]);
+});
+
+test("tool output starting with '> ' does not start a new command", async () => {
+  const log = [
+    "$ ./check_links README.md",
+    "Error: 2 links are broken",
+    "> Links",
+    "  1. 404 http://example.org/a",
+    'The command "./check_links README.md" exited with 1.',
+    "$ ./other",
+    "Error: a problem nobody cares about",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.equal(res.ranges[0]?.start, 2);
+});
+
+test("a headline that announces detail takes the detail lines after it", async () => {
+  const log = ["$ rake", "rake aborted!", "No Rakefile found (looking for: rakefile, Rakefile)", "/usr/bin/ruby_executable_hooks:15:in `eval'", "", 'The command "rake" exited with 1.'].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 2, end: 4 }]);
+});
+
+test("a diff after a failed assertion belongs to the failure", async () => {
+  const log = ["$ phpunit", "1) InflectorTest::test_plural", "Failed asserting that two strings are equal.", "--- Expected", "+++ Actual", "@@ @@", "-'tellies'", "+'telly'", "", 'The command "phpunit" exited with 1.'].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 2, end: 8 }]);
+});
+
+test("an error report interrupted by up to three plain lines is one block", async () => {
+  const log = ["compiling", "src/a.c:3:1: error: expected ';'", "  3 | int x", "note: in expansion", "", "", "src/a.c:9:1: error: unknown type name 'foo'", "done"].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 2, end: 7 }]);
+});
+
+test("a multi-line command's Travis marker still marks its output as failed", async () => {
+  const log = ["$ bash -c 'make all'", "Error: a setup problem nobody needed to fix", "ok", "ok", "ok", "ok", "$ case $X in", "  a) run ;;", "esac", "tables: FAIL (0.06s)", "", '" exited with 1.'].join("\n");
+  const res = await triageLog(log);
+  assert.equal(res.ranges[0]?.start, 10);
+});
+
+test("a line repeated word for word adds to its block's weight once", () => {
+  const scanner = new FailureScanner({ rules: ruleSet() });
+  const lines = ["error: retrying in 2s (attempt 1 of 3)", "  waiting", "error: retrying in 2s (attempt 1 of 3)", "  waiting", "error: retrying in 2s (attempt 1 of 3)"];
+  lines.forEach((line, i) => scanner.line(line, i + 1));
+  const [block] = scanner.finish().blocks;
+  assert.equal(block?.end, 5);
+  assert.equal(block?.mass, block?.peak);
+});
+
+test("when the failure is in the command that stopped the build, errors outside it are not added", async () => {
+  const log = [
+    "$ npm run lint",
+    "src/grammar.js:635 Replace `a` with `b` (prettier/prettier)",
+    "src/grammar.js:636 Insert `;` (prettier/prettier)",
+    'The command "npm run lint" exited with 1.',
+    "$ ./upload-artifacts.sh",
+    "ERROR: failed to upload: out/atom-amd64.tar.gz",
+    "  err: open out/atom-amd64.tar.gz: no such file or directory",
+    "ERROR: failed to upload: out/atom.rpm",
+    "  err: open out/atom.rpm: no such file or directory",
+    "ERROR: failed to upload: out/atom.deb",
+    "  err: open out/atom.deb: no such file or directory",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 2, end: 3 }]);
 });

@@ -31,20 +31,22 @@ export function positionWeight(b: Block, totalLines: number): number {
 }
 
 /** A block inside the output of a command the log reports as failed weighs this much more. */
-const FAILED_COMMAND_BOOST = 1.6;
+const FAILED_COMMAND_BOOST = 3;
+/** The last failed command is what stopped the build; earlier failures often did not (retried, allowed). */
+const LAST_FAILED_BOOST = 6;
 /** Strength given to the last lines of a failed command in which nothing scored. */
 const TAIL_STRENGTH = 6;
 
 /** Scores a block in its log. */
 export function blockScore(b: Block, totalLines: number): number {
-  return blockStrength(b) * positionWeight(b, totalLines) * (b.inFailedCommand ? FAILED_COMMAND_BOOST : 1);
+  return blockStrength(b) * positionWeight(b, totalLines) * (b.inLastFailedCommand ? LAST_FAILED_BOOST : b.inFailedCommand ? FAILED_COMMAND_BOOST : 1);
 }
 
 /** Candidate blocks: the scanned ones, plus the last lines of failed commands with no scored block. */
 function candidates(scan: ScanResult): Block[] {
   const out = [...scan.blocks];
   for (const c of scan.failedCommands) {
-    if (c.tail.length === 0 || scan.blocks.some((b) => b.start > c.from && b.end < c.to)) continue;
+    if (c.tail.length === 0 || scan.blocks.some((b) => b.end > c.from && b.start < c.to)) continue; // something in it scored
     const first = c.tail[0] as BlockLine;
     const last = c.tail[c.tail.length - 1] as BlockLine;
     out.push({ start: first.no, end: last.no, lines: c.tail, mass: TAIL_STRENGTH, peak: TAIL_STRENGTH / 2, step: null, seq: -1, inFailedCommand: true });
@@ -61,7 +63,9 @@ export function selectFailure(scan: ScanResult, options: Partial<SelectOptions> 
   dropRepeats(ranked);
   const best = ranked[0];
   if (!best) return fallback(scan);
-  const chosen = ranked.filter((r) => r.s >= best.s * opts.companionShare).slice(0, opts.maxBlocks).map((r) => r.b);
+  // When the failure sits in the command that stopped the build, other commands' errors are not part of it.
+  const companion = (b: Block) => !best.b.inLastFailedCommand || b.inLastFailedCommand === true;
+  const chosen = ranked.filter((r) => r.s >= best.s * opts.companionShare && companion(r.b)).slice(0, opts.maxBlocks).map((r) => r.b);
   chosen.sort((a, b) => a.start - b.start);
   const lines = chosen.flatMap((b) => b.lines);
   const top = topLineOf(best.b);

@@ -93,7 +93,7 @@ test("a top line outside the ranges is shown among the evidence, marked", async 
     "Got exit code 1",
     "test_overrides 1/1 failed!",
     "Emitting td_test_failure_stats_v2",
-    ...Array.from({ length: 12 }, (_, i) => `Uploading artifact ${i}`),
+    ...Array.from({ length: 20 }, (_, i) => `Uploading artifact ${i}`),
     "Traceback (most recent call last):",
     '  File "/w/test/run_test.py", line 2169, in run_tests',
     "    raise RuntimeError(failure.message + keep_going_message)",

@@ -57,7 +57,7 @@ export const DEFAULT_PREFILTER = [
   "memory", "oom", "kill", "bad_alloc", "heap space", "space", "enospc", "disk", "health", "probe", "ready",
   "shutdown signal", "cancel", "lost", "offline", "disconnected", "received sig", "not started", "unschedulable",
   "insufficient", "waiting for pod", "imagepull", "toomanyrequests", "segment", "sigsegv", "segfault", "core dump",
-  "illegal instruction", "sigabrt", "stack overflow", "not a git", "vulnerabilit",
+  "illegal instruction", "sigabrt", "stack overflow", "not a git", "vulnerabilit", "^\\s*[\\w./-]+\\.[a-z]{1,5}:\\d+(?::\\d+)?:? [a-z]", "^\\s*\\*\\* \\(",
 ].join("|");
 
 /** Built-in rules, in no particular order (every rule is tested on every candidate line). */
@@ -72,22 +72,30 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("exception", 3, "exception\\b.*?(?:\\bat\\b|:)|^\\s*(?:caused by|exception in thread)"),
   r("traceback", 3, "^traceback \\(most recent call last\\)"),
   r("python-error", 5, "^[A-Za-z_.]*(?:Error|Exception): \\S", undefined, { headline: 4, caseSensitive: true }),
+  // Elixir/Erlang report an exception as `** (ArgumentError) message`.
+  r("beam-exception", 5, "^\\s*\\*\\* \\([A-Za-z][\\w.]*\\) \\S", undefined, { headline: 4, caseSensitive: true }),
   r("aborted", 3, "\\baborted\\b|\\baborting\\b"),
   r("crash", 3, "\\b(?:panic|panicked|crash(?:ed)?|abort trap)\\b"),
   r("nonzero-exit", 1, "(?:exit(?:ed)?(?: with)?(?: code| status)?|returned(?: non-zero exit status)?) [1-9]\\d*\\b"),
   // ---- noise: lines that look like errors and are not ----
   r("zero-failures", -5, "\\b0 (?:errors?|failures?|failed|failing)\\b|\\b(?:errors?|failures?|failed)[:=] ?0\\b"),
   r("error-in-name", -2.5, "(?:[-_./]err(?:or)?s?[-_./]|\\berror(?:s)?\\.(?:js|ts|rb|py|go|java|class|h|c|cc|o|log|html)\\b|-Werror|error_reporting|errorprone|on_?error|\\bstderr\\b|errexit|ignore[-_]?errors?)"),
-  r("passed", -2.5, "\\bPASS(?:ED)?\\b|\\bok\\b\\s+\\S|✓|✔|\\bsuccess(?:ful(?:ly)?)?\\b|test result: ok", undefined, { caseSensitive: false }),
+  r("passed", -2.5, "\\bPASS(?:ED)?\\b|\\bok\\b\\s+\\S|(?:\\.\\.\\.|:)\\s*ok\\s*$|✓|✔|\\bsuccess(?:ful(?:ly)?)?\\b|test result: ok", undefined, { caseSensitive: false }),
   r("progress", -2, "^\\s*(?:downloading|downloaded|installing|collecting|fetching|resolving|receiving objects|remote: |unpacking|compiling|checking|building|running|using|pulling|extracting)\\b"),
   r("warning", -1, "\\bwarn(?:ing)?s?\\b", undefined, { headline: 0 }),
   r("command-echo", -1.5, "^(?:\\$ |\\+ |> |##\\[command\\]|Run )"),
   r("travis-boilerplate", -8, "^Done\\. Your build exited with|^The command \".*\" exited with|^(?:##\\[error\\])?Process completed with exit code|^ERROR: Job failed: (?:command terminated with )?exit (?:code|status) 1$", undefined, { headline: 0 }),
   // A wrapper reporting that the step or process it ran exited non-zero: the outcome, not the cause.
   r("exit-trailer", -10, "(?:step script|the process '[^']*') (?:exited|failed) with (?:exit )?code \\d+|^Got exit code \\d+$|^(?:##\\[error\\])?Executing the custom container implementation failed", undefined, { headline: 0 }),
+  // A line that sends the reader elsewhere is not where the cause is written.
+  r("see-above", -3, "\\bsee (?:above|the (?:output|log) above)\\b"),
+  // A logger's own verdict: a line logged at INFO or DEBUG level reports no failure.
+  r("info-level-line", -10, "^\\s*(?:\\[(?:INFO|DEBUG|TRACE)\\]|(?:INFO|DEBUG|TRACE):)", undefined, { headline: 0, caseSensitive: true }),
   r("retrying", -1, "\\bretrying\\b|\\bwill retry\\b"),
   // ---- compile / type errors ----
   r("file-line-error", 6, "\\.(?:c|cc|cpp|cxx|h|hpp|go|rs|java|kt|scala|swift|m|mm|cs|fs|ts|tsx|js|jsx|hs|ex|exs|erl|py|rb|php|d|zig|nim|ml|elm|purs|vue|sass|scss|less)(?:[:(]\\d+)+\\)?:? ?(?:fatal )?error\\b", "compile", { headline: 5 }),
+  // A diagnostic that points at a source position (`src/x.erl:91: field undefined`), even without the word error.
+  r("file-line-diagnostic", 2, "^\\s*[\\w./-]+\\.[a-z]{1,5}:\\d+(?::\\d+)?:? [A-Za-z]"),
   r("rust-error-code", 7, "^error\\[E\\d{4}\\]", "compile", { headline: 5 }),
   r("tsc-error", 7, "error TS\\d{3,5}\\b", "compile", { headline: 5 }),
   r("msvc-error", 7, ": (?:fatal )?error C\\d{4}\\b", "compile", { headline: 5 }),
@@ -98,26 +106,28 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   // ---- test failures ----
   r("go-test-fail", 7, "^\\s*--- FAIL: ", "test", { headline: 5 }),
   r("go-package-fail", 4, "^FAIL\\s+\\S+", "test"),
-  r("surefire-fail", 7, "<<< (?:FAILURE|ERROR)!|Tests run: .*(?:Failures: [1-9]|Errors: [1-9])|There (?:was|were) \\d+ (?:failures?|errors?)", "test", { headline: 4 }),
+  r("surefire-fail", 7, "\\*\\*\\* FAILED \\*\\*\\*|<<< (?:FAILURE|ERROR)!|Tests run: .*(?:Failures: [1-9]|Errors: [1-9])|There (?:was|were) \\d+ (?:failures?|errors?)", "test", { headline: 4 }),
   r("pytest-fail", 6, "^FAILED(?: \\[[^\\]]*\\])? \\S+::|^ERROR \\S+::|=+ \\d+ failed|^_{3,} \\S.* _{3,}$|FAILED CONSISTENTLY|^E\\s{3}\\S", "test", { headline: 4 }),
   r("assertion", 6, "assert(?:ion)?(?:error| ?failed|_eq| failure)|expected:? .* (?:but (?:was|got)|to (?:equal|be|have|contain))|\\bexpected\\b.*\\bactual\\b|comparison failure|^\\s*(?:expected|actual|got|but was):", "test", { headline: 4 }),
-  r("test-fail-summary", 5, "\\d+ (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |test result: FAILED|failed!$", "test", { headline: 4 }),
+  r("test-fail-summary", 5, "\\bfailed (?:on|at) line \\d+|(?:\\.\\.\\.|:)\\s*FAIL(?:ED)?\\b|\\d+ (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |test result: FAILED|failed!$", "test", { headline: 4 }),
   r("rust-panic", 6, "panicked at|thread '.*' panicked", "test", { headline: 4 }),
   // ---- lint / format ----
-  r("linter", 6, "\\b(?:eslint|tslint|prettier|rubocop|flake8|pylint|ruff|mypy|checkstyle|shellcheck|clippy|gofmt|golangci-lint|black|isort|stylelint|markdownlint|hlint|lintrunner|standard)\\b.*(?:error|fail|problem|would|offense|violation|issue|not formatted|reformat)|>>> lint for|\\d+ problems? \\(\\d+ errors?|would reformat|code style issues|not properly formatted|formatting (?:check )?failed|offenses? detected|^\\s*\\d+:\\d+\\s+error\\s", "lint", { headline: 2 }),
+  r("linter", 6, "\\b(?:eslint|tslint|prettier|rubocop|flake8|pylint|ruff|mypy|checkstyle|shellcheck|clippy|gofmt|golangci-lint|black|isort|stylelint|markdownlint|hlint|lintrunner|standard(?=:))\\b.*(?:error|fail|problem|would|offense|violation|issue|not formatted|reformat)|>>> lint for|\\d+ problems? \\(\\d+ errors?|would reformat|code style issues|not properly formatted|formatting (?:check )?failed|offenses? detected|^\\s*\\d+:\\d+\\s+error\\s", "lint", { headline: 2 }),
   // ---- dependency resolution ----
   r("npm-err", 3, "^npm ERR!|^npm error\\b", "dependency"),
   r("dependency-missing", 6, "could not resolve (?:dependencies|all (?:dependencies|files))|could not find artifact|no matching version|ERESOLVE|ETARGET|unable to resolve dependency|version solving failed|could not find gem|bundler could not find|failed to select a version|cannot find package|failed to (?:load source for|get `)|dependency resolution|unsatisfiable|conflicting (?:dependencies|requirements)|no such package|package .* (?:not found|does not exist)|is unavailable|failed building wheel|could not find a version that satisfies|no distribution found|manifest unknown|not found: manifest", "dependency", { headline: 2 }),
   r("security-audit", 8, "\\d+ vulnerabilit(?:y|ies) found|found \\d+ vulnerabilit", "dependency", { headline: 2, flaky: 0.02, cause: "a dependency has a known vulnerability (security audit)", next: "upgrade or replace the vulnerable dependency, or record an audited exception" }),
   r("module-missing", 6, "ModuleNotFoundError|No module named|Cannot find module|ImportError|cannot open shared object file|could not load file or assembly|LoadError|NoClassDefFoundError|ClassNotFoundException|unable to find library", "dependency", { headline: 4 }),
   // ---- missing environment variables / secrets ----
-  r("env-missing", 7, "(?:environment variable|env(?:ironment)? var(?:iable)?)s?\\b.*\\b(?:not set|is missing|missing|required|undefined|empty)|\\b[A-Z][A-Z0-9_]{2,}\\b(?: environment variable)? (?:is )?(?:not set|unset|must be set|is required|is undefined|is empty)|unbound variable|missing (?:required )?(?:secret|api ?token|api ?key|token|credentials?)\\b|secret .*not found|KeyError: '[A-Z][A-Z0-9_]+'", "missing_env", { headline: 2, caseSensitive: false }),
+  r("env-missing", 7, "(?:environment variable|env(?:ironment)? var(?:iable)?)s?\\b.*\\b(?:not set|is missing|missing|required|undefined|empty)|unbound variable|missing (?:required )?(?:secret|api ?token|api ?key|token|credentials?)\\b|secret .*not found", "missing_env", { headline: 2 }),
+  // Case-sensitive: an UPPER_CASE variable name, not any capitalised word (`Whitespace is required`).
+  r("env-var-unset", 7, "\\b[A-Z][A-Z0-9_]{2,}\\b(?: environment variable)? (?:is )?(?:not set|unset|must be set|is required|is undefined|is empty)|KeyError: '[A-Z][A-Z0-9_]+'", "missing_env", { headline: 2, caseSensitive: true }),
   // ---- permission / authentication ----
   r("permission", 6, "permission denied|EACCES|EPERM\\b|\\b403 forbidden|\\b401 unauthorized|unauthori[sz]ed|not authori[sz]ed|authentication (?:required|failed)|authori[sz]ation (?:error|failed)|access denied|AccessDenied|denied: requested access|could not read username|invalid (?:credentials|token|username or password)|bad credentials|host key verification failed|publickey|requires authentication", "permission", { headline: 2 }),
   // ---- network / DNS / TLS ----
   r("network", 6, "could not resolve host|getaddrinfo|name or service not known|temporary failure in name resolution|no such host|ECONNRESET|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|connection (?:refused|reset|closed by|aborted)|network (?:is )?unreachable|no route to host|ssl (?:error|certificate problem)|certificate verify failed|tls handshake|x509:|early EOF|unexpected EOF|spurious network error|network failure|failed to connect to|curl: \\(\\d+\\)|\\b50[234]\\b.*(?:service unavailable|bad gateway|gateway time)|socket hang ?up|remote end closed|i/o timeout|dial tcp|couldn't execute (?:get|post|put)|failed to fetch|RPC failed|the remote end hung up", "network", { headline: 2 }),
   // ---- timeout ----
-  r("timeout", 6, "timed? ?out\\b|timeout (?:of \\d+ ?ms )?(?:exceeded|expired|reached)|execution took longer than|exceeded the (?:maximum )?(?:execution )?time|deadline exceeded|no output has been received in the last|command took >|returning 124|took too long|has been cancelled because it exceeded|maximum execution time", "timeout", { headline: 3 }),
+  r("timeout", 6, "\\btimed ?out\\b|etimedout|\\btime ?out(?:error|exception)?\\b(?=\\s*(?:$|[!.,;)]|after\\b|while\\b|waiting\\b))|timeout (?:of \\d+ ?ms )?(?:exceeded|expired|reached)|execution took longer than|exceeded the (?:maximum )?(?:execution )?time|deadline exceeded|no output has been received in the last|command took >|returning 124|took too long|has been cancelled because it exceeded|maximum execution time", "timeout", { headline: 3 }),
   // ---- out of memory / killed ----
   r("oom", 7, "out of memory|OutOfMemoryError|OOMKilled|exit code 137|signal: killed|^killed\\s*$|heap out of memory|cannot allocate memory|std::bad_alloc|MemoryError|killed by signal 9|memory limit exceeded|java heap space", "oom", { headline: 3 }),
   // ---- disk full ----

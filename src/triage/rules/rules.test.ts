@@ -61,3 +61,40 @@ test("the same user rules are compiled once; changed rules take effect at once",
   assert.equal(judgeLine(ruleSet(b), "ERROR: lock wait timeout").categorized[0]?.spec.id, "db");
   assert.notEqual(judgeLine(ruleSet(b), "ERROR: deadlock detected").categorized[0]?.spec.id, "db");
 });
+
+test("timeout settings are not timeouts", () => {
+  const set = ruleSet();
+  for (const line of ["Authentication timestamp timeout: 15.0 minutes", "Configure options: --with-timeout=15 --with-password-timeout=0", "$ if which timeout >/dev/null"]) {
+    assert.equal(judgeLine(set, line).categorized.length, 0, line);
+  }
+  assert.ok(judgeLine(set, "Error: Connection timed out").score > 0);
+});
+
+test("prose that mentions errors or timeouts is not a failure; Elixir exceptions and failed-on-line reports are", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "\t'explode' https://x/explode 'An easy utility for responding with standard HTTP/JSON error payloads'").score < 5);
+  assert.equal(judgeLine(set, "\t'paratize' https://x/paratize 'parallel map with timeout support'").score, 0);
+  assert.ok(judgeLine(set, '** (throw) "Words not in order"').score >= 5);
+  assert.ok(judgeLine(set, "confirms_SUITE:reject failed on line 195").score >= 5);
+  assert.ok(judgeLine(set, "npm ERR! Test failed.  See above for more details.").score < judgeLine(set, "npm ERR! Test failed.").score);
+});
+
+test("a diagnostic at a source position and a ScalaTest failure are signals", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "src/rabbit_vhost.erl:91: field description undefined in record vhost").score >= 2);
+  assert.ok(judgeLine(set, "[info] - should never leak payloads *** FAILED ***").score >= 5);
+  assert.equal(judgeLine(set, "    at Object.<anonymous> (/home/ci/x/index.js:11:18)").score, 0);
+});
+
+test("test-runner status columns: 'name: OK' passes, 'name: FAIL' fails; only UPPER_CASE names are variables", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "      tables:                                 FAIL (0.06s)").score >= 5);
+  assert.equal(judgeLine(set, "      Whitespace is required after *:           OK").score, 0);
+  assert.equal(judgeLine(set, "Error: DATABASE_URL is not set").categorized[0]?.spec.category, "missing_env");
+});
+
+test("a line a logger wrote at INFO level is not a failure", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "INFO: MockWebServer[48618] connection from /127.0.0.1 failed: java.net.SocketException: Socket closed").score < 2);
+  assert.ok(judgeLine(set, "[INFO] Checking unresolved references to org.codehaus.mojo.signature:java16:1.1").score < 2);
+});
