@@ -39,3 +39,11 @@ test("few-shot: examples confirmed without the lines around them still work", as
   const res = await triageLog(log, { examples: [{ lines: ["  1) cart totals", "     AssertionError: expected 3 to equal 4", "  1 failing"] }] });
   assert.deepEqual(res.ranges, [{ start: 22, end: 24 }]);
 });
+
+test("few-shot: a failure the log reports twice (a retry) is placed at its first report", async () => {
+  const attempt = (n: number) => ["$ npm test", "> shop@1.0.0 test /home/travis/build/acme/shop", `cart totals differ: ${n} != 4`, "  line items: apple, pear", "npm ERR! code ELIFECYCLE", "npm ERR! errno 1"];
+  const example = confirmedExample(splitLines(run(["cart totals differ: 3 != 4", "  line items: apple, pear"])), [{ start: 22, end: 23 }]);
+  const log = [...noise(5, 1), ...attempt(1), ...noise(3, 10), ...attempt(2), "The command \"npm test\" exited with 1.", "Done. Your build exited with 1."].join("\n");
+  const res = await triageLog(log, { examples: [example] });
+  assert.deepEqual(res.ranges, [{ start: 8, end: 9 }]);
+});

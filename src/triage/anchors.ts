@@ -19,6 +19,8 @@ const MIN_START = 1;
 /** Penalties (per unit of log ratio) for a length, or a distance from the end, unlike the example's. */
 const LENGTH_PENALTY = 0.3;
 const END_PENALTY = 0.2;
+/** Windows scoring within this of the best are the same failure reported again. */
+const SAME_FAILURE = 0.6;
 const MAX_LENGTH = 400;
 const MAX_STARTS = 48;
 const KEEP_WINDOWS = 24;
@@ -52,6 +54,9 @@ export interface AnchorMatch {
   end: number;
   /** Start and end evidence, less the length and position penalties (0..5). */
   score: number;
+  /** How well its first line and the lines before it, and its last line and the lines after it, match (0..2.5 each). */
+  startScore: number;
+  endScore: number;
   lines: { no: number; text: string }[];
 }
 
@@ -91,6 +96,8 @@ interface Recent {
   text: string;
   line: Masked;
   tokens: string[];
+  /** Its score as the start of each example's chunk. */
+  startScores: number[];
 }
 
 /** A fixed-size ring of the latest items. */
@@ -136,7 +143,7 @@ export class AnchorMatcher {
     this.lineCount = no;
     const line = masked(raw);
     const text = cleanLine(raw);
-    this.recent.push({ no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, line, tokens: [...line.tokens] });
+    this.recent.push({ no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, line, tokens: [...line.tokens], startScores: [] });
     this.openStarts(no);
     this.closeAt(ANCHOR_CONTEXT);
   }
@@ -147,33 +154,46 @@ export class AnchorMatcher {
   }
 
   private openStarts(no: number): void {
+    const scores: number[] = [];
     for (const example of this.examples) {
       let score = this.similarAt(0, example.head);
       for (let k = 1; k <= ANCHOR_CONTEXT; k++) score += this.similarAt(k, example.before[k - 1]) / k;
+      scores.push(score);
       if (score >= MIN_START) this.starts.push({ example, no, score });
     }
+    const latest = this.recent.back(0);
+    if (latest) latest.startScores = scores;
     if (this.starts.length > MAX_STARTS) {
       this.starts.sort((a, b) => b.score - a.score || b.no - a.no);
       this.starts.length = MAX_STARTS;
     }
   }
 
-  /** Scores the line `offset` lines back as the end of each open start's window. */
+  /** Scores the line `offset` lines back as the end of a window of each example. */
   private closeAt(offset: number): void {
     const end = this.recent.back(offset);
     if (!end) return;
     this.starts = this.starts.filter((s) => end.no - s.no < s.example.maxLength);
-    for (const s of this.starts) {
-      if (s.no > end.no) continue;
-      const ex = s.example;
-      let score = s.score + this.similarAt(offset, ex.tail);
-      for (let k = 1; k <= ANCHOR_CONTEXT && offset - k >= 0; k++) score += this.similarAt(offset - k, ex.after[k - 1]) / k;
-      score -= LENGTH_PENALTY * Math.abs(Math.log((end.no - s.no + 1) / ex.length));
-      this.consider(s.no, end.no, score, ex.linesAfter);
-    }
+    this.examples.forEach((ex, i) => {
+      let endScore = this.similarAt(offset, ex.tail);
+      for (let k = 1; k <= ANCHOR_CONTEXT && offset - k >= 0; k++) endScore += this.similarAt(offset - k, ex.after[k - 1]) / k;
+      const window = (start: number, startScore: number) =>
+        this.consider({ start, end: end.no, startScore, endScore, score: startScore + endScore - LENGTH_PENALTY * Math.abs(Math.log((end.no - start + 1) / ex.length)), linesAfterWanted: ex.linesAfter });
+      for (const s of this.starts) if (s.example === ex && s.no <= end.no) window(s.no, s.score);
+      // The end alone may place the chunk: the start as far back as the example's chunk was long.
+      const implied = this.recent.back(offset + ex.length - 1);
+      if (endScore >= MIN_START && implied) window(implied.no, implied.startScores[i] ?? 0);
+    });
   }
 
-  private consider(start: number, end: number, score: number, linesAfterWanted: number | undefined): void {
+  private consider(candidate: Omit<Window, "lines">): void {
+    const { start, end, score } = candidate;
+    // One window per start: the better end.
+    const same = this.windows.findIndex((w) => w.start === start);
+    if (same >= 0) {
+      if ((this.windows[same] as Window).score >= score) return;
+      this.windows.splice(same, 1);
+    }
     const worst = this.windows.length >= KEEP_WINDOWS ? this.windows[this.windows.length - 1] : undefined;
     if (worst && worst.score >= score) return;
     const lines: { no: number; text: string }[] = [];
@@ -181,7 +201,7 @@ export class AnchorMatcher {
       const r = this.recent.back(offset);
       if (r) lines.push({ no: r.no, text: r.text });
     }
-    this.windows.push({ start, end, score, lines, linesAfterWanted });
+    this.windows.push({ ...candidate, lines });
     this.windows.sort((a, b) => b.score - a.score || a.start - b.start);
     if (this.windows.length > KEEP_WINDOWS) this.windows.length = KEEP_WINDOWS;
   }
@@ -189,13 +209,16 @@ export class AnchorMatcher {
   /** Ends the scan; the best window once its distance from the end of the log is weighed. */
   finish(): AnchorMatch | undefined {
     for (let offset = ANCHOR_CONTEXT - 1; offset >= 0; offset--) this.closeAt(offset);
-    let best: AnchorMatch | undefined;
-    for (const w of this.windows) {
+    const weighed = this.windows.map((w) => {
       const after = this.lineCount - w.end;
       const score = w.linesAfterWanted === undefined ? w.score : w.score - END_PENALTY * Math.abs(Math.log((after + 1) / (w.linesAfterWanted + 1)));
-      if (!best || score > best.score || (score === best.score && w.start < best.start)) best = { start: w.start, end: w.end, score, lines: w.lines };
-    }
-    return best;
+      return { ...w, score };
+    });
+    const best = weighed.sort((a, b) => b.score - a.score || a.start - b.start)[0];
+    if (!best) return undefined;
+    // A failure reported again (a retry, a summary) is pointed at where it first appears.
+    const again = weighed.filter((w) => w.score >= best.score - SAME_FAILURE && (w.end < best.start || w.start > best.end));
+    return [best, ...again].sort((a, b) => a.start - b.start)[0];
   }
 }
 
