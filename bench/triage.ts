@@ -37,7 +37,7 @@ async function logchunks(): Promise<void> {
     const siblings = byRepo.get(c.repo)!.filter((x) => x !== c);
     const idx = byRepo.get(c.repo)!.indexOf(c);
     const chosen = [...siblings.slice(Math.max(0, idx - 3), idx), ...siblings.slice(idx)].slice(-3);
-    const examples = (chosen.length === 3 ? chosen : siblings.slice(0, 3)).map((x) => ({ lines: x.chunk }));
+    const examples = (chosen.length === 3 ? chosen : siblings.slice(0, 3)).map((x) => ({ lines: x.chunk, before: x.before, after: x.after, linesAfter: x.linesAfter }));
     const fres = await triageLog(log, { examples });
     few.push(linePrf(linesOf(fres.ranges), c.lines));
   }

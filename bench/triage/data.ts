@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { splitLines } from "../../src/triage/lines.js";
+import { confirmedExample } from "../../src/triage/anchors.js";
 
 /** Where the data sets live: SLIPWAY_TRIAGE_DATA or ../shared/data next to the repository. */
 export const DATA_DIR = process.env.SLIPWAY_TRIAGE_DATA ?? resolve(import.meta.dirname, "../../../shared/data");
@@ -39,6 +40,10 @@ export interface ChunkCase {
   lines: Set<number>;
   /** The labeled chunk's lines (for few-shot examples). */
   chunk: string[];
+  /** What a confirmation of this log records besides the chunk (see confirmedExample). */
+  before: string[];
+  after: string[];
+  linesAfter: number;
 }
 
 // eslint-disable-next-line no-control-regex -- ANSI escapes are control characters
@@ -74,7 +79,7 @@ export function loadLogChunks(): { cases: ChunkCase[]; unlocated: number } {
   return { cases, unlocated };
 }
 
-function locate(logText: string, chunk: string): { lines: Set<number>; chunk: string[] } | undefined {
+function locate(logText: string, chunk: string): Omit<ChunkCase, "repo" | "logPath"> | undefined {
   // Line i of `log` is line i of the raw log as the triage numbers it; only ANSI is removed.
   const log = splitLines(logText).map((l) => l.replace(ANSI, "")).join("\n");
   const chunkLines = splitLines(chunk.replace(ANSI, "").replace(/\s+$/, ""));
@@ -89,8 +94,11 @@ function locate(logText: string, chunk: string): { lines: Set<number>; chunk: st
   let base = 1;
   for (let i = log.indexOf("\n"); i !== -1 && i < at; i = log.indexOf("\n", i + 1)) base++;
   const lines = new Set<number>();
-  splitLines(out).forEach((_, i) => lines.add(base + i));
-  return { lines, chunk: splitLines(out) };
+  const chunkOut = splitLines(out);
+  chunkOut.forEach((_, i) => lines.add(base + i));
+  // The context as `slipway triage confirm --log` records it from the raw log (see confirmedExample).
+  const context = confirmedExample(splitLines(logText), [{ start: base, end: base + chunkOut.length - 1 }]);
+  return { lines, chunk: chunkOut, before: context.before ?? [], after: context.after ?? [], linesAfter: context.linesAfter ?? 0 };
 }
 
 /** One CiDiff pass/fail pair with its error lines (E ranges). */

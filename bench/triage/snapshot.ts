@@ -19,7 +19,7 @@ for (const c of cases) {
   const siblings = byRepo.get(c.repo)!.filter((x) => x !== c);
   const idx = byRepo.get(c.repo)!.indexOf(c);
   const chosen = [...siblings.slice(Math.max(0, idx - 3), idx), ...siblings.slice(idx)].slice(-3);
-  const examples = (chosen.length === 3 ? chosen : siblings.slice(0, 3)).map((x) => ({ lines: x.chunk }));
+  const examples = (chosen.length === 3 ? chosen : siblings.slice(0, 3)).map((x) => ({ lines: x.chunk, before: x.before, after: x.after, linesAfter: x.linesAfter }));
   out[`few ${c.logPath}`] = brief(await triageLog(log, { examples }));
 }
 for (const c of loadCiDiff()) {

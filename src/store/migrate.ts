@@ -5,6 +5,7 @@ import * as m001 from "./migrations/001-initial.js";
 import * as m002 from "./migrations/002-triage.js";
 import * as m003 from "./migrations/003-token-grants.js";
 import * as m004 from "./migrations/004-governance.js";
+import * as m005 from "./migrations/005-triage-example-context.js";
 
 type Dialect = "sqlite" | "postgres";
 
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   "002-triage": m002.up,
   "003-token-grants": m003.up,
   "004-governance": m004.up,
+  "005-triage-example-context": m005.up,
 };
 
 function providerFor(dialect: Dialect): MigrationProvider {

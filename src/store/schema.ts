@@ -199,6 +199,8 @@ export interface TriageExamplesTable {
   run: string;
   ranges_json: string;
   lines_json: string;
+  /** `{ before, after, linesAfter }` around the confirmed lines (null: older example, or unknown). */
+  context_json: string | null;
   created_at: number;
 }
 

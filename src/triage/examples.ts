@@ -20,11 +20,13 @@ const SIMILAR = 4;
 const MIN_SIMILARITY = 0.6;
 
 const SPLIT = /[\s:;,()[\]{}'"`=]+/;
-function tokens(masked: string): string[] {
+/** The words of a masked line (wildcards and punctuation dropped). */
+export function tokens(masked: string): string[] {
   return masked.split(SPLIT).filter((t) => t.length > 0 && t !== WILDCARD);
 }
 
-function similarity(a: Set<string>, b: string[]): number {
+/** Jaccard similarity of two masked lines' word sets. */
+export function similarity(a: Set<string>, b: string[]): number {
   if (a.size === 0 || b.length === 0) return 0;
   let common = 0;
   const seen = new Set<string>();

@@ -4,12 +4,13 @@
  */
 import { badInput, notFound } from "../core/errors.js";
 import type { Store } from "../store/index.js";
+import { confirmedExample } from "./anchors.js";
 import { applyHistory } from "./classify.js";
 import { splitLines } from "./lines.js";
 import { linesFromEvidence, parseRanges } from "./ranges.js";
 import { examplesFor, historyOf, occurrenceOfRun, recordOccurrence, saveExample, type ClusterInfo } from "./store.js";
 import { triageLog, type LogSource } from "./triage.js";
-import type { EvidenceLine, LineRange, RuleSpec, TriageResult } from "./types.js";
+import type { ConfirmedExample, EvidenceLine, LineRange, RuleSpec, TriageResult } from "./types.js";
 
 /** A triage result with its cluster. */
 export type RecordedTriage = TriageResult & { cluster: ClusterInfo };
@@ -54,17 +55,19 @@ export async function confirmRun(store: Store, input: ConfirmInput): Promise<{ i
   if (!pipeline) {
     throw (occ ? badInput : notFound)(`no pipeline known for run "${input.run}"`, { hint: "pass --pipeline P (or triage the run with its pipeline first)" });
   }
-  let lines: string[] | undefined;
+  let example: ConfirmedExample | undefined;
   if (input.log !== undefined) {
     const all = splitLines(input.log);
-    lines = ranges.flatMap((r) => all.slice(r.start - 1, r.end));
-    if (lines.length === 0) throw badInput(`lines ${ranges.map((r) => `${r.start}-${r.end}`).join(",")} are past the end of the log (${all.length} lines)`);
+    // With the log at hand, the lines around the chunk are recorded too: later runs find it by them.
+    example = confirmedExample(all, ranges);
+    if (example.lines.length === 0) throw badInput(`lines ${ranges.map((r) => `${r.start}-${r.end}`).join(",")} are past the end of the log (${all.length} lines)`);
   } else if (occ) {
-    lines = linesFromEvidence(ranges, JSON.parse(occ.evidence_json) as EvidenceLine[]);
+    const lines = linesFromEvidence(ranges, JSON.parse(occ.evidence_json) as EvidenceLine[]);
+    if (lines) example = { lines };
   }
-  if (!lines) {
+  if (!example) {
     throw badInput(`the confirmed lines of run "${input.run}" are not among its recorded evidence`, { hint: "send the run's log with the confirmation (slipway triage confirm RUN --lines A-B --log FILE)" });
   }
-  const id = await saveExample(store, { pipeline, run: input.run, ranges, lines, flaky: input.flaky, now: input.now });
-  return { id, pipeline, run: input.run, ranges, lines };
+  const id = await saveExample(store, { ...example, pipeline, run: input.run, ranges, flaky: input.flaky, now: input.now });
+  return { id, pipeline, run: input.run, ranges, lines: example.lines };
 }

@@ -116,10 +116,17 @@ export async function occurrenceOfRun(store: Store, run: string) {
   return store.db.selectFrom("triage_occurrences").selectAll().where("run", "=", run).orderBy("at", "desc").limit(1).executeTakeFirst();
 }
 
+/** What an example records besides its lines (examples confirmed before it was recorded have none). */
+type ExampleContext = Omit<ConfirmedExample, "lines">;
+
 /** Stores a confirmed answer and, when a person says so, marks the run's failure intermittent. */
-export async function saveExample(store: Store, ex: { pipeline: string; run: string; ranges: LineRange[]; lines: string[]; flaky?: boolean; now: number }): Promise<string> {
+export async function saveExample(store: Store, ex: ConfirmedExample & { pipeline: string; run: string; ranges: LineRange[]; flaky?: boolean; now: number }): Promise<string> {
   const id = newId();
-  await store.db.insertInto("triage_examples").values({ id, pipeline: ex.pipeline, run: ex.run, ranges_json: JSON.stringify(ex.ranges), lines_json: JSON.stringify(ex.lines), created_at: ex.now }).execute();
+  const context: ExampleContext | null = ex.before || ex.after || ex.linesAfter !== undefined ? { before: ex.before, after: ex.after, linesAfter: ex.linesAfter } : null;
+  await store.db.insertInto("triage_examples").values({
+    id, pipeline: ex.pipeline, run: ex.run, ranges_json: JSON.stringify(ex.ranges), lines_json: JSON.stringify(ex.lines),
+    context_json: context ? JSON.stringify(context) : null, created_at: ex.now,
+  }).execute();
   if (ex.flaky !== undefined) {
     const occ = await occurrenceOfRun(store, ex.run);
     if (occ && occ.marked_flaky === null) {
@@ -135,8 +142,8 @@ export async function saveExample(store: Store, ex: { pipeline: string; run: str
 
 /** The latest confirmed examples of a pipeline (few-shot input), optionally leaving one run out. */
 export async function examplesFor(store: Store, pipeline: string, options: { limit?: number; exceptRun?: string } = {}): Promise<ConfirmedExample[]> {
-  let q = store.db.selectFrom("triage_examples").select(["lines_json"]).where("pipeline", "=", pipeline);
+  let q = store.db.selectFrom("triage_examples").select(["lines_json", "context_json"]).where("pipeline", "=", pipeline);
   if (options.exceptRun) q = q.where("run", "!=", options.exceptRun);
   const rows = await q.orderBy("created_at", "desc").limit(options.limit ?? 5).execute();
-  return rows.map((r) => ({ lines: JSON.parse(r.lines_json) as string[] }));
+  return rows.map((r) => ({ lines: JSON.parse(r.lines_json) as string[], ...(r.context_json ? (JSON.parse(r.context_json) as ExampleContext) : {}) }));
 }

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { classify, estimateFlaky, type FlakyHistory } from "./classify.js";
+import { AnchorMatcher } from "./anchors.js";
 import { buildExampleModel, ExampleMatcher } from "./examples.js";
 import { cleanLine, LineSplitter } from "./lines.js";
 import { hash32, maskLine } from "./mask.js";
@@ -59,15 +60,18 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
   // The cluster key comes from the rules alone, so a confirmed example or a passing log never
   // moves a failure out of its cluster: when those are given, a plain scan runs alongside.
   const plain = passLines || examples ? new FailureScanner({ rules }) : undefined;
+  const anchors = examples ? new AnchorMatcher(options.examples ?? []) : undefined;
+  const anchored = anchors?.usable ? anchors : undefined;
   const splitter = new LineSplitter((raw, no) => {
     scanner.line(raw, no);
     plain?.line(raw, no);
+    anchored?.line(raw, no);
   });
   await feed(source, splitter);
   const scan = scanner.finish();
   const chosen = selectFailure(scan, passLines ? PASS_SELECT : {});
   const picked = passLines ? trimShared(chosen) : chosen; // pass-diff hook
-  const sel = withExampleMatch({ ...picked, top: chooseTopLine(scan, picked, rules) }, matcher);
+  const sel = withExampleMatch({ ...picked, top: chooseTopLine(scan, picked, rules) }, matcher, anchored);
   const cls = classify(sel, scan);
   const flaky = estimateFlaky(cls, scan, options.history);
   return {
@@ -95,10 +99,22 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
  */
 const USE_MATCH = 0.7;
 
-/** When the log holds a window that reads like a confirmed chunk, that window is the answer. */
-function withExampleMatch(sel: Selection, matcher: ExampleMatcher | undefined): Selection {
-  const m = matcher?.finish();
-  if (!m || m.score < USE_MATCH) return sel;
+/**
+ * A window placed by the anchors of the confirmed chunks (the lines around them) at least this
+ * well (out of 5) is the answer, before the text alignment (LogChunks, 3 examples: 2.5 -> F1 0.702,
+ * 3.0 -> 0.687).
+ */
+const USE_ANCHORS = 2.5;
+
+/**
+ * When the lines around a confirmed chunk recur in the log, the window between them is the
+ * answer; else when the log holds a window that reads like a confirmed chunk, that window.
+ */
+function withExampleMatch(sel: Selection, matcher: ExampleMatcher | undefined, anchors: AnchorMatcher | undefined): Selection {
+  const placed = anchors?.finish();
+  const aligned = matcher?.finish();
+  const m = placed && placed.score >= USE_ANCHORS ? placed : aligned && aligned.score >= USE_MATCH ? aligned : undefined;
+  if (!m) return sel;
   const byNo = new Map(sel.lines.map((l) => [l.no, l]));
   const lines: BlockLine[] = m.lines.map((l) => byNo.get(l.no) ?? { no: l.no, text: l.text, score: 0, rule: undefined, categorized: [] });
   const top = lines.reduce<BlockLine | null>((t, l) => (!t || l.score > t.score ? l : t), null);

@@ -110,7 +110,16 @@ export interface TriageResult {
   stats: { lines: number; bytes: number };
 }
 
-/** A person-confirmed answer for one log of a pipeline: the text of the right lines. */
+/**
+ * A person-confirmed answer for one log of a pipeline: the text of the right lines and, when the
+ * log was at hand at confirmation, the lines around them (the anchors the choice is relative to).
+ */
 export interface ConfirmedExample {
   lines: string[];
+  /** The lines just before the chunk, in log order (the last is adjacent to it). */
+  before?: string[];
+  /** The lines just after the chunk, in log order. */
+  after?: string[];
+  /** How many lines of the log followed the chunk. */
+  linesAfter?: number;
 }

@@ -74,7 +74,7 @@ export function registerTriageCommand(program: Command, ctx: TriageCommandContex
     .argument("<run>", "the pipeline run id")
     .requiredOption("--lines <ranges>", "line ranges, e.g. 120-131 or 120-131,140")
     .option("--pipeline <name>", "the pipeline (default: the one the run was triaged with)")
-    .option("--log <file>", "the run's log, when the lines are not among its recorded evidence")
+    .option("--log <file>", "the run's log: needed when the lines are not among its recorded evidence; lets later runs also learn the lines around them")
     .option("--flaky", "the failure was intermittent")
     .option("--not-flaky", "the failure was real")
     .option("--json", "print JSON")

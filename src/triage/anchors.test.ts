@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { confirmedExample } from "./anchors.js";
+import { splitLines } from "./lines.js";
+import { triageLog } from "./triage.js";
+
+const noise = (n: number, from: number) => Array.from({ length: n }, (_, i) => `step ${from + i}: compiling module m${from + i}`);
+const run = (failure: string[]) => [
+  ...noise(12, 1),
+  "ERROR: could not connect to cache server, continuing", // a louder line the rules like
+  ...noise(6, 20),
+  "$ npm test",
+  "> shop@1.0.0 test /home/travis/build/acme/shop",
+  ...failure,
+  // npm's own trailer, which the rules take for part of the failure
+  "npm ERR! code ELIFECYCLE",
+  "npm ERR! errno 1",
+  "npm ERR! shop@1.0.0 test: `mocha`",
+  "npm ERR! Exit status 1",
+  "The command \"npm test\" exited with 1.",
+  "Done. Your build exited with 1.",
+].join("\n");
+
+test("few-shot: a confirmed chunk's surrounding lines place a new failure with other text", async () => {
+  const earlier = run(["  1) cart totals", "     AssertionError: expected 3 to equal 4", "  1 failing"]);
+  const example = confirmedExample(splitLines(earlier), [{ start: 22, end: 24 }]);
+  assert.deepEqual(example.before, [noise(6, 20)[5], "$ npm test", "> shop@1.0.0 test /home/travis/build/acme/shop"]);
+  assert.deepEqual(example.after, ["npm ERR! code ELIFECYCLE", "npm ERR! errno 1", "npm ERR! shop@1.0.0 test: `mocha`"]);
+  assert.equal(example.linesAfter, 6);
+  const log = run(["cart totals differ: 3 != 4", "  line items: apple, pear", "  checked by test/cart.js", "1 of 12 checks did not pass"]);
+  assert.deepEqual((await triageLog(log)).ranges, [{ start: 26, end: 29 }], "the rules alone take npm's trailer, not the unfamiliar failure text");
+  const res = await triageLog(log, { examples: [example] });
+  assert.deepEqual(res.ranges, [{ start: 22, end: 25 }]);
+  assert.equal(res.evidence[0]?.text, "cart totals differ: 3 != 4");
+});
+
+test("few-shot: examples confirmed without the lines around them still work", async () => {
+  const log = run(["  1) cart totals", "     AssertionError: expected 5 to equal 6", "  1 failing"]);
+  const res = await triageLog(log, { examples: [{ lines: ["  1) cart totals", "     AssertionError: expected 3 to equal 4", "  1 failing"] }] });
+  assert.deepEqual(res.ranges, [{ start: 22, end: 24 }]);
+});
+
+test("few-shot: a failure the log reports twice (a retry) is placed at its first report", async () => {
+  const attempt = (n: number) => ["$ npm test", "> shop@1.0.0 test /home/travis/build/acme/shop", `cart totals differ: ${n} != 4`, "  line items: apple, pear", "npm ERR! code ELIFECYCLE", "npm ERR! errno 1"];
+  const example = confirmedExample(splitLines(run(["cart totals differ: 3 != 4", "  line items: apple, pear"])), [{ start: 22, end: 23 }]);
+  const log = [...noise(5, 1), ...attempt(1), ...noise(3, 10), ...attempt(2), "The command \"npm test\" exited with 1.", "Done. Your build exited with 1."].join("\n");
+  const res = await triageLog(log, { examples: [example] });
+  assert.deepEqual(res.ranges, [{ start: 8, end: 9 }]);
+});
