@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { groupLines } from "../src/triage/drain.js";
 import { triageLog } from "../src/triage/index.js";
-import { loadCiDiff, loadLogChunks, loadLoghub, loadPytorch, loadVeloren, type ChunkCase } from "./triage/data.js";
+import { fewShotExamples, loadCiDiff, loadLogChunks, loadLoghub, loadPytorch, loadVeloren } from "./triage/data.js";
 import { binaryF1, fmt, groupingAccuracy, linePrf, linesOf, macro, type Prf } from "./triage/score.js";
 
 const args = process.argv.slice(2);
@@ -25,8 +25,6 @@ async function logchunks(): Promise<void> {
   const { cases, unlocated } = loadLogChunks();
   const zero: Prf[] = [];
   const few: Prf[] = [];
-  const byRepo = new Map<string, ChunkCase[]>();
-  for (const c of cases) (byRepo.get(c.repo) ?? byRepo.set(c.repo, []).get(c.repo)!).push(c);
   for (const c of cases) {
     const log = readFileSync(c.logPath);
     const res = await triageLog(log);
@@ -34,10 +32,7 @@ async function logchunks(): Promise<void> {
     zero.push(m);
     if (verbose && m.f1 < 0.5) console.log(`  zero ${c.logPath.split("samples/")[1]} f1=${fmt(m.f1)} gold=${[...c.lines][0]}.. pred=${JSON.stringify(res.ranges)}`);
     // Leave-one-out: the three other labeled logs of the same repository nearest before this one.
-    const siblings = byRepo.get(c.repo)!.filter((x) => x !== c);
-    const idx = byRepo.get(c.repo)!.indexOf(c);
-    const chosen = [...siblings.slice(Math.max(0, idx - 3), idx), ...siblings.slice(idx)].slice(-3);
-    const examples = (chosen.length === 3 ? chosen : siblings.slice(0, 3)).map((x) => ({ lines: x.chunk, before: x.before, after: x.after, linesAfter: x.linesAfter }));
+    const examples = fewShotExamples(cases, c);
     const fres = await triageLog(log, { examples });
     few.push(linePrf(linesOf(fres.ranges), c.lines));
   }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { splitLines } from "../../src/triage/lines.js";
 import { confirmedExample } from "../../src/triage/anchors.js";
+import type { ConfirmedExample } from "../../src/triage/types.js";
 
 /** Where the data sets live: SLIPWAY_TRIAGE_DATA or ../shared/data next to the repository. */
 export const DATA_DIR = process.env.SLIPWAY_TRIAGE_DATA ?? resolve(import.meta.dirname, "../../../shared/data");
@@ -185,4 +186,21 @@ export function parseCsv(text: string): string[][] {
   }
   if (field !== "" || row.length > 0) { row.push(field); rows.push(row); }
   return rows;
+}
+
+/** A LogChunks job's number (its log's file name), which orders the jobs of a repository in time. */
+function jobNumber(c: ChunkCase): number {
+  return Number(basename(c.logPath, ".log")) || 0;
+}
+
+/**
+ * Few-shot examples for one log, as the product would have them: the `k` other labeled logs of
+ * the same repository nearest before it in time (confirmed earlier), filled with the nearest
+ * after it when fewer than `k` came before.
+ */
+export function fewShotExamples(cases: readonly ChunkCase[], c: ChunkCase, k = 3): ConfirmedExample[] {
+  const others = cases.filter((x) => x.repo === c.repo && x !== c).sort((a, b) => jobNumber(a) - jobNumber(b));
+  const before = others.filter((x) => jobNumber(x) < jobNumber(c)).slice(-k);
+  const after = others.filter((x) => jobNumber(x) >= jobNumber(c)).slice(0, k - before.length);
+  return [...before, ...after].map((x) => ({ lines: x.chunk, before: x.before, after: x.after, linesAfter: x.linesAfter }));
 }

@@ -5,21 +5,17 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { triageLog, type TriageResult } from "../../src/triage/index.js";
-import { loadCiDiff, loadLogChunks, loadPytorch, loadVeloren, type ChunkCase } from "./data.js";
+import { fewShotExamples, loadCiDiff, loadLogChunks, loadPytorch, loadVeloren } from "./data.js";
 
 const out: Record<string, unknown> = {};
 const brief = (r: TriageResult) => ({ ranges: r.ranges, top: r.topLine?.line ?? null, category: r.category, flaky: r.flaky.verdict, signature: r.signature.hash });
 
 const { cases } = loadLogChunks();
-const byRepo = new Map<string, ChunkCase[]>();
-for (const c of cases) (byRepo.get(c.repo) ?? byRepo.set(c.repo, []).get(c.repo)!).push(c);
 for (const c of cases) {
   const log = readFileSync(c.logPath);
   out[`zero ${c.logPath}`] = brief(await triageLog(log));
-  const siblings = byRepo.get(c.repo)!.filter((x) => x !== c);
-  const idx = byRepo.get(c.repo)!.indexOf(c);
-  const chosen = [...siblings.slice(Math.max(0, idx - 3), idx), ...siblings.slice(idx)].slice(-3);
-  const examples = (chosen.length === 3 ? chosen : siblings.slice(0, 3)).map((x) => ({ lines: x.chunk, before: x.before, after: x.after, linesAfter: x.linesAfter }));
+  // Leave-one-out: the three other labeled logs of the same repository nearest before this one.
+  const examples = fewShotExamples(cases, c);
   out[`few ${c.logPath}`] = brief(await triageLog(log, { examples }));
 }
 for (const c of loadCiDiff()) {
