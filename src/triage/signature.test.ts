@@ -22,6 +22,7 @@ test("a confirmed example or a passing log changes the chosen lines but never th
   assert.equal(withPass.method, "pass-diff");
   assert.equal(withExample.signature.hash, plain.signature.hash);
   assert.equal(withPass.signature.hash, plain.signature.hash);
+  assert.notEqual((await triageLog(failed.replace("subtracts", "divides"))).signature.hash, plain.signature.hash, "another failing test with the same assertion lines is another cluster");
   const other = "$ npm run build\nsrc/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.\n";
   assert.notEqual((await triageLog(other)).signature.hash, plain.signature.hash, "another failure is another cluster");
 });

@@ -9,8 +9,8 @@ import { buildExampleModel, ExampleMatcher } from "./examples.js";
 import { cleanLine, LineSplitter } from "./lines.js";
 import { hash32, maskLine } from "./mask.js";
 import { PASS_SELECT, trimShared } from "./pass-diff.js";
-import { ruleSet } from "./rules/rules.js";
-import { FailureScanner, type BlockLine } from "./scan.js";
+import { ruleSet, type RuleSet } from "./rules/rules.js";
+import { FailureScanner, type BlockLine, type ScanResult } from "./scan.js";
 import { selectFailure, type Selection } from "./select.js";
 import { chooseTopLine } from "./top-line.js";
 import { CATEGORY_LABELS, type ConfirmedExample, type EvidenceLine, type RuleSpec, type TriageResult } from "./types.js";
@@ -86,7 +86,7 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
     topLine: sel.top ? evidenceLine(sel.top) : null,
     failingStep: sel.step,
     flaky,
-    signature: signatureOf(plain ? selectFailure(plain.finish()) : sel),
+    signature: signatureOf(plain ? ruleChoice(plain.finish(), rules) : sel),
     method: examples ? "examples" : passLines ? "pass-diff" : "rules",
     stats: { lines: splitter.lines, bytes: splitter.byteCount },
   };
@@ -137,16 +137,24 @@ function evidenceOf(lines: readonly BlockLine[], top: BlockLine | null): Evidenc
 }
 
 /**
- * The clustering signature: the masked text of the strongest lines of the failure (up to three,
- * in log order), so reruns of the same failure with other timestamps, ids and paths match.
+ * The clustering signature: the masked text of the failure's first line, its top line and its
+ * strongest other lines (three in all, in log order), so reruns of the same failure with other
+ * timestamps, ids and paths match, and two failing tests with the same generic assertion lines
+ * do not.
  */
 export function signatureOf(sel: Selection): { hash: string; template: string } {
-  const strongest = [...sel.lines]
-    .filter((l) => l.text.trim() !== "")
-    .sort((a, b) => b.score - a.score || a.no - b.no)
-    .slice(0, 3)
-    .sort((a, b) => a.no - b.no);
+  const lines = sel.lines.filter((l) => l.text.trim() !== "");
+  const byScore = [...lines].sort((a, b) => b.score - a.score || a.no - b.no);
+  // The first line usually says what failed (the test, the file), the top line how.
+  const picked = new Set([lines[0], sel.top, ...byScore].filter((l): l is BlockLine => l !== undefined && l !== null));
+  const strongest = [...picked].slice(0, 3).sort((a, b) => a.no - b.no);
   const template = strongest.map((l) => maskLine(l.text)).join("\n");
   const hash = createHash("sha256").update(template).digest("hex").slice(0, 16);
   return { hash, template };
+}
+
+/** What the rules alone choose in a scan: the selection with its top line. */
+function ruleChoice(scan: ScanResult, rules: RuleSet): Selection {
+  const sel = selectFailure(scan);
+  return { ...sel, top: chooseTopLine(scan, sel, rules) };
 }
