@@ -105,3 +105,16 @@ test("a top line outside the ranges is shown among the evidence, marked", async 
   assert.ok(res.evidence.some((e) => e.line === 2));
   assert.match(formatTriage(res), /^> +2 \| AssertionError: /m);
 });
+
+test("a message's indented cause chain details it: the message names the failure, not a 'Caused by: Failed ...' under it", async () => {
+  const log = [
+    "+ pip-tool sync requirements.lock",
+    "Resolved 42 packages in 1.2s",
+    "error: Error while fetching the package index from 'https://pypi.example.org/simple'",
+    "  Caused by: Failed to download https://pypi.example.org/simple/numpy/",
+    "  Caused by: error sending request for url (https://pypi.example.org/simple/numpy/)",
+    "  Caused by: failed to lookup address information: Name or service not known",
+    "##[error]Process completed with exit code 2.",
+  ].join("\n");
+  assert.equal((await triageLog(log)).topLine?.line, 3);
+});
