@@ -118,3 +118,14 @@ test("a message's indented cause chain details it: the message names the failure
   ].join("\n");
   assert.equal((await triageLog(log)).topLine?.line, 3);
 });
+
+test("of the CI's error annotations, the first names the failure, not the runner's explanation after it", async () => {
+  const log = [
+    "Run ./scripts/integration.sh",
+    "[hooks] FATAL: received SIGTERM",
+    "##[error]received SIGTERM",
+    "##[error]Step cancelled by the runner (received SIGTERM). This usually means the job was cancelled or a newer run superseded it",
+    "Cleaning up orphan processes",
+  ].join("\n");
+  assert.equal((await triageLog(log)).topLine?.line, 3);
+});

@@ -149,14 +149,18 @@ function lineAbove(line: BlockLine, byNo: ReadonlyMap<number, BlockLine>): Block
   return null;
 }
 
-/** The last line of the highest rank above 0, or null. */
+/**
+ * The last line of the highest rank above 0, or null; among CI error annotations of that rank the
+ * first: later ones report what followed (`The operation was canceled`, a wrapper's explanation).
+ */
 function lastBestRanked(lines: readonly BlockLine[], rankLine: LineRank): RankedLine | null {
   let best: BlockLine | null = null;
   let bestRank = 0;
   for (const l of lines) {
     const rank = rankLine(l);
     if (rank === 0) continue;
-    if (rank > bestRank || (rank === bestRank && best && l.no > best.no)) {
+    const preferred = best !== null && (CI_ANNOTATION.test(l.text) ? l.no < best.no : l.no > best.no);
+    if (rank > bestRank || (rank === bestRank && preferred)) {
       best = l;
       bestRank = rank;
     }
