@@ -129,3 +129,15 @@ test("of the CI's error annotations, the first names the failure, not the runner
   ].join("\n");
   assert.equal((await triageLog(log)).topLine?.line, 3);
 });
+
+test("an exception names the failure, not a stack frame under it that happens to say 'AssertionFailed'", async () => {
+  const log = [
+    "[info] ParserSpec:",
+    'com.example.CheckFailedException: "[]" did not equal "[a]"',
+    "\tat com.example.Checks.newAssertionFailedException(Checks.scala:52)",
+    "\tat com.example.Checks.assertResult(Checks.scala:80)",
+    "\tat com.example.ParserSpec.parses(ParserSpec.scala:12)",
+    "[info] Run completed in 2 seconds.",
+  ].join("\n");
+  assert.equal((await triageLog(log)).topLine?.line, 2);
+});

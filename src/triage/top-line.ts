@@ -13,9 +13,9 @@ import type { Selection } from "./select.js";
  * The line that most plainly names the failure, by the headline rank of the rules that flag it
  * (RuleSpec.headline: a failing test or compiler diagnostic before an exception, before a
  * timeout or crash, before a named cause; summaries and wrappers never):
- * 1. inside the ranges, the selection's own top line (or the lesser-ranked message it is
- *    indented under) unless a line there ranks higher (then the last of those: the final exception of a chain;
- *    the first of the CI's error annotations);
+ * 1. inside the ranges, the selection's own top line (or the message it is indented under, when
+ *    it would outrank it or is a stack frame) unless a line there ranks higher (then the last of
+ *    those: the final exception of a chain; the first of the CI's error annotations);
  * 2. a line near the ranges (a wrapper's traceback just before, a runner's verdict just after)
  *    replaces it only by ranking strictly higher;
  * 3. when the same line is reported again later, near the ranges or in the output of a command
@@ -52,12 +52,12 @@ function inFailedCommand(no: number, scan: ScanResult): boolean {
 
 /**
  * Inside the ranges: the selection's own top line (or the message it details, when it would
- * outrank that message), unless a line there ranks higher.
+ * outrank that message or ranks nothing itself), unless a line there ranks higher.
  */
-function bestInside(sel: Selection, { rank, outrankedMessage }: Ranker): RankedLine | null {
+function bestInside(sel: Selection, { rank, messageInstead }: Ranker): RankedLine | null {
   const best = lastBestRanked(sel.lines, rank);
   if (!best || !sel.top) return best;
-  const own = lastBestRanked([outrankedMessage(sel.top) ?? sel.top], rank);
+  const own = lastBestRanked([messageInstead(sel.top) ?? sel.top], rank);
   return own && own.rank >= best.rank ? own : best;
 }
 
@@ -95,9 +95,15 @@ type LineRank = (l: BlockLine) => number;
 
 interface Ranker {
   rank: LineRank;
-  /** The ranked message a line details (it is indented under it) and would outrank, or null. */
-  outrankedMessage: (l: BlockLine) => BlockLine | null;
+  /**
+   * The ranked message to offer instead of a line indented under it: when the line would outrank
+   * it, or ranks nothing itself (a stack frame); else null.
+   */
+  messageInstead: (l: BlockLine) => BlockLine | null;
 }
+
+// A stack frame (`at pkg.Class.method(File.java:12)`) says where, not what: it names no failure.
+const STACK_FRAME = /^\s*at [\w$.<>/-]+ ?\(.*\)\s*$/;
 
 /** A detail that would outrank its message ranks this much below it instead. */
 const DETAIL_PENALTY = 0.25;
@@ -113,23 +119,28 @@ function rankerOf(rules: RuleSet, byNo: ReadonlyMap<number, BlockLine>): Ranker 
     let rank = cache.get(l);
     if (rank === undefined) {
       // Only lines the rules say report a failure can name it.
-      const headline = l.score > 0 ? (lineHeadline(rules, l.text) ?? 0) : 0;
+      const headline = l.score > 0 && !STACK_FRAME.test(l.text) ? (lineHeadline(rules, l.text) ?? 0) : 0;
       rank = headline === 0 ? 0 : headline + (CI_ANNOTATION.test(l.text) ? ANNOTATION_BONUS : 0);
       cache.set(l, rank);
     }
     return rank;
   };
-  // The message above a line that the line would outrank, though it only details it.
-  const outrankedMessage = (l: BlockLine): BlockLine | null => {
-    const own = ownRank(l);
-    const head = own === 0 ? null : lineAbove(l, byNo);
-    return head && ownRank(head) > 0 && ownRank(head) < own ? head : null;
+  // The ranked message a line is indented under: its detail.
+  const rankedMessage = (l: BlockLine): BlockLine | null => {
+    const head = lineAbove(l, byNo);
+    return head && ownRank(head) > 0 ? head : null;
+  };
+  // A detail that would outrank its message, or one that ranks nothing (a stack frame).
+  const messageInstead = (l: BlockLine): BlockLine | null => {
+    const head = rankedMessage(l);
+    return head && (ownRank(l) === 0 || ownRank(l) > ownRank(head)) ? head : null;
   };
   const rank = (l: BlockLine): number => {
-    const head = outrankedMessage(l);
-    return head ? ownRank(head) - DETAIL_PENALTY : ownRank(l);
+    const own = ownRank(l);
+    const head = own === 0 ? null : messageInstead(l);
+    return head ? ownRank(head) - DETAIL_PENALTY : own;
   };
-  return { rank, outrankedMessage };
+  return { rank, messageInstead };
 }
 
 const indentOf = (text: string): number => text.length - text.trimStart().length;
