@@ -105,3 +105,39 @@ test("a top line outside the ranges is shown among the evidence, marked", async 
   assert.ok(res.evidence.some((e) => e.line === 2));
   assert.match(formatTriage(res), /^> +2 \| AssertionError: /m);
 });
+
+test("a message's indented cause chain details it: the message names the failure, not a 'Caused by: Failed ...' under it", async () => {
+  const log = [
+    "+ pip-tool sync requirements.lock",
+    "Resolved 42 packages in 1.2s",
+    "error: Error while fetching the package index from 'https://pypi.example.org/simple'",
+    "  Caused by: Failed to download https://pypi.example.org/simple/numpy/",
+    "  Caused by: error sending request for url (https://pypi.example.org/simple/numpy/)",
+    "  Caused by: failed to lookup address information: Name or service not known",
+    "##[error]Process completed with exit code 2.",
+  ].join("\n");
+  assert.equal((await triageLog(log)).topLine?.line, 3);
+});
+
+test("of the CI's error annotations, the first names the failure, not the runner's explanation after it", async () => {
+  const log = [
+    "Run ./scripts/integration.sh",
+    "[hooks] FATAL: received SIGTERM",
+    "##[error]received SIGTERM",
+    "##[error]Step cancelled by the runner (received SIGTERM). This usually means the job was cancelled or a newer run superseded it",
+    "Cleaning up orphan processes",
+  ].join("\n");
+  assert.equal((await triageLog(log)).topLine?.line, 3);
+});
+
+test("an exception names the failure, not a stack frame under it that happens to say 'AssertionFailed'", async () => {
+  const log = [
+    "[info] ParserSpec:",
+    'com.example.CheckFailedException: "[]" did not equal "[a]"',
+    "\tat com.example.Checks.newAssertionFailedException(Checks.scala:52)",
+    "\tat com.example.Checks.assertResult(Checks.scala:80)",
+    "\tat com.example.ParserSpec.parses(ParserSpec.scala:12)",
+    "[info] Run completed in 2 seconds.",
+  ].join("\n");
+  assert.equal((await triageLog(log)).topLine?.line, 2);
+});

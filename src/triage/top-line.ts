@@ -13,8 +13,9 @@ import type { Selection } from "./select.js";
  * The line that most plainly names the failure, by the headline rank of the rules that flag it
  * (RuleSpec.headline: a failing test or compiler diagnostic before an exception, before a
  * timeout or crash, before a named cause; summaries and wrappers never):
- * 1. inside the ranges, the selection's own top line unless a line there ranks higher (then the
- *    last of those: the final exception of a chain);
+ * 1. inside the ranges, the selection's own top line (or the message it is indented under, when
+ *    it would outrank it or is a stack frame) unless a line there ranks higher (then the last of
+ *    those: the final exception of a chain; the first of the CI's error annotations);
  * 2. a line near the ranges (a wrapper's traceback just before, a runner's verdict just after)
  *    replaces it only by ranking strictly higher;
  * 3. when the same line is reported again later, near the ranges or in the output of a command
@@ -23,9 +24,11 @@ import type { Selection } from "./select.js";
  * When no line ranks, the selection's own top line, or where its wrapped sentence starts.
  */
 export function chooseTopLine(scan: ScanResult, sel: Selection, rules: RuleSet): BlockLine | null {
-  const kept = keptLines(scan, sel);
-  const rank = rankOf(rules);
-  const inside = bestInside(sel, rank);
+  const byNo = keptLines(scan, sel);
+  const kept = [...byNo.values()];
+  const ranker = rankerOf(rules, byNo);
+  const rank = ranker.rank;
+  const inside = bestInside(sel, ranker);
   const near = lastBestRanked(kept.filter((l) => nearRanges(l.no, sel)), rank);
   if (near && (!inside || near.rank > inside.rank)) return near.line;
   if (inside) return lastRepeat(inside.line, kept.filter((l) => nearRanges(l.no, sel) || inFailedCommand(l.no, scan)));
@@ -47,11 +50,14 @@ function inFailedCommand(no: number, scan: ScanResult): boolean {
   return scan.failedCommands.some((c) => no > c.from && no < c.to);
 }
 
-/** Inside the ranges: the selection's own top line, unless a line there ranks higher. */
-function bestInside(sel: Selection, rank: LineRank): RankedLine | null {
+/**
+ * Inside the ranges: the selection's own top line (or the message it details, when it would
+ * outrank that message or ranks nothing itself), unless a line there ranks higher.
+ */
+function bestInside(sel: Selection, { rank, messageInstead }: Ranker): RankedLine | null {
   const best = lastBestRanked(sel.lines, rank);
   if (!best || !sel.top) return best;
-  const own = lastBestRanked([sel.top], rank);
+  const own = lastBestRanked([messageInstead(sel.top) ?? sel.top], rank);
   return own && own.rank >= best.rank ? own : best;
 }
 
@@ -65,12 +71,12 @@ function lastRepeat(line: BlockLine, kept: readonly BlockLine[]): BlockLine {
 }
 
 /** Every line the scan kept: candidate blocks, the last lines of failed commands, the selection. */
-function keptLines(scan: ScanResult, sel: Selection): BlockLine[] {
+function keptLines(scan: ScanResult, sel: Selection): Map<number, BlockLine> {
   const byNo = new Map<number, BlockLine>();
   for (const b of scan.blocks) for (const l of b.lines) byNo.set(l.no, l);
   for (const c of scan.failedCommands) for (const l of c.tail) byNo.set(l.no, l);
   for (const l of sel.lines) byNo.set(l.no, l);
-  return [...byNo.values()];
+  return byNo;
 }
 
 /** A line and its headline rank. */
@@ -87,29 +93,85 @@ const ANNOTATION_BONUS = 0.5;
 /** A line's rank: its headline, plus the annotation bonus; 0 when it cannot name the failure. */
 type LineRank = (l: BlockLine) => number;
 
-/** Ranks lines with the rules, each line once. */
-function rankOf(rules: RuleSet): LineRank {
+interface Ranker {
+  rank: LineRank;
+  /**
+   * The ranked message to offer instead of a line indented under it: when the line would outrank
+   * it, or ranks nothing itself (a stack frame); else null.
+   */
+  messageInstead: (l: BlockLine) => BlockLine | null;
+}
+
+// A stack frame (`at pkg.Class.method(File.java:12)`) says where, not what: it names no failure.
+const STACK_FRAME = /^\s*at [\w$.<>/-]+ ?\(.*\)\s*$/;
+
+/** A detail that would outrank its message ranks this much below it instead. */
+const DETAIL_PENALTY = 0.25;
+
+/**
+ * Ranks lines with the rules, each line once. A line indented under a ranked message (`error: X`
+ * then `  Caused by: Failed to download ...`) is that message's detail: it never outranks the
+ * message (it ranks just below it), whatever words it happens to use.
+ */
+function rankerOf(rules: RuleSet, byNo: ReadonlyMap<number, BlockLine>): Ranker {
   const cache = new Map<BlockLine, number>();
-  return (l) => {
+  const ownRank = (l: BlockLine): number => {
     let rank = cache.get(l);
     if (rank === undefined) {
       // Only lines the rules say report a failure can name it.
-      const headline = l.score > 0 ? (lineHeadline(rules, l.text) ?? 0) : 0;
+      const headline = l.score > 0 && !STACK_FRAME.test(l.text) ? (lineHeadline(rules, l.text) ?? 0) : 0;
       rank = headline === 0 ? 0 : headline + (CI_ANNOTATION.test(l.text) ? ANNOTATION_BONUS : 0);
       cache.set(l, rank);
     }
     return rank;
   };
+  // The ranked message a line is indented under: its detail.
+  const rankedMessage = (l: BlockLine): BlockLine | null => {
+    const head = lineAbove(l, byNo);
+    return head && ownRank(head) > 0 ? head : null;
+  };
+  // A detail that would outrank its message, or one that ranks nothing (a stack frame).
+  const messageInstead = (l: BlockLine): BlockLine | null => {
+    const head = rankedMessage(l);
+    return head && (ownRank(l) === 0 || ownRank(l) > ownRank(head)) ? head : null;
+  };
+  const rank = (l: BlockLine): number => {
+    const own = ownRank(l);
+    const head = own === 0 ? null : messageInstead(l);
+    return head ? ownRank(head) - DETAIL_PENALTY : own;
+  };
+  return { rank, messageInstead };
 }
 
-/** The last line of the highest rank above 0, or null. */
+const indentOf = (text: string): number => text.length - text.trimStart().length;
+
+/** How far above an indented line its message may be (bounds the walk on long indented runs). */
+const MAX_DETAIL_DEPTH = 50;
+
+/** The line an indented line hangs under: the nearest line above, in the same paragraph, indented less. */
+function lineAbove(line: BlockLine, byNo: ReadonlyMap<number, BlockLine>): BlockLine | null {
+  const indent = indentOf(line.text);
+  if (indent === 0) return null;
+  for (let no = line.no - 1; no >= line.no - MAX_DETAIL_DEPTH; no--) {
+    const prev = byNo.get(no);
+    if (!prev || prev.text.trim() === "") return null;
+    if (indentOf(prev.text) < indent) return prev;
+  }
+  return null;
+}
+
+/**
+ * The last line of the highest rank above 0, or null; among CI error annotations of that rank the
+ * first: later ones report what followed (`The operation was canceled`, a wrapper's explanation).
+ */
 function lastBestRanked(lines: readonly BlockLine[], rankLine: LineRank): RankedLine | null {
   let best: BlockLine | null = null;
   let bestRank = 0;
   for (const l of lines) {
     const rank = rankLine(l);
     if (rank === 0) continue;
-    if (rank > bestRank || (rank === bestRank && best && l.no > best.no)) {
+    const preferred = best !== null && (CI_ANNOTATION.test(l.text) ? l.no < best.no : l.no > best.no);
+    if (rank > bestRank || (rank === bestRank && preferred)) {
       best = l;
       bestRank = rank;
     }
