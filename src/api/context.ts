@@ -3,6 +3,7 @@ import type { Clock } from "../core/index.js";
 import type { Engine } from "../engine/index.js";
 import type { RouterControl } from "../router/types.js";
 import type { Store } from "../store/index.js";
+import type { RuleSpec } from "../triage/index.js";
 
 /** What route handlers may use. */
 export interface ApiContext {
@@ -12,4 +13,6 @@ export interface ApiContext {
   dataDir: string;
   clock: Clock;
   log: Logger;
+  /** Server-wide extra triage rules (`slipway server --triage-rules FILE`). */
+  triageRules?: readonly RuleSpec[];
 }

@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { getServiceConfig } from "../engine/index.js";
 import { installAuth } from "./auth.js";
 import type { ApiContext } from "./context.js";
 import { installErrorHandler } from "./errors.js";
@@ -28,7 +29,7 @@ export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
   registerTokenRoutes(app, ctx);
   registerEvidenceRoutes(app, ctx);
   registerChangeRoutes(app, ctx);
-  registerTriageRoutes(app, { store: ctx.store });
+  registerTriageRoutes(app, { store: ctx.store, rules: ctx.triageRules, serviceRules: async (service) => (await getServiceConfig(ctx, service)).triage?.rules ?? [] });
   await app.ready();
   return app;
 }

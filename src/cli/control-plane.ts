@@ -9,6 +9,7 @@ import { ProcessDriver } from "../drivers/index.js";
 import { Engine, type EngineSettings } from "../engine/index.js";
 import { ensureRouterDaemon } from "../router/index.js";
 import { openStore, type Store } from "../store/index.js";
+import type { RuleSpec } from "../triage/index.js";
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -23,6 +24,8 @@ export interface ControlPlaneOptions {
   settings?: Partial<EngineSettings>;
   /** The engine's and the API's clock (default: the system clock). Tests inject one to move time. */
   clock?: Clock;
+  /** Server-wide extra triage rules, already loaded and checked. */
+  triageRules?: readonly RuleSpec[];
 }
 
 export interface ControlPlane {
@@ -52,7 +55,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const engine = new Engine({ store, driver, router, dataDir, log, clock, secretSource: options.secretSource ?? {}, settings: { host: options.host, ...options.settings } });
   const newAdminToken = await ensureAdminToken(store, dataDir, clock);
   if (options.registerExample) await registerExampleService(engine, log);
-  const app = await buildApi({ engine, store, router, dataDir, clock, log });
+  const app = await buildApi({ engine, store, router, dataDir, clock, log, triageRules: options.triageRules });
   await app.listen({ port: options.port, host: options.host });
   await engine.start();
   const address = app.server.address();

@@ -1,22 +1,9 @@
 /** Plain data types of pipeline-failure triage. */
+import type { TriageCategory } from "../core/config/index.js";
 
-/** Categories a deployment engineer acts on. */
-export const CATEGORIES = [
-  "compile",
-  "test",
-  "lint",
-  "dependency",
-  "missing_env",
-  "permission",
-  "network",
-  "timeout",
-  "oom",
-  "disk_full",
-  "health_check",
-  "infrastructure",
-  "unknown",
-] as const;
-export type Category = (typeof CATEGORIES)[number];
+/** Categories a deployment engineer acts on (the rules schema in core/config lists them). */
+export { TRIAGE_CATEGORIES as CATEGORIES } from "../core/config/index.js";
+export type Category = TriageCategory;
 
 /** Human names of the categories, for output. */
 export const CATEGORY_LABELS: Record<Category, string> = {

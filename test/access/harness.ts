@@ -16,6 +16,7 @@ import { ProcessDriver } from "../../src/drivers/index.js";
 import { Engine } from "../../src/engine/index.js";
 import { startRouter } from "../../src/router/index.js";
 import type { Store } from "../../src/store/index.js";
+import type { RuleSpec } from "../../src/triage/index.js";
 import { freshStore, type TestDialect } from "../../src/store/testing.js";
 
 /** A clock the test moves by hand (expiry, last-used) instead of sleeping. */
@@ -44,7 +45,7 @@ export interface AccessHarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(dialect: TestDialect): Promise<AccessHarness> {
+export async function startHarness(dialect: TestDialect, options: { triageRules?: readonly RuleSpec[] } = {}): Promise<AccessHarness> {
   const db = await freshStore(dialect);
   const dataDir = await mkdtemp(join(tmpdir(), "slipway-access-"));
   const logs: string[] = [];
@@ -58,7 +59,7 @@ export async function startHarness(dialect: TestDialect): Promise<AccessHarness>
   const router = await startRouter();
   const clock = new ManualClock();
   const engine = new Engine({ store: db.store, driver: new ProcessDriver({ dataDir }), router: router.control, dataDir, log, clock });
-  const app = await buildApi({ engine, store: db.store, router: router.control, dataDir, clock, log });
+  const app = await buildApi({ engine, store: db.store, router: router.control, dataDir, clock, log, triageRules: options.triageRules });
   return {
     app,
     store: db.store,

@@ -22,8 +22,9 @@ const triageBody = z.strictObject({
   passLog: z.string().max(MAX_LOG_CHARS, "the passing log is larger than 64 MiB").optional(),
   pipeline: name.optional(),
   run: name.optional(),
+  service: name.optional(),
 });
-const streamQuery = z.strictObject({ pipeline: name.optional(), run: name.optional() });
+const streamQuery = z.strictObject({ pipeline: name.optional(), run: name.optional(), service: name.optional() });
 /** Content types the streamed route reads as a raw log. */
 const RAW_LOG_TYPES = ["text/plain", "application/octet-stream"];
 const confirmBody = z.strictObject({
@@ -34,18 +35,33 @@ const confirmBody = z.strictObject({
   flaky: z.boolean().optional(),
 });
 
-/** Registers the triage routes. `rules` are server-wide extra rules (same format as rule files). */
-export function registerTriageRoutes(app: FastifyInstance, ctx: { store: Store; rules?: readonly RuleSpec[]; now?: () => number }): void {
+/** What the triage routes need. */
+export interface TriageRoutesContext {
+  store: Store;
+  /** Server-wide extra rules (same format as rules files). */
+  rules?: readonly RuleSpec[];
+  /** A service's own rules (`triage.rules` in its slipway.yaml), when a request names the service. */
+  serviceRules?: (service: string) => Promise<readonly RuleSpec[]>;
+  now?: () => number;
+}
+
+/** Registers the triage routes. */
+export function registerTriageRoutes(app: FastifyInstance, ctx: TriageRoutesContext): void {
   const now = ctx.now ?? Date.now;
+  // A service's rules come after the server's, so they replace server rules with the same id.
+  const rulesFor = async (service: string | undefined): Promise<readonly RuleSpec[]> => {
+    const own = service && ctx.serviceRules ? await ctx.serviceRules(service) : [];
+    return [...(ctx.rules ?? []), ...own];
+  };
   route(app, { method: "POST", path: "/api/v1/triage", summary: "Triage a failed pipeline log: failure lines, category, cause, flaky estimate, cluster", body: triageBody, access: "viewer" }, async ({ body }) =>
-    triageRun(ctx.store, { log: body.log, passLog: body.passLog, pipeline: body.pipeline, run: body.run, rules: ctx.rules, now: now() }),
+    triageRun(ctx.store, { log: body.log, passLog: body.passLog, pipeline: body.pipeline, run: body.run, rules: await rulesFor(body.service), now: now() }),
   );
   // Its own scope: here text/plain and octet-stream bodies stay streams, not buffered strings.
   app.register(async (scope) => {
     for (const type of RAW_LOG_TYPES) if (scope.hasContentTypeParser(type)) scope.removeContentTypeParser(type);
     scope.addContentTypeParser(RAW_LOG_TYPES, (_req, payload, done) => done(null, payload));
     route(scope, { method: "POST", path: "/api/v1/triage/log", summary: "Triage a failed pipeline log streamed as the raw body (text/plain or octet-stream, optionally gzip-encoded; any size)", query: streamQuery, access: "viewer" }, async ({ query, request }) =>
-      triageRun(ctx.store, { log: rawLogOf(request), pipeline: query.pipeline, run: query.run, rules: ctx.rules, now: now() }),
+      triageRun(ctx.store, { log: rawLogOf(request), pipeline: query.pipeline, run: query.run, rules: await rulesFor(query.service), now: now() }),
     );
   });
   route(app, { method: "POST", path: "/api/v1/triage/confirm", summary: "Confirm the lines that explain a run's failure (few-shot for its pipeline)", body: confirmBody, access: "deployer" }, async ({ body, reply }) => {

@@ -25,6 +25,7 @@ interface ServerOptions {
   host: string;
   data: string;
   example: boolean;
+  triageRules?: string;
 }
 
 /** `slipway server`: runs the control plane until SIGINT/SIGTERM. */
@@ -37,12 +38,17 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--data <dir>", "data directory", ".slipway")
     .option("--no-example", "do not register examples/hello on a fresh database")
+    .option("--triage-rules <file>", "server-wide extra triage rules (YAML, see docs/triage.md); default: $SLIPWAY_TRIAGE_RULES")
     .action(async (opts: ServerOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`--port must be a port number, got "${opts.port}"`);
+      const rulesFile = opts.triageRules ?? (ctx.env.SLIPWAY_TRIAGE_RULES || undefined);
+      // Checked before anything starts: a bad rules file is bad input, not a half-started server.
+      const triageRules = rulesFile ? (await import("../../triage/index.js")).loadRulesFile(rulesFile) : undefined;
       const { startControlPlane } = await controlPlane();
-      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env) });
+      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env), triageRules });
       ctx.out.write(`slipway control plane on ${plane.url} (data: ${opts.data})\n`);
+      if (triageRules) ctx.out.write(`triage: ${triageRules.length} server-wide rule(s) from ${rulesFile}\n`);
       if (plane.newAdminToken) {
         ctx.out.write(`admin token (shown once; also in ${opts.data}/admin-token, mode 0600):\n  ${plane.newAdminToken}\n`);
       }

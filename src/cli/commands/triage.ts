@@ -6,8 +6,9 @@
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import type { Readable } from "node:stream";
 import type { Command } from "commander";
+import { loadServiceConfigFile } from "../../core/config/index.js";
 import { badInput } from "../../core/errors.js";
-import { formatTriage, loadRulesFile, parseRanges, triageLog, type RecordedTriage } from "../../triage/index.js";
+import { formatTriage, loadRulesFile, parseRanges, triageLog, type RecordedTriage, type RuleSpec } from "../../triage/index.js";
 import { apiRequest, type ApiTarget } from "../api-client.js";
 
 /** What the triage command needs from the CLI. */
@@ -28,10 +29,20 @@ function openLog(file: string | undefined, what: string): Readable {
 interface TriageOptions {
   pass?: string;
   rules?: string;
+  config?: string;
+  service?: string;
   record?: boolean;
   pipeline?: string;
   run?: string;
   json?: boolean;
+}
+
+/** The triage.rules of a slipway.yaml: the one named, else ./slipway.yaml when there is one. */
+async function configRules(file: string | undefined): Promise<RuleSpec[]> {
+  const path = file ?? (existsSync("slipway.yaml") ? "slipway.yaml" : undefined);
+  if (path === undefined) return [];
+  const { config } = await loadServiceConfigFile(path);
+  return config.triage?.rules ?? [];
 }
 
 /** Registers `slipway triage` and `slipway triage confirm`. */
@@ -43,27 +54,29 @@ export function registerTriageCommand(program: Command, ctx: TriageCommandContex
     .argument("[file]", "the failed log; - or nothing reads stdin")
     .option("--pass <file>", "a passing log of the same job: lines common to both are rarely the cause")
     .option("--rules <file>", "extra triage rules (YAML, see docs/triage.md)")
+    .option("--config <file>", "a slipway.yaml whose triage.rules apply (default: ./slipway.yaml when there is one)")
     .option("--record", "triage on the server (log streamed): it records the failure and says how often and where it was seen")
+    .option("--service <name>", "with --record: the service whose triage.rules (from its applied slipway.yaml) apply")
     .option("--pipeline <name>", "with --record: the pipeline, whose confirmed examples are used")
     .option("--run <id>", "with --record: the run id, for `slipway triage confirm` later")
     .option("--json", "print JSON")
     .action(async (file: string | undefined, opts: TriageOptions) => {
       if (opts.record) return recordOnServer(file, opts);
-      if (opts.pipeline !== undefined || opts.run !== undefined) throw badInput("--pipeline and --run are for --record", { hint: "add --record to triage on the server and record the run" });
+      if (opts.pipeline !== undefined || opts.run !== undefined || opts.service !== undefined) throw badInput("--service, --pipeline and --run are for --record", { hint: "add --record to triage on the server and record the run" });
       if (opts.pass === "-" && (file === undefined || file === "-")) {
         throw badInput("only one of the logs can come from stdin", { hint: "give the failed log or the passing log as a file" });
       }
-      const rules = opts.rules ? loadRulesFile(opts.rules) : undefined;
+      const rules = [...(await configRules(opts.config)), ...(opts.rules ? loadRulesFile(opts.rules) : [])];
       const passLog = opts.pass === undefined ? undefined : openLog(opts.pass, "passing log");
       const result = await triageLog(openLog(file, "log"), { passLog, rules });
       out().write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatTriage(result));
     });
 
   async function recordOnServer(file: string | undefined, opts: TriageOptions): Promise<void> {
-    if (opts.pass !== undefined || opts.rules !== undefined) {
-      throw badInput("--pass and --rules work offline only, not with --record", { hint: "drop --record for an offline triage; server-wide rules apply on the server" });
+    if (opts.pass !== undefined || opts.rules !== undefined || opts.config !== undefined) {
+      throw badInput("--pass, --rules and --config work offline only, not with --record", { hint: "drop --record for an offline triage; on the server, its own rules and --service's triage.rules apply" });
     }
-    const query = new URLSearchParams({ ...(opts.pipeline ? { pipeline: opts.pipeline } : {}), ...(opts.run ? { run: opts.run } : {}) }).toString();
+    const query = new URLSearchParams({ ...(opts.service ? { service: opts.service } : {}), ...(opts.pipeline ? { pipeline: opts.pipeline } : {}), ...(opts.run ? { run: opts.run } : {}) }).toString();
     const result = await apiRequest<RecordedTriage>(ctx.resolveTarget(), "POST", `/triage/log${query ? `?${query}` : ""}`, openLog(file, "log"));
     out().write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatTriage(result));
   }

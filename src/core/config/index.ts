@@ -12,3 +12,5 @@ export type { LoadedServiceConfig } from "./load.js";
 export { parseAllowWindow, parseFreezeRange, WEEKDAYS } from "./windows.js";
 export { addDays, canonicalTimeZone, localTime, zonedToUtc, zoneOffset } from "./time-zone.js";
 export type { LocalTime, WallTime } from "./time-zone.js";
+export { TRIAGE_CATEGORIES, parseTriageRules, triageConfigSchema, triageRuleSchema, triageRulesFileSchema } from "./triage.js";
+export type { TriageCategory, TriageRuleSpec } from "./triage.js";

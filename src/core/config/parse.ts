@@ -1,27 +1,14 @@
 import { LineCounter, parseDocument } from "yaml";
-import type { YAMLError } from "yaml";
 import { deployabilityChecks } from "./checks.js";
 import { createLocator } from "./locate.js";
 import { schemaProblems } from "./issues.js";
 import { serviceConfigSchema } from "./schema.js";
-import type { ConfigProblem, ConfigResult } from "./problem.js";
+import { yamlProblem, type ConfigProblem, type ConfigResult } from "./problem.js";
 
 function byPosition(a: ConfigProblem, b: ConfigProblem): number {
   return a.line - b.line || a.column - b.column || a.path.localeCompare(b.path);
 }
 
-function yamlProblem(err: YAMLError, file: string, lineCounter: LineCounter): ConfigProblem {
-  const pos = lineCounter.linePos(err.pos[0]);
-  // With prettyErrors off the message is the bare sentence; the position is ours to add.
-  return {
-    file,
-    line: pos.line,
-    column: pos.col,
-    path: "",
-    message: `YAML: ${err.message}`,
-    hint: "fix the YAML syntax first; check the indentation and quoting around this spot",
-  };
-}
 
 /**
  * Parses and lints the text of a slipway.yaml. Every problem comes back at once, each with

@@ -1,3 +1,4 @@
+import type { LineCounter, YAMLError } from "yaml";
 import type { ServiceConfig } from "./schema.js";
 
 /**
@@ -70,4 +71,18 @@ export function hasKey(data: unknown, path: ConfigPath): boolean {
   if (path.length === 0) return data !== undefined;
   const parent = valueAt(data, path.slice(0, -1));
   return parent !== null && typeof parent === "object" && Object.hasOwn(parent, path[path.length - 1]!);
+}
+
+/** A YAML syntax error as a located problem. */
+export function yamlProblem(err: YAMLError, file: string, lineCounter: LineCounter): ConfigProblem {
+  const pos = lineCounter.linePos(err.pos[0]);
+  // With prettyErrors off the message is the bare sentence; the position is ours to add.
+  return {
+    file,
+    line: pos.line,
+    column: pos.col,
+    path: "",
+    message: `YAML: ${err.message}`,
+    hint: "fix the YAML syntax first; check the indentation and quoting around this spot",
+  };
 }

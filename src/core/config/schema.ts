@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parsePercent } from "../duration.js";
 import { duration } from "./values.js";
 import { requiresSchema, windowsSchema } from "./governance.js";
+import { triageConfigSchema } from "./triage.js";
 
 export { duration };
 
@@ -203,6 +204,7 @@ export const serviceConfigSchema = z.strictObject({
     .record(z.string(), z.record(envVarName, configValue))
     .default({})
     .describe("per-environment settings passed as environment variables"),
+  triage: triageConfigSchema.optional().describe("pipeline-failure triage for this service (e.g. triage: { rules: [...] })"),
 });
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;

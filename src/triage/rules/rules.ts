@@ -3,10 +3,9 @@
  * data in default-rules.ts).
  */
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import { formatProblems, parseTriageRules, triageRulesFileSchema } from "../../core/config/index.js";
 import { badInput } from "../../core/errors.js";
-import { CATEGORIES, type Category, type RuleSpec } from "../types.js";
+import type { RuleSpec } from "../types.js";
 import { DEFAULT_PREFILTER, DEFAULT_RULES } from "./default-rules.js";
 import { KeywordIndex } from "./keywords.js";
 import { requiredClauses, topLevelBranches, type Clause } from "./literals.js";
@@ -176,22 +175,10 @@ function lineScore(set: RuleSet, text: string): number {
   return score;
 }
 
-const ruleSchema = z.strictObject({
-  id: z.string().min(1),
-  match: z.string().min(1),
-  score: z.number().min(-20).max(20).default(5),
-  category: z.enum(CATEGORIES as unknown as [Category, ...Category[]]).optional(),
-  cause: z.string().optional(),
-  next: z.string().optional(),
-  flaky: z.number().min(0).max(1).optional(),
-  caseSensitive: z.boolean().optional(),
-  headline: z.number().int().min(0).max(5).optional(),
-});
-const rulesFileSchema = z.union([z.array(ruleSchema), z.strictObject({ rules: z.array(ruleSchema) })]);
 
 /** Validates rules given as data (parsed YAML/JSON): a list, or `{ rules: [...] }`. */
 export function parseRules(data: unknown, source = "rules"): RuleSpec[] {
-  const parsed = rulesFileSchema.safeParse(data);
+  const parsed = triageRulesFileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? issue.path.join(".") : "";
@@ -211,14 +198,13 @@ export function loadRulesFile(path: string): RuleSpec[] {
   } catch (err) {
     throw badInput(`cannot read rules file ${path}: ${(err as Error).message}`, { hint: "pass an existing YAML file" });
   }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (err) {
-    throw badInput(`rules file ${path} is not valid YAML: ${(err as Error).message}`);
+  const { rules, errors } = parseTriageRules(text, path);
+  if (!rules) {
+    throw badInput(`triage rules file ${path} has ${errors.length} error${errors.length === 1 ? "" : "s"}:\n${formatProblems({ errors, warnings: [] }).join("\n")}`, {
+      details: errors,
+      hint: "each rule needs id and match (a regular expression); see docs/triage.md",
+    });
   }
-  const rules = parseRules(data, path);
-  compileRules(rules); // fail early on a bad regular expression, naming the file's rule
   return rules;
 }
 

@@ -1,0 +1,29 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { formatProblem, parseServiceConfig, parseTriageRules } from "./index.js";
+
+const yaml = (...lines: string[]) => lines.join("\n") + "\n";
+const SERVICE = ["service: hello", "owner: team-a", "run:", "  command: node server.js", "environments:", "  dev: {}"];
+
+test("triage.rules in slipway.yaml are parsed with the rule defaults", () => {
+  const result = parseServiceConfig(yaml(...SERVICE, "triage:", "  rules:", "    - id: db-deadlock", '      match: "deadlock detected"', "      category: infrastructure"), "slipway.yaml");
+  assert.deepEqual(result.errors, []);
+  assert.deepEqual(result.config?.triage?.rules, [{ id: "db-deadlock", match: "deadlock detected", category: "infrastructure", score: 5 }]);
+});
+
+test("a bad triage rule in slipway.yaml is located at file:line:column and says what would fix it", () => {
+  const result = parseServiceConfig(yaml(...SERVICE, "triage:", "  rules:", "    - id: broken", '      match: "exit code (\\\\d+"', "      category: flakey"), "slipway.yaml");
+  const lines = result.errors.map((p) => formatProblem(p));
+  assert.ok(lines.some((l) => /^slipway\.yaml:10:14: triage\.rules\.0\.match: .*not a valid regular expression/.test(l)), lines.join("\n"));
+  assert.ok(lines.some((l) => /^slipway\.yaml:11:17: triage\.rules\.0\.category: .*"flakey".*infrastructure/.test(l)), lines.join("\n"));
+});
+
+test("a rules file is a list or { rules: [...] }; its errors are located too", () => {
+  assert.equal(parseTriageRules("- id: a\n  match: x\n", "rules.yaml").rules?.length, 1);
+  assert.equal(parseTriageRules("rules:\n  - id: a\n    match: x\n    score: 8\n", "rules.yaml").rules?.[0]?.score, 8);
+  const bad = parseTriageRules("rules:\n  - id: a\n    match: x\n    scroe: 8\n", "rules.yaml");
+  assert.equal(bad.rules, undefined);
+  assert.match(formatProblem(bad.errors[0]!), /^rules\.yaml:4:5: .*scroe.*score/);
+  const syntax = parseTriageRules("rules:\n  - id: a\n   match: [x\n", "rules.yaml");
+  assert.match(formatProblem(syntax.errors[0]!), /^rules\.yaml:\d+:\d+: YAML: /);
+});
