@@ -69,3 +69,11 @@ test("few-shot: the rules' named failure wins over a window placed only by the l
   assert.deepEqual(res.ranges, [{ start: 14, end: 14 }]);
   assert.equal(res.topLine?.text, "src/cart.go:12:3: error: undefined: total");
 });
+
+test("few-shot: a long confirmed chunk (hundreds of lines of failure output) places a window as long", async () => {
+  const report = (n: number) => ["FAILURES:", ...Array.from({ length: n }, (_, i) => `  case ${i}: expected ok, got mismatch in table_${i}`)];
+  const example = confirmedExample(splitLines(run(report(500))), [{ start: 22, end: 522 }]);
+  assert.equal(example.lines.length, 501);
+  const res = await triageLog(run(report(520)), { examples: [example] });
+  assert.deepEqual(res.ranges, [{ start: 22, end: 542 }]);
+});
