@@ -34,7 +34,9 @@ async function logchunks(): Promise<void> {
     // Leave-one-out: the three other labeled logs of the same repository nearest before this one.
     const examples = fewShotExamples(cases, c);
     const fres = await triageLog(log, { examples });
-    few.push(linePrf(linesOf(fres.ranges), c.lines));
+    const fm = linePrf(linesOf(fres.ranges), c.lines);
+    few.push(fm);
+    if (verbose && fm.f1 < 0.5) console.log(`  few ${c.logPath.split("samples/")[1]} f1=${fmt(fm.f1)} gold=${Math.min(...c.lines)}-${Math.max(...c.lines)} pred=${JSON.stringify(fres.ranges)}`);
   }
   report(`logchunks zero-shot (${cases.length} logs, ${unlocated} unlocated)`, "keyword search R 0.70", prfText(macro(zero)), "line F1 >= 0.60");
   report("logchunks 3 examples, same repo (LOO)", "text-similarity F1 0.51", prfText(macro(few)), "line F1 >= 0.80");

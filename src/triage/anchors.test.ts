@@ -47,3 +47,33 @@ test("few-shot: a failure the log reports twice (a retry) is placed at its first
   const res = await triageLog(log, { examples: [example] });
   assert.deepEqual(res.ranges, [{ start: 8, end: 9 }]);
 });
+
+test("few-shot: the rules' named failure wins over a window placed only by the lines around another kind of chunk", async () => {
+  const job = (output: string[], code: number) => [
+    ...noise(10, 1),
+    "$ make test",
+    ...output,
+    "travis_time:end:0182d774:start=1561315767526388200,finish=1561317874115286200",
+    `The command "make test" exited with ${code}.`,
+    "",
+    "travis_fold:start:cache.2",
+    "store build cache",
+    ...noise(3, 40),
+  ];
+  // Confirmed earlier: a run that timed out, where the runner's trailer was the whole story.
+  const earlier = job(noise(5, 20), 124);
+  const example = confirmedExample(earlier, [{ start: 18, end: 18 }]);
+  assert.deepEqual(example.lines, ['The command "make test" exited with 124.']);
+  const log = job([...noise(2, 20), "src/cart.go:12:3: error: undefined: total", ...noise(2, 30)], 1);
+  const res = await triageLog(log.join("\n"), { examples: [example] });
+  assert.deepEqual(res.ranges, [{ start: 14, end: 14 }]);
+  assert.equal(res.topLine?.text, "src/cart.go:12:3: error: undefined: total");
+});
+
+test("few-shot: a long confirmed chunk (hundreds of lines of failure output) places a window as long", async () => {
+  const report = (n: number) => ["FAILURES:", ...Array.from({ length: n }, (_, i) => `  case ${i}: expected ok, got mismatch in table_${i}`)];
+  const example = confirmedExample(splitLines(run(report(500))), [{ start: 22, end: 522 }]);
+  assert.equal(example.lines.length, 501);
+  const res = await triageLog(run(report(520)), { examples: [example] });
+  assert.deepEqual(res.ranges, [{ start: 22, end: 542 }]);
+});

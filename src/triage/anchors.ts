@@ -21,7 +21,8 @@ const LENGTH_PENALTY = 0.3;
 const END_PENALTY = 0.2;
 /** Windows scoring within this of the best are the same failure reported again. */
 const SAME_FAILURE = 0.6;
-const MAX_LENGTH = 400;
+/** Longest chunk placed: a failure reported at length (every failing case of a run) is confirmed whole. */
+const MAX_LENGTH = 1000;
 const MAX_STARTS = 48;
 const KEEP_WINDOWS = 24;
 const STORED_CHARS = 600;

@@ -4,12 +4,12 @@
  */
 import { createHash } from "node:crypto";
 import { classify, estimateFlaky, type FlakyHistory } from "./classify.js";
-import { AnchorMatcher } from "./anchors.js";
+import { AnchorMatcher, type AnchorMatch } from "./anchors.js";
 import { buildExampleModel, ExampleMatcher } from "./examples.js";
 import { cleanLine, LineSplitter } from "./lines.js";
 import { hash32, maskLine } from "./mask.js";
 import { PASS_SELECT, trimShared } from "./pass-diff.js";
-import { ruleSet, type RuleSet } from "./rules/rules.js";
+import { lineHeadline, ruleSet, type RuleSet } from "./rules/rules.js";
 import { FailureScanner, type BlockLine, type ScanResult } from "./scan.js";
 import { selectFailure, type Selection } from "./select.js";
 import { chooseTopLine } from "./top-line.js";
@@ -71,7 +71,7 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
   const scan = scanner.finish();
   const chosen = selectFailure(scan, passLines ? PASS_SELECT : {});
   const picked = passLines ? trimShared(chosen) : chosen; // pass-diff hook
-  const sel = withExampleMatch({ ...picked, top: chooseTopLine(scan, picked, rules) }, matcher, anchored);
+  const sel = withExampleMatch({ ...picked, top: chooseTopLine(scan, picked, rules) }, { scan, rules }, matcher, anchored);
   const cls = classify(sel, scan);
   const flaky = estimateFlaky(cls, scan, options.history);
   return {
@@ -107,11 +107,31 @@ const USE_MATCH = 0.7;
 const USE_ANCHORS = 2.5;
 
 /**
- * When the lines around a confirmed chunk recur in the log, the window between them is the
- * answer; else when the log holds a window that reads like a confirmed chunk, that window.
+ * A headline rank that names a failure: a failing test, a compiler diagnostic, an error or
+ * exception message (not a timeout, a wrapper or a mere `error` word).
  */
-function withExampleMatch(sel: Selection, matcher: ExampleMatcher | undefined, anchors: AnchorMatcher | undefined): Selection {
+const NAMES_FAILURE = 4;
+
+/**
+ * The rules name a failure elsewhere than the anchored window, and nothing in that window reads
+ * like a failure or like a confirmed chunk (it was placed by the lines around it alone): the
+ * confirmed examples were of another kind of failure (a later step's, a timeout's trailer) and
+ * the rules' failure is the answer (LogChunks, 3 examples: F1 0.796 -> 0.807).
+ */
+function rulesNameAnotherFailure(sel: Selection, placed: AnchorMatch, { scan, rules }: { scan: ScanResult; rules: RuleSet }): boolean {
+  if (!sel.top || (lineHeadline(rules, sel.top.text) ?? 0) < NAMES_FAILURE) return false;
+  if (sel.ranges.some((r) => r.start <= placed.end && placed.start <= r.end)) return false;
+  return !scan.blocks.some((b) => b.lines.some((l) => l.score > 0 && l.no >= placed.start && l.no <= placed.end));
+}
+
+/**
+ * When the lines around a confirmed chunk recur in the log, the window between them is the
+ * answer (unless the rules name another failure and the window holds nothing flagged); else
+ * when the log holds a window that reads like a confirmed chunk, that window.
+ */
+function withExampleMatch(sel: Selection, scanned: { scan: ScanResult; rules: RuleSet }, matcher: ExampleMatcher | undefined, anchors: AnchorMatcher | undefined): Selection {
   const placed = anchors?.finish();
+  if (placed && placed.score >= USE_ANCHORS && rulesNameAnotherFailure(sel, placed, scanned)) return sel;
   const aligned = matcher?.finish();
   const m = placed && placed.score >= USE_ANCHORS ? placed : aligned && aligned.score >= USE_MATCH ? aligned : undefined;
   if (!m) return sel;
