@@ -77,14 +77,19 @@ const MAX_CONTINUATION = 12; // unscored lines a block may run past its last sig
 const KEEP_FAILED_COMMANDS = 8;
 
 // Where a command's output begins (its echo) and where the log says the command failed (a
-// multi-line command's Travis marker ends on a line of its own: `" exited with 1.`).
+// multi-line command's Travis marker ends on a line of its own: `" exited with 1.`; a command
+// run with travis_retry ends with `The command "…" failed 3 times.`).
 const COMMAND_START = /^(?:\$ |##\[group\]Run |> \S+@\S+ )/;
-const COMMAND_FAILED = /^(?:The command ".*)?" (?:exited|failed) with [1-9]\d*|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
+const COMMAND_FAILED = /^(?:The command ".*)?" (?:exited|failed) with [1-9]\d*|^The command ".*" failed \d+ times|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
 // CI bookkeeping lines that never explain a failure.
 const BOOKKEEPING = /^(?:travis_(?:time|fold|retry)|##\[(?:end)?group\]|section_(?:start|end)|\s*$)/;
 // A Python traceback frame; the indented line after it is source code, not a message.
 const PY_FRAME = /^\s*File "[^"]+", line \d+/;
 const STACK_FRAME = /^\s*(?:at |\.\.\. \d+ more|File "|from \/|#\d+ )/;
+// A line a logger wrote at WARNING level (`WARNING: ...`, `[WARN] ...`, `12:00:01 WARN Pool - ...`).
+const WARNING_LINE = /^(?:[\d:.,\- T]+\s+)?\[?WARN(?:ING)?\b\]?:?\s/;
+// The exception a logged warning carries: its header, causes and frames.
+const WARNING_TRACE = /^\s*(?:[\w$.]+(?:Exception|Error|Throwable)\b|caused by|at |\.\.\. \d+ more)/i;
 
 // Lines that continue the previous one: stack frames, indented detail, carets, diff lines
 // (`--- Expected`, `+++ Actual`, `@@ @@`, `-old`, `+new`).
@@ -108,6 +113,8 @@ export class FailureScanner {
   private readonly massTexts = new Set<string>();
   private commandStart = 1;
   private afterPyFrame = false;
+  /** True while the lines are the exception trace of a logged warning. */
+  private inWarning = false;
   private readonly failedCommands: FailedCommand[] = [];
   private readonly ruleHits: ScanResult["ruleHits"] = new Map();
   private readonly novelLead: NovelLead<BlockLine> | undefined;
@@ -135,6 +142,12 @@ export class FailureScanner {
     // Source code quoted by a traceback (`return run(..., timeout=timeout)`) names nothing.
     if (this.afterPyFrame && score > 0 && /^\s/.test(text)) score = 0;
     this.afterPyFrame = PY_FRAME.test(text); // anchored: only the start of the line is read
+    // A logged warning and the exception it carries were handled: not the failure, nor part of one.
+    const warning = WARNING_LINE.test(text);
+    const warningTrace = !warning && this.inWarning && WARNING_TRACE.test(text);
+    if (warning) score = Math.min(score, 1);
+    else if (warningTrace) score = Math.min(score, -1);
+    this.inWarning = warning || warningTrace;
     const { passLines, examples } = this.options;
     let novel = false; // pass-diff: the line is absent from the passing log
     let continues = false; // pass-diff: the line continues a block it follows
@@ -270,7 +283,7 @@ export class FailureScanner {
  * paragraph costs 0.28 F1 on CiDiff: verbose tools print unrelated lines right after an error.)
  */
 function introduces(text: string): boolean {
-  return /[:!]\s*$/.test(text);
+  return /[:!]\s*$|\.\.\. ERROR\s*$/.test(text);
 }
 
 /** A block's own strength, before position is taken into account. */

@@ -120,3 +120,70 @@ test("when the failure is in the command that stopped the build, errors outside 
   const res = await triageLog(log);
   assert.deepEqual(res.ranges, [{ start: 2, end: 3 }]);
 });
+
+test("an exception logged with a warning is not the failure; the failed test is", async () => {
+  const log = [
+    "$ sbt test",
+    "[info] - limits requests *** FAILED ***",
+    "[info]   9 was not greater than 10 (LimitTest.scala:87)",
+    "[info] - applies filters",
+    "Aug 01, 2019 12:43:00 AM com.example.Filter handleFailedInvocation",
+    "WARNING: Filter Failed invocation: fail",
+    "java.lang.IllegalStateException: fail",
+    "\tat com.example.FilterTest.apply(FilterTest.scala:74)",
+    "\tat com.example.FilterTest.apply(FilterTest.scala:73)",
+    "\tat org.scalatest.OutcomeOf.outcomeOf(OutcomeOf.scala:85)",
+    "[info] - counts dropped requests",
+    "",
+    'The command "sbt test" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.equal(res.ranges[0]?.start, 2);
+  assert.ok(res.ranges.every((r) => r.end < 6), JSON.stringify(res.ranges));
+});
+
+test("a command run with travis_retry that failed every attempt is the failed command", async () => {
+  const log = [
+    "$ bash build.sh",
+    "  *  External link http://example.org/a failed: 404 No error",
+    "HTML-Proofer found 1 failure!",
+    'The command "bash build.sh" exited with 1.',
+    "$ travis_retry bundle exec deploy",
+    'Exception in thread "main" java.lang.ExceptionInInitializerError',
+    "\tat org.jruby.Ruby.newInstance(Ruby.java:266)",
+    "Caused by: java.lang.RuntimeException: unsupported Java version: 11",
+    "",
+    'The command "bundle exec deploy" failed 3 times.',
+    "Done. Your build exited with 1.",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 6, end: 8 }]);
+});
+
+test("a runner repeating its child's exit status is not the failure; the child's output is", async () => {
+  const log = [
+    "$ go run build/ci.go lint",
+    ">>> gometalinter --enable=goimports ./...",
+    "eth/config.go:1::warning: file is not goimported (goimports)",
+    "util.go:45: exit status 1",
+    'The command "go run build/ci.go lint" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.ok(!res.ranges.some((r) => r.start <= 4 && r.end >= 4), JSON.stringify(res.ranges));
+  assert.ok(res.ranges.some((r) => r.start <= 3 && r.end >= 3), JSON.stringify(res.ranges));
+});
+
+test("a check reported as '... ERROR' takes the detail printed under it", async () => {
+  const log = [
+    "$ R CMD check pkg",
+    "* checking package namespace information ... OK",
+    "* checking package dependencies ... ERROR",
+    "Package required but not available: 'lubridate'",
+    "",
+    "See the information on DESCRIPTION files in the manual.",
+    "",
+    'The command "R CMD check pkg" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 3, end: 4 }]);
+});

@@ -84,9 +84,12 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("progress", -2, "^\\s*(?:downloading|downloaded|installing|collecting|fetching|resolving|receiving objects|remote: |unpacking|compiling|checking|building|running|using|pulling|extracting)\\b"),
   r("warning", -1, "\\bwarn(?:ing)?s?\\b", undefined, { headline: 0 }),
   r("command-echo", -1.5, "^(?:\\$ |\\+ |> |##\\[command\\]|Run )"),
-  r("travis-boilerplate", -8, "^Done\\. Your build exited with|^The command \".*\" exited with|^(?:##\\[error\\])?Process completed with exit code|^ERROR: Job failed: (?:command terminated with )?exit (?:code|status) 1$", undefined, { headline: 0 }),
+  r("travis-boilerplate", -8, "^Done\\. Your build exited with|^The command \".*\" (?:exited with|failed \\d+ times)|^(?:##\\[error\\])?Process completed with exit code|^ERROR: Job failed: (?:command terminated with )?exit (?:code|status) 1$", undefined, { headline: 0 }),
   // A wrapper reporting that the step or process it ran exited non-zero: the outcome, not the cause.
   r("exit-trailer", -10, "(?:step script|the process '[^']*') (?:exited|failed) with (?:exit )?code \\d+|^Got exit code \\d+$|^(?:##\\[error\\])?Executing the custom container implementation failed", undefined, { headline: 0 }),
+  // A runner only repeating a child's exit status (`util.go:45: exit status 1`, yarn's `error Command
+  // failed with exit code 1.`): the child's own output before it says why.
+  r("exit-status-only", -10, "^(?:[\\w./-]+:\\d+: )?exit status [1-9]\\d*$|^error Command failed with exit code [1-9]\\d*\\.?$", undefined, { headline: 0 }),
   // A line that sends the reader elsewhere is not where the cause is written.
   r("see-above", -3, "\\bsee (?:above|the (?:output|log) above)\\b"),
   // A logger's own verdict: a line logged at INFO or DEBUG level reports no failure.
