@@ -187,3 +187,20 @@ test("a check reported as '... ERROR' takes the detail printed under it", async 
   const res = await triageLog(log);
   assert.deepEqual(res.ranges, [{ start: 3, end: 4 }]);
 });
+
+test("the lines that only say how the run ended are not part of the answer", async () => {
+  const log = [
+    "$ go test -v ./...",
+    "=== RUN   TestSeparator",
+    "--- FAIL: TestSeparator (0.03s)",
+    "    repo_test.go:75: expected entry to be in form of `* [link] - description.`",
+    "=== RUN   TestGenerateHTML",
+    "--- PASS: TestGenerateHTML (0.02s)",
+    "FAIL",
+    "FAIL\tgithub.com/example/list\t0.178s",
+    "make: *** [test] Error 1",
+    'The command "go test -v ./..." exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 3, end: 4 }]);
+});

@@ -67,9 +67,26 @@ export function selectFailure(scan: ScanResult, options: Partial<SelectOptions> 
   const companion = (b: Block) => !best.b.inLastFailedCommand || b.inLastFailedCommand === true;
   const chosen = ranked.filter((r) => r.s >= best.s * opts.companionShare && companion(r.b)).slice(0, opts.maxBlocks).map((r) => r.b);
   chosen.sort((a, b) => a.start - b.start);
-  const lines = chosen.flatMap((b) => b.lines);
+  const lines = chosen.flatMap(withoutOutcomeTail);
   const top = topLineOf(best.b);
   return { blocks: chosen, ranges: toRanges(lines.map((l) => l.no)), lines, top, step: best.b.step };
+}
+
+// Lines that only report how a run ended (a Go package's `FAIL`, make's `*** [target] Error 2` and
+// `Leaving directory`, a test runner's closing bar, a hint to rerun for a backtrace): people mark
+// the failure they close, not them.
+const OUTCOME = /^\s*$|^FAIL(?:\s|$)|^make(?:\[\d+\])?: (?:\*\*\* \[.*\] Error \d+|Leaving directory)|^\s*(?:=== RUN|--- (?:PASS|SKIP))\b|^\s*[✓✔] |^ninja: build stopped|^[=!_*-]{3,} .* [=!_*-]{3,}$|^\(?see full trace\b|\bfor a (?:full |verbose )?backtrace\b|^coverage: /i;
+
+/** A line that reports how a run ended, or a line scored as not a failure (a passing test). */
+function isOutcome(l: BlockLine): boolean {
+  return l.score < 0 || OUTCOME.test(l.text);
+}
+
+/** A block's lines without the outcome lines that close it (kept when nothing else is left). */
+function withoutOutcomeTail(b: Block): BlockLine[] {
+  let end = b.lines.length;
+  while (end > 1 && isOutcome(b.lines[end - 1] as BlockLine)) end--;
+  return end === b.lines.length ? b.lines : b.lines.slice(0, end);
 }
 
 /**
