@@ -91,9 +91,9 @@ const WARNING_LINE = /^(?:[\d:.,\- T]+\s+)?\[?WARN(?:ING)?\b\]?:?\s/;
 // The exception a logged warning carries: its header, causes and frames.
 const WARNING_TRACE = /^\s*(?:[\w$.]+(?:Exception|Error|Throwable)\b|caused by|at |\.\.\. \d+ more)/i;
 
-// Lines that continue the previous one: stack frames, indented detail, carets, diff lines
-// (`--- Expected`, `+++ Actual`, `@@ @@`, `-old`, `+new`).
-const CONTINUATION = /^(?:\s+\S|at |[+-]|@@ |\.\.\. \d+ more|caused by|\||\^|~|-->|= |E\s|>\s|\s*\d+ \|)/i;
+// Lines that continue the previous one: stack frames (PHPUnit's are bare `/path/file.php:318`),
+// indented detail, carets, diff lines (`--- Expected`, `+++ Actual`, `@@ @@`, `-old`, `+new`).
+const CONTINUATION = /^(?:\s+\S|at |[+-]|@@ |\.\.\. \d+ more|caused by|\||\^|~|-->|= |E\s|>\s|\s*\d+ \||\/\S+:\d+\s*$)/i;
 
 /** Streaming scanner; feed raw lines with {@link FailureScanner.line}, then call {@link FailureScanner.finish}. */
 export class FailureScanner {

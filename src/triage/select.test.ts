@@ -204,3 +204,27 @@ test("the lines that only say how the run ended are not part of the answer", asy
   const res = await triageLog(log);
   assert.deepEqual(res.ranges, [{ start: 3, end: 4 }]);
 });
+
+test("a PHPUnit failure: from the numbered test to its file positions, without the count heading it", async () => {
+  const log = [
+    "$ phpunit",
+    "Time: 36.26 seconds, Memory: 98.25MB",
+    "",
+    "There was 1 failure:",
+    "",
+    "1) Form_validation_test::test_rule_valid_date",
+    "Failed asserting that false is true.",
+    "",
+    "/home/ci/app/tests/Form_validation_test.php:318",
+    "/home/ci/app/tests/mocks/ci_testcase.php:351",
+    "",
+    "FAILURES!",
+    "Tests: 10, Assertions: 20, Failures: 1.",
+    "",
+    "",
+    "",
+    'The command "phpunit" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 6, end: 10 }]);
+});

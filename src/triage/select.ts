@@ -82,11 +82,16 @@ function isOutcome(l: BlockLine): boolean {
   return l.score < 0 || OUTCOME.test(l.text);
 }
 
-/** A block's lines without the outcome lines that close it (kept when nothing else is left). */
+// A count of what failed that heads the report of each (`There was 1 failure:`, `2 failing`).
+const COUNT_HEADING = /^\s*$|^\s*(?:there (?:was|were) )?\d+ (?:tests? )?(?:failures?|errors?|failed|failing)\b[^.]*$/i;
+
+/** A block's lines without the count that heads them and the outcome lines that close them (never all). */
 function withoutOutcomeTail(b: Block): BlockLine[] {
   let end = b.lines.length;
   while (end > 1 && isOutcome(b.lines[end - 1] as BlockLine)) end--;
-  return end === b.lines.length ? b.lines : b.lines.slice(0, end);
+  let start = 0;
+  while (start < end - 1 && COUNT_HEADING.test((b.lines[start] as BlockLine).text)) start++;
+  return start === 0 && end === b.lines.length ? b.lines : b.lines.slice(start, end);
 }
 
 /**
