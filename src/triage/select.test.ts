@@ -228,3 +228,30 @@ test("a PHPUnit failure: from the numbered test to its file positions, without t
   const res = await triageLog(log);
   assert.deepEqual(res.ranges, [{ start: 6, end: 10 }]);
 });
+
+test("Maven's epilogue after a failed test goal is not the failure; the failing test is", async () => {
+  const log = [
+    "$ mvn test -B",
+    "Running retrofit2.ResponseTest",
+    "Tests run: 15, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.051 sec <<< FAILURE!",
+    "nullErrorThrows(retrofit2.ResponseTest)  Time elapsed: 0.017 sec  <<< FAILURE!",
+    "java.lang.AssertionError: expected:<1> but was:<2>",
+    "\tat retrofit2.ResponseTest.nullErrorThrows(ResponseTest.java:139)",
+    "",
+    "[INFO] Reactor Summary:",
+    "[INFO] Retrofit ........................................... FAILURE [  2.130 s]",
+    "[INFO] Adapters ........................................... SKIPPED",
+    "[INFO] Converters ......................................... SKIPPED",
+    "[INFO] BUILD FAILURE",
+    "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.12.4:test (default-test) on project retrofit: There are test failures.",
+    "[ERROR] ",
+    "[ERROR] Please refer to /home/ci/retrofit/target/surefire-reports for the individual test results.",
+    "[ERROR] -> [Help 1]",
+    "[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.",
+    "[ERROR] Re-run Maven using the -X switch to enable full debug logging.",
+    'The command "mvn test -B" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges[0], { start: 4, end: 6 });
+  assert.ok(!res.ranges.some((r) => r.start <= 13 && r.end >= 13), JSON.stringify(res.ranges));
+});

@@ -82,8 +82,9 @@ function isOutcome(l: BlockLine): boolean {
   return l.score < 0 || OUTCOME.test(l.text);
 }
 
-// A count of what failed that heads the report of each (`There was 1 failure:`, `2 failing`).
-const COUNT_HEADING = /^\s*$|^\s*(?:there (?:was|were) )?\d+ (?:tests? )?(?:failures?|errors?|failed|failing)\b[^.]*$/i;
+// A count of what failed that heads the report of each (`There was 1 failure:`, `2 failing`,
+// JUnit's `Tests run: 15, Failures: 1, ...`).
+const COUNT_HEADING = /^\s*$|^\s*(?:there (?:was|were) )?\d+ (?:tests? )?(?:failures?|errors?|failed|failing)\b[^.]*$|^Tests run: \d+, Failures: \d+/i;
 
 /** A block's lines without the count that heads them and the outcome lines that close them (never all). */
 function withoutOutcomeTail(b: Block): BlockLine[] {

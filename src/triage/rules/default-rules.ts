@@ -90,6 +90,9 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   // A runner only repeating a child's exit status (`util.go:45: exit status 1`, yarn's `error Command
   // failed with exit code 1.`): the child's own output before it says why.
   r("exit-status-only", -10, "^(?:[\\w./-]+:\\d+: )?exit status [1-9]\\d*$|^error Command failed with exit code [1-9]\\d*\\.?$", undefined, { headline: 0 }),
+  // A failed test goal pointing at the test output (Maven's 'There are test failures', 'Please
+  // refer to … for the individual test results'): the failing tests were reported above it.
+  r("test-report-pointer", -12, "There are test failures\\.?\\s*$|Please refer to \\S+ for the individual test results", undefined, { headline: 0, caseSensitive: true }),
   // A line that sends the reader elsewhere is not where the cause is written.
   r("see-above", -3, "\\bsee (?:above|the (?:output|log) above)\\b"),
   // A logger's own verdict: a line logged at INFO or DEBUG level reports no failure.
