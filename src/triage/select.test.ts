@@ -255,3 +255,43 @@ test("Maven's epilogue after a failed test goal is not the failure; the failing 
   assert.deepEqual(res.ranges[0], { start: 4, end: 6 });
   assert.ok(!res.ranges.some((r) => r.start <= 13 && r.end >= 13), JSON.stringify(res.ranges));
 });
+
+test("npm's epilogue after a failed script is not the failure; the script's output is", async () => {
+  const log = [
+    "$ npm run lint",
+    "> app@1.0.0 lint /home/ci/app",
+    "> eslint src",
+    "/home/ci/app/src/index.js",
+    "  3:1  error  Unexpected console statement  no-console",
+    "✖ 1 problem (1 error, 0 warnings)",
+    "npm ERR! code ELIFECYCLE",
+    "npm ERR! errno 1",
+    "npm ERR! app@1.0.0 lint: `eslint src`",
+    "npm ERR! Exit status 1",
+    "npm ERR! ",
+    "npm ERR! Failed at the app@1.0.0 lint script.",
+    "npm ERR! This is probably not a problem with npm. There is likely additional logging output above.",
+    "npm ERR! A complete log of this run can be found in:",
+    "npm ERR!     /home/ci/.npm/_logs/2019-06-01T10_00_00_000Z-debug.log",
+    'The command "npm run lint" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.ok(res.ranges.some((r) => r.start <= 5 && r.end >= 5), JSON.stringify(res.ranges));
+  assert.ok(res.ranges.every((r) => r.end < 7), JSON.stringify(res.ranges));
+});
+
+test("a block that only gives the totals is not the failure when another block reports it", async () => {
+  const log = [
+    "$ cabal test",
+    "  tables:                                  FAIL (0.06s)",
+    "    expected: 1",
+    "     but got: 2",
+    "",
+    ...Array.from({ length: 5 }, (_, i) => `Suite ${i}: 400 tests run`),
+    "1 out of 2041 tests failed (45.46s)",
+    "Test suite test-pandoc: FAIL",
+    'The command "cabal test" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 2, end: 4 }]);
+});

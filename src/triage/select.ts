@@ -61,6 +61,9 @@ export function selectFailure(scan: ScanResult, options: Partial<SelectOptions> 
     .map((b) => ({ b, s: blockScore(b, scan.lines) }))
     .sort((x, y) => y.s - x.s);
   dropRepeats(ranked);
+  // A block that only says how the run ended (`1 out of 2041 tests failed`) is not the failure
+  // when a block elsewhere reports it.
+  if (ranked.some((r) => !onlyOutcome(r.b))) ranked.splice(0, ranked.length, ...ranked.filter((r) => !onlyOutcome(r.b)));
   const best = ranked[0];
   if (!best) return fallback(scan);
   // When the failure sits in the command that stopped the build, other commands' errors are not part of it.
@@ -73,9 +76,9 @@ export function selectFailure(scan: ScanResult, options: Partial<SelectOptions> 
 }
 
 // Lines that only report how a run ended (a Go package's `FAIL`, make's `*** [target] Error 2` and
-// `Leaving directory`, a test runner's closing bar, a hint to rerun for a backtrace): people mark
-// the failure they close, not them.
-const OUTCOME = /^\s*$|^FAIL(?:\s|$)|^make(?:\[\d+\])?: (?:\*\*\* \[.*\] Error \d+|Leaving directory)|^\s*(?:=== RUN|--- (?:PASS|SKIP))\b|^\s*[✓✔] |^ninja: build stopped|^[=!_*-]{3,} .* [=!_*-]{3,}$|^\(?see full trace\b|\bfor a (?:full |verbose )?backtrace\b|^coverage: /i;
+// `Leaving directory`, a test runner's closing bar or totals, the linker driver's exit status, a
+// hint to rerun for a backtrace): people mark the failure they close, not them.
+const OUTCOME = /^\s*$|^FAIL(?:\s|$)|^make(?:\[\d+\])?: (?:\*\*\* \[.*\] Error \d+|Leaving directory)|^\s*(?:=== RUN|--- (?:PASS|SKIP))\b|^\s*[✓✔] |^ninja: build stopped|^[=!_*-]{3,} .* [=!_*-]{3,}$|^\(?see full trace\b|\bfor a (?:full |verbose )?backtrace\b|^coverage: |^FAILURES!$|^Tests: \d+, Assertions: \d+|^collect2: (?:error: )?ld returned \d+ exit status|^Test suite \S+: FAIL|^\d+ out of \d+ tests failed/i;
 
 /** A line that reports how a run ended, or a line scored as not a failure (a passing test). */
 function isOutcome(l: BlockLine): boolean {
@@ -85,6 +88,10 @@ function isOutcome(l: BlockLine): boolean {
 // A count of what failed that heads the report of each (`There was 1 failure:`, `2 failing`,
 // JUnit's `Tests run: 15, Failures: 1, ...`).
 const COUNT_HEADING = /^\s*$|^\s*(?:there (?:was|were) )?\d+ (?:tests? )?(?:failures?|errors?|failed|failing)\b[^.]*$|^Tests run: \d+, Failures: \d+/i;
+
+function onlyOutcome(b: Block): boolean {
+  return b.lines.every(isOutcome);
+}
 
 /** A block's lines without the count that heads them and the outcome lines that close them (never all). */
 function withoutOutcomeTail(b: Block): BlockLine[] {
