@@ -83,6 +83,9 @@ const COMMAND_START = /^(?:\$ |##\[group\]Run |> \S+@\S+ )/;
 const COMMAND_FAILED = /^(?:The command ".*)?" (?:exited|failed) with [1-9]\d*|^The command ".*" failed \d+ times|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
 // CI bookkeeping lines that never explain a failure.
 const BOOKKEEPING = /^(?:travis_(?:time|fold|retry)|##\[(?:end)?group\]|section_(?:start|end)|\s*$)/;
+// A test runner's section bar (`===== FAILURES =====`), and the one of its warnings section.
+const SECTION_BAR = /^={3,} \S.* ={3,}$/;
+const WARNINGS_SECTION = /^={3,} warnings summary ={3,}$/i;
 // A Python traceback frame; the indented line after it is source code, not a message.
 const PY_FRAME = /^\s*File "[^"]+", line \d+/;
 const STACK_FRAME = /^\s*(?:at |\.\.\. \d+ more|File "|from \/|#\d+ )/;
@@ -113,6 +116,8 @@ export class FailureScanner {
   private readonly massTexts = new Set<string>();
   private commandStart = 1;
   private afterPyFrame = false;
+  /** True inside a test runner's warnings section. */
+  private inWarningsSection = false;
   /** True while the lines are the exception trace of a logged warning. */
   private inWarning = false;
   private readonly failedCommands: FailedCommand[] = [];
@@ -139,6 +144,12 @@ export class FailureScanner {
     }
     const verdict = judgeLine(this.options.rules, text);
     let score = verdict.score;
+    // A runner's warnings section (`===== warnings summary =====`) lists warnings, up to its next section bar.
+    if (SECTION_BAR.test(text)) {
+      this.inWarningsSection = WARNINGS_SECTION.test(text);
+      if (this.inWarningsSection) this.closeBlock();
+    }
+    if (this.inWarningsSection) score = Math.min(score, 0);
     // Source code quoted by a traceback (`return run(..., timeout=timeout)`) names nothing.
     if (this.afterPyFrame && score > 0 && /^\s/.test(text)) score = 0;
     this.afterPyFrame = PY_FRAME.test(text); // anchored: only the start of the line is read

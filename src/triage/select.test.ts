@@ -295,3 +295,26 @@ test("a block that only gives the totals is not the failure when another block r
   const res = await triageLog(log);
   assert.deepEqual(res.ranges, [{ start: 2, end: 4 }]);
 });
+
+test("pytest: a passing test's parameters and the warnings summary are not the failure", async () => {
+  const log = [
+    "$ pytest -v",
+    "tests/rules/test_sudo.py::test_match[Permission denied] PASSED           [ 85%]",
+    "tests/rules/test_sudo.py::test_match[npm ERR! Error: EACCES, unlink] PASSED [ 86%]",
+    ...Array.from({ length: 5 }, (_, i) => `tests/test_utils.py::test_case_${i} PASSED [ 9${i}%]`),
+    "==================================== ERRORS ====================================",
+    "_______________ ERROR collecting tests/shells/test_powershell.py _______________",
+    "tests/shells/test_powershell.py:33: in TestPowershell",
+    "E   NameError: name 'FileNotFoundError' is not defined",
+    "=============================== warnings summary ===============================",
+    "/venv/lib/python2.7/site-packages/_pytest/mark/structures.py:324",
+    "  /venv/lib/python2.7/site-packages/_pytest/mark/structures.py:324: PytestUnknownMarkWarning: Unknown pytest.mark.usefixtures - is this a typo?",
+    "    PytestUnknownMarkWarning,",
+    "",
+    "-- Docs: https://docs.pytest.org/en/latest/warnings.html",
+    "!!!!!!!!!!!!!!!!!!! Interrupted: 1 errors during collection !!!!!!!!!!!!!!!!!!!!",
+    'The command "pytest -v" exited with 2.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 10, end: 12 }]);
+});

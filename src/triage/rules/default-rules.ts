@@ -81,6 +81,9 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("zero-failures", -5, "\\b0 (?:errors?|failures?|failed|failing)\\b|\\b(?:errors?|failures?|failed)[:=] ?0\\b"),
   r("error-in-name", -2.5, "(?:[-_./]err(?:or)?s?[-_./]|\\berror(?:s)?\\.(?:js|ts|rb|py|go|java|class|h|c|cc|o|log|html)\\b|-Werror|error_reporting|errorprone|on_?error|\\bstderr\\b|errexit|ignore[-_]?errors?)"),
   r("passed", -2.5, "\\bPASS(?:ED)?\\b|\\bok\\b\\s+\\S|(?:\\.\\.\\.|:)\\s*ok\\s*$|✓|✔|\\bsuccess(?:ful(?:ly)?)?\\b|test result: ok", undefined, { caseSensitive: false }),
+  // A test runner's verdict line for a test that passed or was skipped, whatever its name or
+  // parameters quote (`test_match[Permission denied] PASSED [ 85%]`).
+  r("test-passed-line", -10, "(?:::|\\.\\.\\.)\\S*.*\\s(?:PASSED|SKIPPED|XFAIL|XPASS|ok)(?:\\s+\\[\\s*\\d+%\\]|\\s*\\(\\d[\\d.]*m?s\\))?\\s*$", undefined, { headline: 0, caseSensitive: true }),
   r("progress", -2, "^\\s*(?:downloading|downloaded|installing|collecting|fetching|resolving|receiving objects|remote: |unpacking|compiling|checking|building|running|using|pulling|extracting)\\b"),
   r("warning", -1, "\\bwarn(?:ing)?s?\\b", undefined, { headline: 0 }),
   r("command-echo", -1.5, "^(?:\\$ |\\+ |> |##\\[command\\]|Run )"),
