@@ -73,7 +73,7 @@ const KEEP_TOP = 24; // best blocks kept by their own score
 const KEEP_RECENT = 12; // latest blocks kept whatever their score (failures sit near the end)
 const TAIL_LINES = 30;
 const STORED_CHARS = 600; // text kept per block line
-const MAX_CONTINUATION = 12; // unscored lines a block may run past its last signal (stack traces excepted)
+const MAX_CONTINUATION = 20; // unscored lines a block may run past its last signal, stack traces excepted (12: logchunks F1 0.587, 20: 0.590, 30: 0.589)
 const KEEP_FAILED_COMMANDS = 8;
 
 // Where a command's output begins (its echo) and where the log says the command failed (a
