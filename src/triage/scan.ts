@@ -73,7 +73,8 @@ const KEEP_TOP = 24; // best blocks kept by their own score
 const KEEP_RECENT = 12; // latest blocks kept whatever their score (failures sit near the end)
 const TAIL_LINES = 30;
 const STORED_CHARS = 600; // text kept per block line
-const MAX_CONTINUATION = 20; // unscored lines a block may run past its last signal, stack traces excepted (12: logchunks F1 0.587, 20: 0.590, 30: 0.589)
+const MAX_CONTINUATION = 20; // continuation lines a block may run past its last signal, stack traces excepted (12: logchunks F1 0.587, 20: 0.590, 30: 0.589)
+const MAX_DETAIL = 12; // lines of a headline's unindented paragraph a block may take
 const KEEP_FAILED_COMMANDS = 8;
 
 // Where a command's output begins (its echo) and where the log says the command failed (a
@@ -180,11 +181,18 @@ export class FailureScanner {
     this.remember(entry);
     const blank = text.trim() === "";
     if (score >= SIGNAL) this.addSignal(entry);
-    else if (this.current && score > -1 && ((continues && !failedMarker) || (((this.inDetail && !blank) || CONTINUATION.test(text)) && (this.sinceSignal < MAX_CONTINUATION || STACK_FRAME.test(text))))) this.addLine(entry);
+    else if (this.current && score > -1 && ((continues && !failedMarker) || this.continuesBlock(text, blank))) this.addLine(entry);
     else this.addGap(entry);
     this.inDetail = !blank && (score >= SIGNAL ? introduces(text) : this.inDetail && this.current !== null);
     if (this.current) this.novelLead?.clear();
     else this.novelLead?.see(entry, novel && score > -1 && !failedMarker);
+  }
+
+  /** An unscored line continues the block: a stack frame, indented detail, or the paragraph of a headline. */
+  private continuesBlock(text: string, blank: boolean): boolean {
+    const continuation = CONTINUATION.test(text);
+    if (!continuation && !(this.inDetail && !blank)) return false;
+    return STACK_FRAME.test(text) || this.sinceSignal < (continuation ? MAX_CONTINUATION : MAX_DETAIL);
   }
 
   private commandFailed(no: number): void {
