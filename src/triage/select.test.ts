@@ -318,3 +318,24 @@ test("pytest: a passing test's parameters and the warnings summary are not the f
   const res = await triageLog(log);
   assert.deepEqual(res.ranges, [{ start: 10, end: 12 }]);
 });
+
+test("Common Test: a suite's totals with 0 failed are no signal, and the report ends before them", async () => {
+  const log = [
+    "$ make ct",
+    "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -",
+    "rabbit_ct_broker_helpers:rpc failed on line 1348",
+    "Reason: {badmatch,[{amqp_params,{amqp_params_network}}]}",
+    "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -",
+    "",
+    "Testing channel_source_SUITE: *** FAILED test case 2 of 4 ***",
+    "Testing channel_source_SUITE: TEST COMPLETE, 1 ok, 1 failed, 2 skipped of 4 test cases",
+    "",
+    "Testing cluster_SUITE: Starting test, 8 test cases",
+    "Testing cluster_SUITE: *** SKIPPED {cluster_SUITE,init_per_suite} ***",
+    "Testing cluster_SUITE: TEST COMPLETE, 0 ok, 0 failed, 8 skipped of 8 test cases",
+    "",
+    'The command "make ct" exited with 2.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 3, end: 4 }]);
+});
