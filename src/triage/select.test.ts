@@ -339,3 +339,22 @@ test("Common Test: a suite's totals with 0 failed are no signal, and the report 
   const res = await triageLog(log);
   assert.deepEqual(res.ranges, [{ start: 3, end: 4 }]);
 });
+
+test("R CMD check: the closing 'Execution halted' and '* DONE' are not part of the failure", async () => {
+  const log = [
+    "$ R CMD check pkg",
+    "* checking tests ...",
+    "  Running 'testthat.R'",
+    " ERROR",
+    "Running the tests in 'tests/testthat.R' failed.",
+    "  Error: Test failed: 'anomaly detection'",
+    "  * Not expected: x not equal to y.",
+    "  Execution halted",
+    "* checking PDF version of manual ... OK",
+    "* DONE",
+    'The command "R CMD check pkg" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.ok(res.ranges.some((r) => r.start <= 6 && r.end >= 6), JSON.stringify(res.ranges));
+  assert.ok(res.ranges.every((r) => r.end <= 7), JSON.stringify(res.ranges));
+});

@@ -78,7 +78,7 @@ export function selectFailure(scan: ScanResult, options: Partial<SelectOptions> 
 // Lines that only report how a run ended (a Go package's `FAIL`, make's `*** [target] Error 2` and
 // `Leaving directory`, a test runner's closing bar or totals, a rule line, the linker driver's exit
 // status, a hint to rerun for a backtrace): people mark the failure they close, not them.
-const OUTCOME = /^\s*$|^FAIL(?:\s|$)|^make(?:\[\d+\])?: (?:\*\*\* \[.*\] Error \d+|Leaving directory)|^\s*(?:=== RUN|--- (?:PASS|SKIP))\b|^\s*[✓✔] |^ninja: build stopped|^[=!_*-]{3,} .* [=!_*-]{3,}$|^\(?see full trace\b|\bfor a (?:full |verbose )?backtrace\b|^coverage: |^FAILURES!$|^Tests: \d+, Assertions: \d+|^collect2: (?:error: )?ld returned \d+ exit status|^Test suite \S+: FAIL|^\d+ out of \d+ tests failed|\bTEST COMPLETE, \d+ ok\b|\*\*\* (?:FAILED|SKIPPED) (?:test case|\{)|^\s*([-=_*#~])(?:\s*\1){9,}\s*$/i;
+const OUTCOME = /^\s*$|^FAIL(?:\s|$)|^make(?:\[\d+\])?: (?:\*\*\* \[.*\] Error \d+|Leaving directory)|^\s*(?:=== RUN|--- (?:PASS|SKIP))\b|^\s*[✓✔] |^ninja: build stopped|^[=!_*-]{3,} .* [=!_*-]{3,}$|^\(?see full trace\b|\bfor a (?:full |verbose )?backtrace\b|^coverage: |^FAILURES!$|^Tests: \d+, Assertions: \d+|^collect2: (?:error: )?ld returned \d+ exit status|^Test suite \S+: FAIL|^\d+ out of \d+ tests failed|\bTEST COMPLETE, \d+ ok\b|\*\*\* (?:FAILED|SKIPPED) (?:test case|\{)|^\s*([-=_*#~])(?:\s*\1){9,}\s*$|\.\.\. OK\s*$|^\* DONE\s*$|^\s*Execution halted\s*$|^error: aborting due to (?:\d+ )?previous errors?\b/i;
 
 /** A line that reports how a run ended, or a line scored as not a failure (a passing test). */
 function isOutcome(l: BlockLine): boolean {
