@@ -73,22 +73,31 @@ const KEEP_TOP = 24; // best blocks kept by their own score
 const KEEP_RECENT = 12; // latest blocks kept whatever their score (failures sit near the end)
 const TAIL_LINES = 30;
 const STORED_CHARS = 600; // text kept per block line
-const MAX_CONTINUATION = 12; // unscored lines a block may run past its last signal (stack traces excepted)
+const MAX_CONTINUATION = 20; // continuation lines a block may run past its last signal, stack traces excepted (12: logchunks F1 0.587, 20: 0.590, 30: 0.589)
+const MAX_DETAIL = 12; // lines of a headline's unindented paragraph a block may take
 const KEEP_FAILED_COMMANDS = 8;
 
 // Where a command's output begins (its echo) and where the log says the command failed (a
-// multi-line command's Travis marker ends on a line of its own: `" exited with 1.`).
+// multi-line command's Travis marker ends on a line of its own: `" exited with 1.`; a command
+// run with travis_retry ends with `The command "…" failed 3 times.`).
 const COMMAND_START = /^(?:\$ |##\[group\]Run |> \S+@\S+ )/;
-const COMMAND_FAILED = /^(?:The command ".*)?" (?:exited|failed) with [1-9]\d*|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
+const COMMAND_FAILED = /^(?:The command ".*)?" (?:exited|failed) with [1-9]\d*|^The command ".*" failed \d+ times|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
 // CI bookkeeping lines that never explain a failure.
 const BOOKKEEPING = /^(?:travis_(?:time|fold|retry)|##\[(?:end)?group\]|section_(?:start|end)|\s*$)/;
+// A test runner's section bar (`===== FAILURES =====`), and the one of its warnings section.
+const SECTION_BAR = /^={3,} \S.* ={3,}$/;
+const WARNINGS_SECTION = /^={3,} warnings summary ={3,}$/i;
 // A Python traceback frame; the indented line after it is source code, not a message.
 const PY_FRAME = /^\s*File "[^"]+", line \d+/;
 const STACK_FRAME = /^\s*(?:at |\.\.\. \d+ more|File "|from \/|#\d+ )/;
+// A line a logger wrote at WARNING level (`WARNING: ...`, `[WARN] ...`, `12:00:01 WARN Pool - ...`).
+const WARNING_LINE = /^(?:[\d:.,\- T]+\s+)?\[?WARN(?:ING)?\b\]?:?\s/;
+// The exception a logged warning carries: its header, causes and frames.
+const WARNING_TRACE = /^\s*(?:[\w$.]+(?:Exception|Error|Throwable)\b|caused by|at |\.\.\. \d+ more)/i;
 
-// Lines that continue the previous one: stack frames, indented detail, carets, diff lines
-// (`--- Expected`, `+++ Actual`, `@@ @@`, `-old`, `+new`).
-const CONTINUATION = /^(?:\s+\S|at |[+-]|@@ |\.\.\. \d+ more|caused by|\||\^|~|-->|= |E\s|>\s|\s*\d+ \|)/i;
+// Lines that continue the previous one: stack frames (PHPUnit's are bare `/path/file.php:318`),
+// indented detail, carets, diff lines (`--- Expected`, `+++ Actual`, `@@ @@`, `-old`, `+new`).
+const CONTINUATION = /^(?:\s+\S|at |[+-]|@@ |\.\.\. \d+ more|caused by|\||\^|~|-->|= |E\s|>\s|\s*\d+ \||\/\S+:\d+\s*$)/i;
 
 /** Streaming scanner; feed raw lines with {@link FailureScanner.line}, then call {@link FailureScanner.finish}. */
 export class FailureScanner {
@@ -108,6 +117,10 @@ export class FailureScanner {
   private readonly massTexts = new Set<string>();
   private commandStart = 1;
   private afterPyFrame = false;
+  /** True inside a test runner's warnings section. */
+  private inWarningsSection = false;
+  /** True while the lines are the exception trace of a logged warning. */
+  private inWarning = false;
   private readonly failedCommands: FailedCommand[] = [];
   private readonly ruleHits: ScanResult["ruleHits"] = new Map();
   private readonly novelLead: NovelLead<BlockLine> | undefined;
@@ -132,9 +145,21 @@ export class FailureScanner {
     }
     const verdict = judgeLine(this.options.rules, text);
     let score = verdict.score;
+    // A runner's warnings section (`===== warnings summary =====`) lists warnings, up to its next section bar.
+    if (SECTION_BAR.test(text)) {
+      this.inWarningsSection = WARNINGS_SECTION.test(text);
+      if (this.inWarningsSection) this.closeBlock();
+    }
+    if (this.inWarningsSection) score = Math.min(score, 0);
     // Source code quoted by a traceback (`return run(..., timeout=timeout)`) names nothing.
     if (this.afterPyFrame && score > 0 && /^\s/.test(text)) score = 0;
     this.afterPyFrame = PY_FRAME.test(text); // anchored: only the start of the line is read
+    // A logged warning and the exception it carries were handled: not the failure, nor part of one.
+    const warning = WARNING_LINE.test(text);
+    const warningTrace = !warning && this.inWarning && WARNING_TRACE.test(text);
+    if (warning) score = Math.min(score, 1);
+    else if (warningTrace) score = Math.min(score, -1);
+    this.inWarning = warning || warningTrace;
     const { passLines, examples } = this.options;
     let novel = false; // pass-diff: the line is absent from the passing log
     let continues = false; // pass-diff: the line continues a block it follows
@@ -156,11 +181,18 @@ export class FailureScanner {
     this.remember(entry);
     const blank = text.trim() === "";
     if (score >= SIGNAL) this.addSignal(entry);
-    else if (this.current && score > -1 && ((continues && !failedMarker) || (((this.inDetail && !blank) || CONTINUATION.test(text)) && (this.sinceSignal < MAX_CONTINUATION || STACK_FRAME.test(text))))) this.addLine(entry);
+    else if (this.current && score > -1 && ((continues && !failedMarker) || this.continuesBlock(text, blank))) this.addLine(entry);
     else this.addGap(entry);
     this.inDetail = !blank && (score >= SIGNAL ? introduces(text) : this.inDetail && this.current !== null);
     if (this.current) this.novelLead?.clear();
     else this.novelLead?.see(entry, novel && score > -1 && !failedMarker);
+  }
+
+  /** An unscored line continues the block: a stack frame, indented detail, or the paragraph of a headline. */
+  private continuesBlock(text: string, blank: boolean): boolean {
+    const continuation = CONTINUATION.test(text);
+    if (!continuation && !(this.inDetail && !blank)) return false;
+    return STACK_FRAME.test(text) || this.sinceSignal < (continuation ? MAX_CONTINUATION : MAX_DETAIL);
   }
 
   private commandFailed(no: number): void {
@@ -270,7 +302,7 @@ export class FailureScanner {
  * paragraph costs 0.28 F1 on CiDiff: verbose tools print unrelated lines right after an error.)
  */
 function introduces(text: string): boolean {
-  return /[:!]\s*$/.test(text);
+  return /[:!]\s*$|\.\.\. ERROR\s*$/.test(text);
 }
 
 /** A block's own strength, before position is taken into account. */

@@ -120,3 +120,241 @@ test("when the failure is in the command that stopped the build, errors outside 
   const res = await triageLog(log);
   assert.deepEqual(res.ranges, [{ start: 2, end: 3 }]);
 });
+
+test("an exception logged with a warning is not the failure; the failed test is", async () => {
+  const log = [
+    "$ sbt test",
+    "[info] - limits requests *** FAILED ***",
+    "[info]   9 was not greater than 10 (LimitTest.scala:87)",
+    "[info] - applies filters",
+    "Aug 01, 2019 12:43:00 AM com.example.Filter handleFailedInvocation",
+    "WARNING: Filter Failed invocation: fail",
+    "java.lang.IllegalStateException: fail",
+    "\tat com.example.FilterTest.apply(FilterTest.scala:74)",
+    "\tat com.example.FilterTest.apply(FilterTest.scala:73)",
+    "\tat org.scalatest.OutcomeOf.outcomeOf(OutcomeOf.scala:85)",
+    "[info] - counts dropped requests",
+    "",
+    'The command "sbt test" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.equal(res.ranges[0]?.start, 2);
+  assert.ok(res.ranges.every((r) => r.end < 6), JSON.stringify(res.ranges));
+});
+
+test("a command run with travis_retry that failed every attempt is the failed command", async () => {
+  const log = [
+    "$ bash build.sh",
+    "  *  External link http://example.org/a failed: 404 No error",
+    "HTML-Proofer found 1 failure!",
+    'The command "bash build.sh" exited with 1.',
+    "$ travis_retry bundle exec deploy",
+    'Exception in thread "main" java.lang.ExceptionInInitializerError',
+    "\tat org.jruby.Ruby.newInstance(Ruby.java:266)",
+    "Caused by: java.lang.RuntimeException: unsupported Java version: 11",
+    "",
+    'The command "bundle exec deploy" failed 3 times.',
+    "Done. Your build exited with 1.",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 6, end: 8 }]);
+});
+
+test("a runner repeating its child's exit status is not the failure; the child's output is", async () => {
+  const log = [
+    "$ go run build/ci.go lint",
+    ">>> gometalinter --enable=goimports ./...",
+    "eth/config.go:1::warning: file is not goimported (goimports)",
+    "util.go:45: exit status 1",
+    'The command "go run build/ci.go lint" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.ok(!res.ranges.some((r) => r.start <= 4 && r.end >= 4), JSON.stringify(res.ranges));
+  assert.ok(res.ranges.some((r) => r.start <= 3 && r.end >= 3), JSON.stringify(res.ranges));
+});
+
+test("a check reported as '... ERROR' takes the detail printed under it", async () => {
+  const log = [
+    "$ R CMD check pkg",
+    "* checking package namespace information ... OK",
+    "* checking package dependencies ... ERROR",
+    "Package required but not available: 'lubridate'",
+    "",
+    "See the information on DESCRIPTION files in the manual.",
+    "",
+    'The command "R CMD check pkg" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 3, end: 4 }]);
+});
+
+test("the lines that only say how the run ended are not part of the answer", async () => {
+  const log = [
+    "$ go test -v ./...",
+    "=== RUN   TestSeparator",
+    "--- FAIL: TestSeparator (0.03s)",
+    "    repo_test.go:75: expected entry to be in form of `* [link] - description.`",
+    "=== RUN   TestGenerateHTML",
+    "--- PASS: TestGenerateHTML (0.02s)",
+    "FAIL",
+    "FAIL\tgithub.com/example/list\t0.178s",
+    "make: *** [test] Error 1",
+    'The command "go test -v ./..." exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 3, end: 4 }]);
+});
+
+test("a PHPUnit failure: from the numbered test to its file positions, without the count heading it", async () => {
+  const log = [
+    "$ phpunit",
+    "Time: 36.26 seconds, Memory: 98.25MB",
+    "",
+    "There was 1 failure:",
+    "",
+    "1) Form_validation_test::test_rule_valid_date",
+    "Failed asserting that false is true.",
+    "",
+    "/home/ci/app/tests/Form_validation_test.php:318",
+    "/home/ci/app/tests/mocks/ci_testcase.php:351",
+    "",
+    "FAILURES!",
+    "Tests: 10, Assertions: 20, Failures: 1.",
+    "",
+    "",
+    "",
+    'The command "phpunit" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 6, end: 10 }]);
+});
+
+test("Maven's epilogue after a failed test goal is not the failure; the failing test is", async () => {
+  const log = [
+    "$ mvn test -B",
+    "Running retrofit2.ResponseTest",
+    "Tests run: 15, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.051 sec <<< FAILURE!",
+    "nullErrorThrows(retrofit2.ResponseTest)  Time elapsed: 0.017 sec  <<< FAILURE!",
+    "java.lang.AssertionError: expected:<1> but was:<2>",
+    "\tat retrofit2.ResponseTest.nullErrorThrows(ResponseTest.java:139)",
+    "",
+    "[INFO] Reactor Summary:",
+    "[INFO] Retrofit ........................................... FAILURE [  2.130 s]",
+    "[INFO] Adapters ........................................... SKIPPED",
+    "[INFO] Converters ......................................... SKIPPED",
+    "[INFO] BUILD FAILURE",
+    "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.12.4:test (default-test) on project retrofit: There are test failures.",
+    "[ERROR] ",
+    "[ERROR] Please refer to /home/ci/retrofit/target/surefire-reports for the individual test results.",
+    "[ERROR] -> [Help 1]",
+    "[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.",
+    "[ERROR] Re-run Maven using the -X switch to enable full debug logging.",
+    'The command "mvn test -B" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges[0], { start: 4, end: 6 });
+  assert.ok(!res.ranges.some((r) => r.start <= 13 && r.end >= 13), JSON.stringify(res.ranges));
+});
+
+test("npm's epilogue after a failed script is not the failure; the script's output is", async () => {
+  const log = [
+    "$ npm run lint",
+    "> app@1.0.0 lint /home/ci/app",
+    "> eslint src",
+    "/home/ci/app/src/index.js",
+    "  3:1  error  Unexpected console statement  no-console",
+    "✖ 1 problem (1 error, 0 warnings)",
+    "npm ERR! code ELIFECYCLE",
+    "npm ERR! errno 1",
+    "npm ERR! app@1.0.0 lint: `eslint src`",
+    "npm ERR! Exit status 1",
+    "npm ERR! ",
+    "npm ERR! Failed at the app@1.0.0 lint script.",
+    "npm ERR! This is probably not a problem with npm. There is likely additional logging output above.",
+    "npm ERR! A complete log of this run can be found in:",
+    "npm ERR!     /home/ci/.npm/_logs/2019-06-01T10_00_00_000Z-debug.log",
+    'The command "npm run lint" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.ok(res.ranges.some((r) => r.start <= 5 && r.end >= 5), JSON.stringify(res.ranges));
+  assert.ok(res.ranges.every((r) => r.end < 7), JSON.stringify(res.ranges));
+});
+
+test("a block that only gives the totals is not the failure when another block reports it", async () => {
+  const log = [
+    "$ cabal test",
+    "  tables:                                  FAIL (0.06s)",
+    "    expected: 1",
+    "     but got: 2",
+    "",
+    ...Array.from({ length: 5 }, (_, i) => `Suite ${i}: 400 tests run`),
+    "1 out of 2041 tests failed (45.46s)",
+    "Test suite test-pandoc: FAIL",
+    'The command "cabal test" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 2, end: 4 }]);
+});
+
+test("pytest: a passing test's parameters and the warnings summary are not the failure", async () => {
+  const log = [
+    "$ pytest -v",
+    "tests/rules/test_sudo.py::test_match[Permission denied] PASSED           [ 85%]",
+    "tests/rules/test_sudo.py::test_match[npm ERR! Error: EACCES, unlink] PASSED [ 86%]",
+    ...Array.from({ length: 5 }, (_, i) => `tests/test_utils.py::test_case_${i} PASSED [ 9${i}%]`),
+    "==================================== ERRORS ====================================",
+    "_______________ ERROR collecting tests/shells/test_powershell.py _______________",
+    "tests/shells/test_powershell.py:33: in TestPowershell",
+    "E   NameError: name 'FileNotFoundError' is not defined",
+    "=============================== warnings summary ===============================",
+    "/venv/lib/python2.7/site-packages/_pytest/mark/structures.py:324",
+    "  /venv/lib/python2.7/site-packages/_pytest/mark/structures.py:324: PytestUnknownMarkWarning: Unknown pytest.mark.usefixtures - is this a typo?",
+    "    PytestUnknownMarkWarning,",
+    "",
+    "-- Docs: https://docs.pytest.org/en/latest/warnings.html",
+    "!!!!!!!!!!!!!!!!!!! Interrupted: 1 errors during collection !!!!!!!!!!!!!!!!!!!!",
+    'The command "pytest -v" exited with 2.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 10, end: 12 }]);
+});
+
+test("Common Test: a suite's totals with 0 failed are no signal, and the report ends before them", async () => {
+  const log = [
+    "$ make ct",
+    "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -",
+    "rabbit_ct_broker_helpers:rpc failed on line 1348",
+    "Reason: {badmatch,[{amqp_params,{amqp_params_network}}]}",
+    "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -",
+    "",
+    "Testing channel_source_SUITE: *** FAILED test case 2 of 4 ***",
+    "Testing channel_source_SUITE: TEST COMPLETE, 1 ok, 1 failed, 2 skipped of 4 test cases",
+    "",
+    "Testing cluster_SUITE: Starting test, 8 test cases",
+    "Testing cluster_SUITE: *** SKIPPED {cluster_SUITE,init_per_suite} ***",
+    "Testing cluster_SUITE: TEST COMPLETE, 0 ok, 0 failed, 8 skipped of 8 test cases",
+    "",
+    'The command "make ct" exited with 2.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 3, end: 4 }]);
+});
+
+test("R CMD check: the closing 'Execution halted' and '* DONE' are not part of the failure", async () => {
+  const log = [
+    "$ R CMD check pkg",
+    "* checking tests ...",
+    "  Running 'testthat.R'",
+    " ERROR",
+    "Running the tests in 'tests/testthat.R' failed.",
+    "  Error: Test failed: 'anomaly detection'",
+    "  * Not expected: x not equal to y.",
+    "  Execution halted",
+    "* checking PDF version of manual ... OK",
+    "* DONE",
+    'The command "R CMD check pkg" exited with 1.',
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.ok(res.ranges.some((r) => r.start <= 6 && r.end >= 6), JSON.stringify(res.ranges));
+  assert.ok(res.ranges.every((r) => r.end <= 7), JSON.stringify(res.ranges));
+});
