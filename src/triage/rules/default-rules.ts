@@ -75,7 +75,8 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   // Elixir/Erlang report an exception as `** (ArgumentError) message`.
   r("beam-exception", 5, "^\\s*\\*\\* \\([A-Za-z][\\w.]*\\) \\S", undefined, { headline: 4, caseSensitive: true }),
   r("aborted", 3, "\\baborted\\b|\\baborting\\b"),
-  r("crash", 3, "\\b(?:panic|panicked|crash(?:ed)?|abort trap)\\b"),
+  // A crash the line supposes or denies (a test title's `when no crash happens`, `does not crash`) is none.
+  r("crash", 3, "\\b(?:panic|panicked|(?<!\\b(?:no|not|a|if|when|without|never|to) )crash(?:ed)?|abort trap)\\b"),
   r("nonzero-exit", 1, "(?:exit(?:ed)?(?: with)?(?: code| status)?|returned(?: non-zero exit status)?) [1-9]\\d*\\b"),
   // ---- noise: lines that look like errors and are not ----
   r("zero-failures", -5, "\\b0 (?:errors?|failures?|failed|failing)\\b|\\b(?:errors?|failures?|failed)[:=] ?0\\b"),
@@ -121,7 +122,10 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("surefire-fail", 7, "\\*\\*\\* FAILED \\*\\*\\*|<<< (?:FAILURE|ERROR)!|Tests run: .*(?:Failures: [1-9]|Errors: [1-9])|There (?:was|were) \\d+ (?:failures?|errors?)", "test", { headline: 4 }),
   r("pytest-fail", 6, "^FAILED(?: \\[[^\\]]*\\])? \\S+::|^ERROR \\S+::|=+ \\d+ failed|^_{3,} \\S.* _{3,}$|FAILED CONSISTENTLY|^E\\s{3}\\S", "test", { headline: 4 }),
   r("assertion", 6, "assert(?:ion)?(?:error| ?failed|_eq| failure)|expected:? .* (?:but (?:was|got)|to (?:equal|be|have|contain))|\\bexpected\\b.*\\bactual\\b|comparison failure|^\\s*(?:expected|actual|got|but was):", "test", { headline: 4 }),
-  r("test-fail-summary", 5, "\\bfailed (?:on|at) line \\d+|(?:\\.\\.\\.|:)\\s*FAIL(?:ED)?\\b|\\b[1-9]\\d* (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |test result: FAILED|failed!$", "test", { headline: 4 }),
+  r("test-fail-summary", 5, "\\bfailed (?:on|at) line \\d+|\\b[1-9]\\d* (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |test result: FAILED|failed!$", "test", { headline: 4 }),
+  // A runner's upper-case verdict after a test name (`test_x ... FAILED`, `spec: FAIL`); case-sensitive,
+  // so that `Caused by: Failed to download` or a passed test named `server: fail request` is not one.
+  r("test-fail-verdict", 5, "(?:\\.\\.\\.|:)\\s*FAIL(?:ED)?\\b", "test", { headline: 4, caseSensitive: true }),
   r("rust-panic", 6, "panicked at|thread '.*' panicked", "test", { headline: 4 }),
   // ---- lint / format ----
   r("linter", 6, "\\b(?:eslint|tslint|prettier|rubocop|flake8|pylint|ruff|mypy|checkstyle|shellcheck|clippy|gofmt|golangci-lint|black|isort|stylelint|markdownlint|hlint|lintrunner|standard(?=:))\\b.*(?:error|fail|problem|would|offense|violation|issue|not formatted|reformat)|>>> lint for|\\d+ problems? \\(\\d+ errors?|would reformat|code style issues|not properly formatted|formatting (?:check )?failed|offenses? detected|^\\s*\\d+:\\d+\\s+error\\s", "lint", { headline: 2 }),

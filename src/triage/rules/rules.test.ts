@@ -98,3 +98,19 @@ test("a line a logger wrote at INFO level is not a failure", () => {
   assert.ok(judgeLine(set, "INFO: MockWebServer[48618] connection from /127.0.0.1 failed: java.net.SocketException: Socket closed").score < 2);
   assert.ok(judgeLine(set, "[INFO] Checking unresolved references to org.codehaus.mojo.signature:java16:1.1").score < 2);
 });
+
+test("an upper-case FAIL verdict is a test failure; 'Caused by: Failed to …' and a test named 'fail …' are not", () => {
+  const set = ruleSet();
+  const ids = (line: string) => judgeLine(set, line).categorized.map((r) => r.spec.id);
+  assert.ok(ids("test_parse (tests.test_io) ... FAILED").includes("test-fail-verdict"));
+  assert.ok(ids("spec/server_spec.rb: FAIL").includes("test-fail-verdict"));
+  assert.ok(!ids("Caused by: Failed to download artifact").includes("test-fail-verdict"));
+  assert.ok(!ids("[info] - server: fail request reader").includes("test-fail-verdict"));
+});
+
+test("a test title that supposes or denies a crash is no crash", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "The application crashed while loading").score > 0);
+  assert.equal(judgeLine(set, "    FileRecoveryService when no crash happens during a save creates a recovery file: ").score, 0);
+  assert.equal(judgeLine(set, "    Editor does not crash when a crash happens during a save").score, 0);
+});
