@@ -358,3 +358,23 @@ test("R CMD check: the closing 'Execution halted' and '* DONE' are not part of t
   assert.ok(res.ranges.some((r) => r.start <= 6 && r.end >= 6), JSON.stringify(res.ranges));
   assert.ok(res.ranges.every((r) => r.end <= 7), JSON.stringify(res.ranges));
 });
+
+test("a retry loop that gives up: the ranges are its final verdict, not the attempts it retried", async () => {
+  const attempt = ["src/app/app.csproj : error NU1605: Detected package downgrade: System.Data 4.6.0 to 4.5.0", "Failed to restore src/app, retrying..."];
+  const log = [
+    "$ ./build.sh",
+    ...attempt, ...attempt, ...attempt,
+    "Execution of { dotnet restore $project } by build.psm1: line 519 failed with exit code 1",
+    "At build.psm1:2038 char:17",
+    "+ throw $errorMessage",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 8, end: 10 }]);
+});
+
+test("a retry loop whose last attempt prints the same error again: every attempt is the report", async () => {
+  const attempt = ["Exception in thread \"main\" java.lang.ExceptionInInitializerError", "\tat org.jruby.Ruby.newInstance(Ruby.java:266)", "Caused by: java.lang.RuntimeException: unsupported Java version: 11"];
+  const log = ["$ bundle exec deploy", ...attempt, "", "The command \"bundle exec deploy\" failed. Retrying, 2 of 2.", "", ...attempt].join("\n");
+  const res = await triageLog(log);
+  assert.equal(res.ranges[0]?.start, 2);
+});

@@ -93,13 +93,32 @@ function onlyOutcome(b: Block): boolean {
   return b.lines.every(isOutcome);
 }
 
+// A line announcing that what failed is tried again (`Failed to restore X, retrying...`).
+const RETRY = /\bretrying\b|\bwill retry\b|\bretry(?:ing)? (?:in|after) \d/i;
+
 /** A block's lines without the count that heads them and the outcome lines that close them (never all). */
 function withoutOutcomeTail(b: Block): BlockLine[] {
   let end = b.lines.length;
   while (end > 1 && isOutcome(b.lines[end - 1] as BlockLine)) end--;
-  let start = 0;
+  let start = afterLastRetry(b.lines, end);
   while (start < end - 1 && COUNT_HEADING.test((b.lines[start] as BlockLine).text)) start++;
   return start === 0 && end === b.lines.length ? b.lines : b.lines.slice(start, end);
+}
+
+/**
+ * Where a retry loop's verdict starts: after the last retry announcement before `end`, when what
+ * follows it is a new report (the loop giving up: `Execution of … failed`), not one more attempt
+ * printing what the earlier ones did (then every attempt is the report). 0 if none.
+ */
+function afterLastRetry(lines: readonly BlockLine[], end: number): number {
+  for (let i = end - 2; i >= 0; i--) {
+    if (!RETRY.test((lines[i] as BlockLine).text)) continue;
+    const scored = lines.slice(i + 1, end).filter((l) => l.score > 0);
+    if (scored.length === 0) return 0;
+    const attempts = new Set(lines.slice(0, i).map((l) => maskLine(l.text)));
+    return scored.some((l) => attempts.has(maskLine(l.text))) ? 0 : i + 1;
+  }
+  return 0;
 }
 
 /**
