@@ -5,6 +5,7 @@
  */
 import { cleanLine, stepMark } from "./lines.js";
 import { maskLine } from "./mask.js";
+import { endsReport } from "./outcome.js";
 import { compactLongBlock, NovelLead, PASS_BLOCK_LINES, passVerdict } from "./pass-diff.js";
 import { judgeLine, type CompiledRule, type RuleSet } from "./rules/rules.js";
 import type { ExampleMatcher, ExampleModel } from "./examples.js";
@@ -186,6 +187,8 @@ export class FailureScanner {
     this.inDetail = !blank && (score >= SIGNAL ? introduces(text) : this.inDetail && this.current !== null);
     if (this.current) this.novelLead?.clear();
     else this.novelLead?.see(entry, novel && score > -1 && !failedMarker);
+    // A line that says how the run ended closes the report: what follows is another one.
+    if (score >= SIGNAL && endsReport(text)) this.closeBlock();
   }
 
   /** An unscored line continues the block: a stack frame, indented detail, or the paragraph of a headline. */

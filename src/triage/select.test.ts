@@ -378,3 +378,23 @@ test("a retry loop whose last attempt prints the same error again: every attempt
   const res = await triageLog(log);
   assert.equal(res.ranges[0]?.start, 2);
 });
+
+test("rustc's 'aborting due to previous error' ends the report: the same diagnostic printed again and cargo's verdict are not part of it", async () => {
+  const diagnostic = ["error[E0463]: can't find crate for `fontconfig`", "  --> font/src/lib.rs:28:1", "   |", "28 | extern crate fontconfig;", "   | ^^^^^^^^^^^^^^^^^^^^^^^^ can't find crate", ""];
+  const log = [
+    "$ cargo test",
+    "   Compiling font v0.1.0 (/build/font)",
+    ...diagnostic,
+    "error: aborting due to previous error",
+    "",
+    "For more information about this error, try `rustc --explain E0463`.",
+    "error: Could not compile `font`.",
+    "warning: build failed, waiting for other jobs to finish...",
+    ...diagnostic,
+    "error: aborting due to previous error",
+    "error: Could not compile `font`.",
+    "error: build failed",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 3, end: 7 }]);
+});
