@@ -3,12 +3,15 @@
  * lines and their continuations (stack frames, indented detail) into candidate blocks, and keeps
  * only a bounded number of blocks, so memory does not grow with the log.
  */
+import { CommandTracker, type FailedCommand } from "./commands.js";
 import { cleanLine, stepMark } from "./lines.js";
 import { maskLine } from "./mask.js";
 import { endsReport } from "./outcome.js";
 import { compactLongBlock, NovelLead, PASS_BLOCK_LINES, passVerdict } from "./pass-diff.js";
 import { judgeLine, type CompiledRule, type RuleSet } from "./rules/rules.js";
 import type { ExampleMatcher, ExampleModel } from "./examples.js";
+
+export type { FailedCommand } from "./commands.js";
 
 /** A line kept inside a candidate block. */
 export interface BlockLine {
@@ -39,14 +42,6 @@ export interface Block {
   inLastFailedCommand?: boolean;
 }
 
-/** The output of a command that the CI log reports as failed (Travis, GitHub, GitLab markers). */
-export interface FailedCommand {
-  from: number;
-  to: number;
-  /** Its last meaningful lines, used when no line of it scored. */
-  tail: BlockLine[];
-}
-
 /** Options of a scan. */
 export interface ScanOptions {
   rules: RuleSet;
@@ -62,7 +57,7 @@ export interface ScanResult {
   blocks: Block[];
   tail: BlockLine[];
   lines: number;
-  failedCommands: FailedCommand[];
+  failedCommands: readonly FailedCommand[];
   /** Strongest categorized line per rule over the whole log. */
   ruleHits: Map<string, { rule: CompiledRule; count: number; best: BlockLine }>;
 }
@@ -76,15 +71,7 @@ const TAIL_LINES = 30;
 const STORED_CHARS = 600; // text kept per block line
 const MAX_CONTINUATION = 20; // continuation lines a block may run past its last signal, stack traces excepted (12: logchunks F1 0.587, 20: 0.590, 30: 0.589)
 const MAX_DETAIL = 12; // lines of a headline's unindented paragraph a block may take
-const KEEP_FAILED_COMMANDS = 8;
 
-// Where a command's output begins (its echo) and where the log says the command failed (a
-// multi-line command's Travis marker ends on a line of its own: `" exited with 1.`; a command
-// run with travis_retry ends with `The command "…" failed 3 times.`).
-const COMMAND_START = /^(?:\$ |##\[group\]Run |> \S+@\S+ )/;
-const COMMAND_FAILED = /^(?:The command ".*)?" (?:exited|failed) with [1-9]\d*|^The command ".*" failed \d+ times|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
-// CI bookkeeping lines that never explain a failure.
-const BOOKKEEPING = /^(?:travis_(?:time|fold|retry)|##\[(?:end)?group\]|section_(?:start|end)|\s*$)/;
 // A test runner's section bar (`===== FAILURES =====`), and the one of its warnings section.
 const SECTION_BAR = /^={3,} \S.* ={3,}$/;
 const WARNINGS_SECTION = /^={3,} warnings summary ={3,}$/i;
@@ -116,13 +103,12 @@ export class FailureScanner {
   private inDetail = false;
   /** Texts of the current block's scoring lines, so that a repeated line adds to its mass once. */
   private readonly massTexts = new Set<string>();
-  private commandStart = 1;
   private afterPyFrame = false;
   /** True inside a test runner's warnings section. */
   private inWarningsSection = false;
   /** True while the lines are the exception trace of a logged warning. */
   private inWarning = false;
-  private readonly failedCommands: FailedCommand[] = [];
+  private readonly commands = new CommandTracker();
   private readonly ruleHits: ScanResult["ruleHits"] = new Map();
   private readonly novelLead: NovelLead<BlockLine> | undefined;
   private readonly maxBlockLines: number;
@@ -172,13 +158,10 @@ export class FailureScanner {
     }
     const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
     if (passLines && !novel) entry.inPassLog = true;
-    const failedMarker = COMMAND_FAILED.test(text);
-    if (failedMarker) this.commandFailed(no);
-    else if (COMMAND_START.test(text)) {
-      // A block never spans two commands: the output of each explains its own exit.
-      this.closeBlock();
-      this.commandStart = no;
-    }
+    const command = this.commands.see(text, no, this.tail);
+    const failedMarker = command === "failed";
+    // A block never spans two commands: the output of each explains its own exit.
+    if (command === "start") this.closeBlock();
     this.remember(entry);
     const blank = text.trim() === "";
     if (score >= SIGNAL) this.addSignal(entry);
@@ -198,31 +181,14 @@ export class FailureScanner {
     return STACK_FRAME.test(text) || this.sinceSignal < (continuation ? MAX_CONTINUATION : MAX_DETAIL);
   }
 
-  private commandFailed(no: number): void {
-    const last = this.failedCommands[this.failedCommands.length - 1];
-    // A tool's own failure line (`make: *** ... Error 2`) and the CI's marker after it close one command.
-    if (last && last.to === this.commandStart) {
-      last.to = no;
-      return;
-    }
-    const tail = this.tail.filter((l) => l.no > this.commandStart && !BOOKKEEPING.test(l.text) && l.score > -1 && !l.inPassLog).slice(-4);
-    this.failedCommands.push({ from: this.commandStart, to: no, tail });
-    if (this.failedCommands.length > KEEP_FAILED_COMMANDS) this.failedCommands.shift();
-    this.commandStart = no;
-  }
-
   /** Ends the scan and returns the bounded candidates. */
   finish(): ScanResult {
     this.closeBlock();
     const byStart = new Map<number, Block>();
     for (const b of [...this.top, ...this.recent]) byStart.set(b.start, b);
     const blocks = [...byStart.values()].sort((a, b) => a.start - b.start);
-    const lastFailed = this.failedCommands[this.failedCommands.length - 1];
-    for (const b of blocks) {
-      b.inFailedCommand = this.failedCommands.some((c) => b.start > c.from && b.end < c.to);
-      b.inLastFailedCommand = lastFailed !== undefined && b.start > lastFailed.from && b.end < lastFailed.to;
-    }
-    return { blocks, tail: this.tail, lines: this.lineCount, failedCommands: this.failedCommands, ruleHits: this.ruleHits };
+    this.commands.mark(blocks);
+    return { blocks, tail: this.tail, lines: this.lineCount, failedCommands: this.commands.failed, ruleHits: this.ruleHits };
   }
 
   private remember(entry: BlockLine): void {
