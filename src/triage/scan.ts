@@ -72,6 +72,9 @@ const STORED_CHARS = 600; // text kept per block line
 const MAX_CONTINUATION = 20; // continuation lines a block may run past its last signal, stack traces excepted (12: logchunks F1 0.587, 20: 0.590, 30: 0.589)
 const MAX_DETAIL = 12; // lines of a headline's unindented paragraph a block may take
 
+const MAX_HEADING_DEPTH = 3; // lines above an indented signal its heading may be
+// A command's echo or CI bookkeeping: never the heading of what a command printed.
+const BOOKKEEPING_OR_ECHO = /^(?:\$ |> |\+ |##\[|travis_|section_)/;
 // A test runner's section bar (`===== FAILURES =====`), and the one of its warnings section.
 const SECTION_BAR = /^={3,} \S.* ={3,}$/;
 const WARNINGS_SECTION = /^={3,} warnings summary ={3,}$/i;
@@ -206,7 +209,7 @@ export class FailureScanner {
 
   private addSignal(entry: BlockLine): void {
     if (!this.current) {
-      const lead = this.novelLead?.take() ?? []; // pass-diff: new lines leading to the failure
+      const lead = this.novelLead?.take() ?? this.headingOf(entry); // pass-diff: new lines leading to the failure
       this.current = { start: lead[0]?.no ?? entry.no, end: entry.no, lines: [], mass: 0, peak: 0, step: this.step, seq: this.seq++ };
       for (const l of lead) this.push(l);
     } else {
@@ -216,6 +219,23 @@ export class FailureScanner {
     this.gap = 0;
     this.sinceSignal = 0;
     this.push(entry);
+  }
+
+  /**
+   * The heading an indented line that opens a block hangs under (`standard: Use JavaScript Standard
+   * Style` above `  lib/x.js:178:40: A space is required`): the nearest line above it in the same
+   * paragraph that is indented less, with the lines between; none when it is a command's echo.
+   */
+  private headingOf(entry: BlockLine): BlockLine[] {
+    const indent = indentOf(entry.text);
+    if (indent === 0) return [];
+    const above = this.tail.slice(-(MAX_HEADING_DEPTH + 1), -1);
+    for (let i = above.length - 1; i >= 0; i--) {
+      const l = above[i] as BlockLine;
+      if (l.no !== entry.no - (above.length - i) || l.text.trim() === "" || l.score < 0) return [];
+      if (indentOf(l.text) < indent) return BOOKKEEPING_OR_ECHO.test(l.text) ? [] : above.slice(i);
+    }
+    return [];
   }
 
   private addLine(entry: BlockLine): void {
@@ -264,6 +284,8 @@ export class FailureScanner {
     }
   }
 }
+
+const indentOf = (text: string): number => text.length - text.trimStart().length;
 
 /**
  * A line that announces detail on the lines after it (`rake aborted!`, `There was 1 failure:`):

@@ -398,3 +398,16 @@ test("rustc's 'aborting due to previous error' ends the report: the same diagnos
   const res = await triageLog(log);
   assert.deepEqual(res.ranges, [{ start: 3, end: 7 }]);
 });
+
+test("an indented finding that opens the report brings the heading it hangs under, not the command's echo", async () => {
+  const log = [
+    "> app@1.0.0 test /build/app",
+    "> standard lib/*.js",
+    "",
+    "standard: Use JavaScript Standard Style (https://github.com/feross/standard)",
+    "  /build/app/lib/build.js:178:40: A space is required after ','.",
+  ].join("\n");
+  assert.deepEqual((await triageLog(log)).ranges, [{ start: 4, end: 5 }]);
+  const echoed = ["$ ./check.sh", "  man/page.md: error: missing section"].join("\n");
+  assert.deepEqual((await triageLog(echoed)).ranges, [{ start: 2, end: 2 }]);
+});
