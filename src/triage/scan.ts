@@ -173,8 +173,8 @@ export class FailureScanner {
     this.inDetail = !blank && (score >= SIGNAL ? introduces(text) : this.inDetail && this.current !== null);
     if (this.current) this.novelLead?.clear();
     else this.novelLead?.see(entry, novel && score > -1 && !failedMarker);
-    // A line that says how the run ended closes the report: what follows is another one.
-    if (score >= SIGNAL && endsReport(text)) this.closeBlock();
+    // A line of the block that says how the run ended closes the report: what follows is another one.
+    if (this.current?.end === no && endsReport(text)) this.closeBlock();
   }
 
   /** An unscored line continues the block: a stack frame, indented detail, or the paragraph of a headline. */

@@ -411,3 +411,18 @@ test("an indented finding that opens the report brings the heading it hangs unde
   const echoed = ["$ ./check.sh", "  man/page.md: error: missing section"].join("\n");
   assert.deepEqual((await triageLog(echoed)).ranges, [{ start: 2, end: 2 }]);
 });
+
+test("a TAP diagnostic block ends at its '...' line: the next test's report is another block", async () => {
+  const log = [
+    "ok 5 no warnings",
+    "not ok 6 no errors",
+    "  ---",
+    "    operator: notOk",
+    "    expected: false",
+    "    actual:   1",
+    "  ...",
+    "# tests 7",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.equal(res.ranges[res.ranges.length - 1]?.end, 6);
+});
