@@ -72,6 +72,8 @@ const STORED_CHARS = 600; // text kept per block line
 const MAX_CONTINUATION = 20; // continuation lines a block may run past its last signal, stack traces excepted (12: logchunks F1 0.587, 20: 0.590, 30: 0.589)
 const MAX_DETAIL = 12; // lines of a headline's unindented paragraph a block may take
 
+// A test runner's mark of a test that passed (`  ✓ title`, `  ․ title: 3ms`): it ends a failure's report.
+const PASSED_TEST = /^\s*[․✓✔] /;
 const MAX_HEADING_DEPTH = 3; // lines above an indented signal its heading may be
 // A command's echo or CI bookkeeping: never the heading of what a command printed.
 const BOOKKEEPING_OR_ECHO = /^(?:\$ |> |\+ |##\[|travis_|section_)/;
@@ -175,6 +177,8 @@ export class FailureScanner {
     else this.novelLead?.see(entry, novel && score > -1 && !failedMarker);
     // A line of the block that says how the run ended closes the report: what follows is another one.
     if (this.current?.end === no && endsReport(text)) this.closeBlock();
+    // A test that passed after it: the runner has moved on, the report is over.
+    else if (score < SIGNAL && PASSED_TEST.test(text)) this.closeBlock();
   }
 
   /** An unscored line continues the block: a stack frame, indented detail, or the paragraph of a headline. */

@@ -426,3 +426,22 @@ test("a TAP diagnostic block ends at its '...' line: the next test's report is a
   const res = await triageLog(log);
   assert.equal(res.ranges[res.ranges.length - 1]?.end, 6);
 });
+
+test("a passed test's mark ends a failure's report: mocha's progress markers do not run into its failure section", async () => {
+  const log = [
+    "  1) App waits for the windows to save before quitting",
+    "    Recovery creates a recovery file: ",
+    "  ․ Recovery creates a recovery file: 3ms",
+    "    Recovery deletes it after saving: ",
+    "  ․ Recovery deletes it after saving: 9ms",
+    "    Parser parses arguments as normal: ",
+    "  ․ Parser parses arguments as normal: 5ms",
+    "",
+    "  8 passing (2m)",
+    "  1 failing",
+    "",
+    "  1) App waits for the windows to save before quitting:",
+    "     Error: timeout of 60000ms exceeded. Ensure the done() callback is being called in this test.",
+  ].join("\n");
+  assert.deepEqual((await triageLog(log)).ranges, [{ start: 12, end: 13 }]);
+});
