@@ -4,6 +4,7 @@
  * only a bounded number of blocks, so memory does not grow with the log.
  */
 import { CommandTracker, type FailedCommand } from "./commands.js";
+import { LineContext } from "./line-context.js";
 import { cleanLine, stepMark } from "./lines.js";
 import { maskLine } from "./mask.js";
 import { endsReport } from "./outcome.js";
@@ -77,16 +78,8 @@ const PASSED_TEST = /^\s*[․✓✔] /;
 const MAX_HEADING_DEPTH = 3; // lines above an indented signal its heading may be
 // A command's echo or CI bookkeeping: never the heading of what a command printed.
 const BOOKKEEPING_OR_ECHO = /^(?:\$ |> |\+ |##\[|travis_|section_)/;
-// A test runner's section bar (`===== FAILURES =====`), and the one of its warnings section.
-const SECTION_BAR = /^={3,} \S.* ={3,}$/;
-const WARNINGS_SECTION = /^={3,} warnings summary ={3,}$/i;
-// A Python traceback frame; the indented line after it is source code, not a message.
-const PY_FRAME = /^\s*File "[^"]+", line \d+/;
+// A stack frame: it continues a block however far from the block's last signal.
 const STACK_FRAME = /^\s*(?:at |\.\.\. \d+ more|File "|from \/|#\d+ )/;
-// A line a logger wrote at WARNING level (`WARNING: ...`, `[WARN] ...`, `12:00:01 WARN Pool - ...`).
-const WARNING_LINE = /^(?:[\d:.,\- T]+\s+)?\[?WARN(?:ING)?\b\]?:?\s/;
-// The exception a logged warning carries: its header, causes and frames.
-const WARNING_TRACE = /^\s*(?:[\w$.]+(?:Exception|Error|Throwable)\b|caused by|at |\.\.\. \d+ more)/i;
 
 // Lines that continue the previous one: stack frames (PHPUnit's are bare `/path/file.php:318`),
 // indented detail, carets, diff lines (`--- Expected`, `+++ Actual`, `@@ @@`, `-old`, `+new`).
@@ -108,11 +101,7 @@ export class FailureScanner {
   private inDetail = false;
   /** Texts of the current block's scoring lines, so that a repeated line adds to its mass once. */
   private readonly massTexts = new Set<string>();
-  private afterPyFrame = false;
-  /** True inside a test runner's warnings section. */
-  private inWarningsSection = false;
-  /** True while the lines are the exception trace of a logged warning. */
-  private inWarning = false;
+  private readonly context = new LineContext();
   private readonly commands = new CommandTracker();
   private readonly ruleHits: ScanResult["ruleHits"] = new Map();
   private readonly novelLead: NovelLead<BlockLine> | undefined;
@@ -136,22 +125,9 @@ export class FailureScanner {
       }
     }
     const verdict = judgeLine(this.options.rules, text);
-    let score = verdict.score;
-    // A runner's warnings section (`===== warnings summary =====`) lists warnings, up to its next section bar.
-    if (SECTION_BAR.test(text)) {
-      this.inWarningsSection = WARNINGS_SECTION.test(text);
-      if (this.inWarningsSection) this.closeBlock();
-    }
-    if (this.inWarningsSection) score = Math.min(score, 0);
-    // Source code quoted by a traceback (`return run(..., timeout=timeout)`) names nothing.
-    if (this.afterPyFrame && score > 0 && /^\s/.test(text)) score = 0;
-    this.afterPyFrame = PY_FRAME.test(text); // anchored: only the start of the line is read
-    // A logged warning and the exception it carries were handled: not the failure, nor part of one.
-    const warning = WARNING_LINE.test(text);
-    const warningTrace = !warning && this.inWarning && WARNING_TRACE.test(text);
-    if (warning) score = Math.min(score, 1);
-    else if (warningTrace) score = Math.min(score, -1);
-    this.inWarning = warning || warningTrace;
+    const context = this.context.next(text, verdict.score);
+    let score = context.score;
+    if (context.warningsSectionStarts) this.closeBlock();
     const { passLines, examples } = this.options;
     let novel = false; // pass-diff: the line is absent from the passing log
     let continues = false; // pass-diff: the line continues a block it follows
