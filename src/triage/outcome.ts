@@ -7,11 +7,12 @@ import { maskLine } from "./mask.js";
 import type { Block, BlockLine } from "./scan.js";
 
 // Lines that only report how a run ended (a Go package's `FAIL`, make's `*** [target] Error 2` and
-// `Leaving directory`, a test runner's closing bar or totals, the `  ...` ending a TAP diagnostic,
+// `Leaving directory`, a test runner's or linter's closing bar or totals (eslint's `✖ 3 problems
+// (3 errors, 0 warnings)` and its `--fix` hint), the `  ...` ending a TAP diagnostic,
 // a rule line, the linker driver's exit status, a hint to rerun for a backtrace or to read an
 // error's explanation, cargo's `Could not compile `x`` after rustc's errors): people mark the
 // failure they close, not them.
-export const OUTCOME = /^\s*$|^FAIL(?:\s|$)|^make(?:\[\d+\])?: (?:\*\*\* \[.*\] Error \d+|Leaving directory)|^\s*(?:=== RUN|--- (?:PASS|SKIP))\b|^\s*[✓✔] |^ninja: build stopped|^[=!_*-]{3,} .* [=!_*-]{3,}$|^\(?see full trace\b|\bfor a (?:full |verbose )?backtrace\b|^for more information about this error\b|^coverage: |^FAILURES!$|^Tests: \d+, Assertions: \d+|^collect2: (?:error: )?ld returned \d+ exit status|^Test suite \S+: FAIL|^\d+ out of \d+ tests failed|\bTEST COMPLETE, \d+ ok\b|\*\*\* (?:FAILED|SKIPPED) (?:test case|\{)|^\s*([-=_*#~])(?:\s*\1){9,}\s*$|\.\.\. OK\s*$|^\* DONE\s*$|^\s*Execution halted\s*$|^\s+\.\.\.\s*$|^error: aborting due to (?:\d+ )?previous errors?\b|^error: (?:could not compile `[^`]+`\.?|build failed)\s*$/i;
+export const OUTCOME = /^\s*$|^FAIL(?:\s|$)|^make(?:\[\d+\])?: (?:\*\*\* \[.*\] Error \d+|Leaving directory)|^\s*(?:=== RUN|--- (?:PASS|SKIP))\b|^\s*[✓✔] |^ninja: build stopped|^[=!_*-]{3,} .* [=!_*-]{3,}$|^\(?see full trace\b|\bfor a (?:full |verbose )?backtrace\b|^for more information about this error\b|^coverage: |^FAILURES!$|^Tests: \d+, Assertions: \d+|^collect2: (?:error: )?ld returned \d+ exit status|^Test suite \S+: FAIL|^\d+ out of \d+ tests failed|\bTEST COMPLETE, \d+ ok\b|\*\*\* (?:FAILED|SKIPPED) (?:test case|\{)|^\s*([-=_*#~])(?:\s*\1){9,}\s*$|\.\.\. OK\s*$|^\* DONE\s*$|^\s*Execution halted\s*$|^\s*[✖×]?\s*\d+ problems? \(\d+ errors?, \d+ warnings?\)\s*$|\bpotentially fixable with the `--fix` option|^\s+\.\.\.\s*$|^error: aborting due to (?:\d+ )?previous errors?\b|^error: (?:could not compile `[^`]+`\.?|build failed)\s*$/i;
 
 // Blank lines, passing tests and section bars (`==== FAILURES ====`, which opens the report) are
 // left out of the ranges too, but they close nothing: the report may go on after them.

@@ -445,3 +445,22 @@ test("a passed test's mark ends a failure's report: mocha's progress markers do 
   ].join("\n");
   assert.deepEqual((await triageLog(log)).ranges, [{ start: 12, end: 13 }]);
 });
+
+test("eslint's findings are the report; its totals, its --fix hint and npm's epilogue are not", async () => {
+  const log = [
+    "> @ lint /build/app",
+    "> eslint '.'",
+    "",
+    "/build/app/tasks/css.js",
+    "  12:2  error  Unnecessary semicolon  no-extra-semi",
+    "",
+    "✖ 1 problem (1 error, 0 warnings)",
+    "  1 error, 0 warnings potentially fixable with the `--fix` option.",
+    "",
+    "npm ERR! code ELIFECYCLE",
+    "npm ERR! errno 1",
+    "npm ERR! @ lint: `eslint '.'`",
+    "npm ERR! Exit status 1",
+  ].join("\n");
+  assert.deepEqual((await triageLog(log)).ranges, [{ start: 4, end: 5 }]);
+});

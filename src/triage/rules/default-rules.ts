@@ -99,7 +99,7 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("test-report-pointer", -12, "There are test failures\\.?\\s*$|Please refer to \\S+ for the individual test results", undefined, { headline: 0, caseSensitive: true }),
   // npm's epilogue after a failed script: exit codes, the environment, where its log is, whom to
   // tell. The script's own output above says what failed.
-  r("npm-epilogue", -6, "^npm ERR! (?:code ELIFECYCLE|errno -?\\d+|Exit status \\d+|\\s*$|argv |node v\\d|npm {1,2}v\\d|Linux \\d|Darwin \\d|cwd |Please include the following file|A complete log of this run|\\s+\\S+(?:debug\\.log|-debug\\.log)$|This is (?:probably|most likely) (?:not )?a problem|not with npm itself|There is likely additional logging|Tell the author|You can get (?:information|their info)|Or if that isn't available|\\s+npm (?:owner|bugs) |Failed at the \\S+ \\S+ script|\\S+@\\S+ [\\w:-]+: `[^`]*`$|Test failed\\.\\s+See above)", undefined, { headline: 0 }),
+  r("npm-epilogue", -6, "^npm ERR! (?:code ELIFECYCLE|errno -?\\d+|Exit status \\d+|\\s*$|argv |node v\\d|npm {1,2}v\\d|Linux \\d|Darwin \\d|cwd |Please include the following file|A complete log of this run|\\s+\\S+(?:debug\\.log|-debug\\.log)$|This is (?:probably|most likely) (?:not )?a problem|not with npm itself|There is likely additional logging|Tell the author|You can get (?:information|their info)|Or if that isn't available|\\s+npm (?:owner|bugs) |Failed at the \\S+ \\S+ script|\\S*@\\S* [\\w:-]+: `[^`]*`$|Test failed\\.\\s+See above)", undefined, { headline: 0 }),
   // A line that sends the reader elsewhere is not where the cause is written.
   r("see-above", -3, "\\bsee (?:above|the (?:output|log) above)\\b"),
   // A logger's own verdict: a line logged at INFO or DEBUG level reports no failure.
