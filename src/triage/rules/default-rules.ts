@@ -75,8 +75,9 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   // Elixir/Erlang report an exception as `** (ArgumentError) message`.
   r("beam-exception", 5, "^\\s*\\*\\* \\([A-Za-z][\\w.]*\\) \\S", undefined, { headline: 4, caseSensitive: true }),
   r("aborted", 3, "\\baborted\\b|\\baborting\\b"),
-  // A crash the line supposes or denies (a test title's `when no crash happens`, `does not crash`) is none.
-  r("crash", 3, "\\b(?:panic|panicked|(?<!\\b(?:no|not|a|if|when|without|never|to) )crash(?:ed)?|abort trap)\\b"),
+  // A crash the line supposes or denies (a test title's `when no crash happens`, `does not crash`) is
+  // none, nor is a tool's crash reporting (`Finished requesting crash reports`).
+  r("crash", 3, "\\b(?:panic|panicked|(?<!\\b(?:no|not|a|if|when|without|never|to) )crash(?:ed)?(?! report)|abort trap)\\b"),
   r("nonzero-exit", 1, "(?:exit(?:ed)?(?: with)?(?: code| status)?|returned(?: non-zero exit status)?) [1-9]\\d*\\b"),
   // ---- noise: lines that look like errors and are not ----
   r("zero-failures", -5, "\\b0 (?:errors?|failures?|failed|failing)\\b|\\b(?:errors?|failures?|failed)[:=] ?0\\b"),
