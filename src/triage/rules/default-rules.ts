@@ -96,8 +96,9 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   // failed with exit code 1.`): the child's own output before it says why.
   r("exit-status-only", -10, "^(?:[\\w./-]+:\\d+: )?exit status [1-9]\\d*$|^error Command failed with exit code [1-9]\\d*\\.?$", undefined, { headline: 0 }),
   // A failed test goal pointing at the test output (Maven's 'There are test failures', 'Please
-  // refer to … for the individual test results'): the failing tests were reported above it.
-  r("test-report-pointer", -12, "There are test failures\\.?\\s*$|Please refer to \\S+ for the individual test results", undefined, { headline: 0, caseSensitive: true }),
+  // refer to … for the individual test results', sbt's 'Tests unsuccessful'): the failing tests
+  // were reported above it.
+  r("test-report-pointer", -12, "There are test failures\\.?\\s*$|Please refer to \\S+ for the individual test results|TestsFailedException: Tests unsuccessful\\s*$", undefined, { headline: 0, caseSensitive: true }),
   // npm's epilogue after a failed script: exit codes, the environment, where its log is, whom to
   // tell. The script's own output above says what failed.
   r("npm-epilogue", -6, "^npm ERR! (?:code ELIFECYCLE|errno -?\\d+|Exit status \\d+|\\s*$|argv |node v\\d|npm {1,2}v\\d|Linux \\d|Darwin \\d|cwd |Please include the following file|A complete log of this run|\\s+\\S+(?:debug\\.log|-debug\\.log)$|This is (?:probably|most likely) (?:not )?a problem|not with npm itself|There is likely additional logging|Tell the author|You can get (?:information|their info)|Or if that isn't available|\\s+npm (?:owner|bugs) |Failed at the \\S+ \\S+ script|\\S*@\\S* [\\w:-]+: `[^`]*`$|Test failed\\.\\s+See above)", undefined, { headline: 0 }),

@@ -115,3 +115,9 @@ test("a test title that supposes or denies a crash, or a tool requesting crash r
   assert.equal(judgeLine(set, "    Editor does not crash when a crash happens during a save").score, 0);
   assert.ok(judgeLine(set, "xcodebuild[4097:11971] [MT] IDETestOperationsObserverDebug: Finished requesting crash reports. Continuing with testing.").score < 2);
 });
+
+test("a failed test goal that points at the test output above (Maven, sbt) is not itself the failure", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "[ERROR] There are test failures.").score < 0);
+  assert.ok(judgeLine(set, "[error]   - test/it:testOnly failed: sbt.TestsFailedException: Tests unsuccessful").score < 0);
+});
