@@ -80,7 +80,7 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("crash", 3, "\\b(?:panic|panicked|(?<!\\b(?:no|not|a|if|when|without|never|to) )crash(?:ed)?(?! report)|abort trap)\\b"),
   r("nonzero-exit", 1, "(?:exit(?:ed)?(?: with)?(?: code| status)?|returned(?: non-zero exit status)?) [1-9]\\d*\\b"),
   // ---- noise: lines that look like errors and are not ----
-  r("zero-failures", -5, "\\b0 (?:errors?|failures?|failed|failing)\\b|\\b(?:errors?|failures?|failed)[:=] ?0\\b"),
+  r("zero-failures", -5, "\\b0 (?:errors?|failures?|failed|failing|aborted)\\b|\\b(?:errors?|failures?|failed|aborted)(?:[:=] ?| )0\\b(?![.,]\\d)"),
   r("error-in-name", -2.5, "(?:[-_./]err(?:or)?s?[-_./]|\\berror(?:s)?\\.(?:js|ts|rb|py|go|java|class|h|c|cc|o|log|html)\\b|-Werror|error_reporting|errorprone|on_?error|\\bstderr\\b|errexit|ignore[-_]?errors?)"),
   r("passed", -2.5, "\\bPASS(?:ED)?\\b|\\bok\\b\\s+\\S|(?:\\.\\.\\.|:)\\s*ok\\s*$|✓|✔|\\bsuccess(?:ful(?:ly)?)?\\b|test result: ok", undefined, { caseSensitive: false }),
   // A test runner's verdict line for a test that passed or was skipped, whatever its name or

@@ -121,3 +121,10 @@ test("a failed test goal that points at the test output above (Maven, sbt) is no
   assert.ok(judgeLine(set, "[ERROR] There are test failures.").score < 0);
   assert.ok(judgeLine(set, "[error]   - test/it:testOnly failed: sbt.TestsFailedException: Tests unsuccessful").score < 0);
 });
+
+test("a zero count written either way round ('aborted 0', 'Errors 0', '0 failed') is no failure", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "[info] Suites: completed 4, aborted 0").score <= 0);
+  assert.ok(judgeLine(set, "Tests run: 12, Failures: 0, Errors: 0, Skipped: 1").score <= 0);
+  assert.ok(judgeLine(set, "error: build aborted").score > 0);
+});
