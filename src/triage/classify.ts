@@ -49,9 +49,11 @@ export function classify(sel: Selection, scan: ScanResult): Classification {
   return decided(category, v.rule, v.line, Math.min(0.97, 0.35 + 0.6 * share * strength), [...votes.values()].map((x) => x.rule.spec.id));
 }
 
+/** Nothing selected names a category: the categorized rule with the strongest hits over the whole log. */
 function fromWholeLog(scan: ScanResult): Classification {
   let best: { rule: CompiledRule; count: number; best: BlockLine } | undefined;
   for (const hit of scan.ruleHits.values()) {
+    if (!hit.rule.spec.category || hit.best.score <= 0) continue; // an uncategorized or discounted hit names nothing
     if (!best || hit.best.score * Math.log2(1 + hit.count) > best.best.score * Math.log2(1 + best.count)) best = hit;
   }
   if (!best?.rule.spec.category) {

@@ -3,11 +3,16 @@
  * lines and their continuations (stack frames, indented detail) into candidate blocks, and keeps
  * only a bounded number of blocks, so memory does not grow with the log.
  */
+import { CommandTracker, type FailedCommand } from "./commands.js";
+import { LineContext } from "./line-context.js";
 import { cleanLine, stepMark } from "./lines.js";
 import { maskLine } from "./mask.js";
+import { endsReport } from "./outcome.js";
 import { compactLongBlock, NovelLead, PASS_BLOCK_LINES, passVerdict } from "./pass-diff.js";
 import { judgeLine, type CompiledRule, type RuleSet } from "./rules/rules.js";
 import type { ExampleMatcher, ExampleModel } from "./examples.js";
+
+export type { FailedCommand } from "./commands.js";
 
 /** A line kept inside a candidate block. */
 export interface BlockLine {
@@ -38,14 +43,6 @@ export interface Block {
   inLastFailedCommand?: boolean;
 }
 
-/** The output of a command that the CI log reports as failed (Travis, GitHub, GitLab markers). */
-export interface FailedCommand {
-  from: number;
-  to: number;
-  /** Its last meaningful lines, used when no line of it scored. */
-  tail: BlockLine[];
-}
-
 /** Options of a scan. */
 export interface ScanOptions {
   rules: RuleSet;
@@ -61,7 +58,7 @@ export interface ScanResult {
   blocks: Block[];
   tail: BlockLine[];
   lines: number;
-  failedCommands: FailedCommand[];
+  failedCommands: readonly FailedCommand[];
   /** Strongest categorized line per rule over the whole log. */
   ruleHits: Map<string, { rule: CompiledRule; count: number; best: BlockLine }>;
 }
@@ -75,25 +72,14 @@ const TAIL_LINES = 30;
 const STORED_CHARS = 600; // text kept per block line
 const MAX_CONTINUATION = 20; // continuation lines a block may run past its last signal, stack traces excepted (12: logchunks F1 0.587, 20: 0.590, 30: 0.589)
 const MAX_DETAIL = 12; // lines of a headline's unindented paragraph a block may take
-const KEEP_FAILED_COMMANDS = 8;
 
-// Where a command's output begins (its echo) and where the log says the command failed (a
-// multi-line command's Travis marker ends on a line of its own: `" exited with 1.`; a command
-// run with travis_retry ends with `The command "…" failed 3 times.`).
-const COMMAND_START = /^(?:\$ |##\[group\]Run |> \S+@\S+ )/;
-const COMMAND_FAILED = /^(?:The command ".*)?" (?:exited|failed) with [1-9]\d*|^The command ".*" failed \d+ times|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
-// CI bookkeeping lines that never explain a failure.
-const BOOKKEEPING = /^(?:travis_(?:time|fold|retry)|##\[(?:end)?group\]|section_(?:start|end)|\s*$)/;
-// A test runner's section bar (`===== FAILURES =====`), and the one of its warnings section.
-const SECTION_BAR = /^={3,} \S.* ={3,}$/;
-const WARNINGS_SECTION = /^={3,} warnings summary ={3,}$/i;
-// A Python traceback frame; the indented line after it is source code, not a message.
-const PY_FRAME = /^\s*File "[^"]+", line \d+/;
+// A test runner's mark of a test that passed (`  ✓ title`, `  ․ title: 3ms`): it ends a failure's report.
+const PASSED_TEST = /^\s*[․✓✔] /;
+const MAX_HEADING_DEPTH = 3; // lines above an indented signal its heading may be
+// A command's echo or CI bookkeeping: never the heading of what a command printed.
+const BOOKKEEPING_OR_ECHO = /^(?:\$ |> |\+ |##\[|travis_|section_)/;
+// A stack frame: it continues a block however far from the block's last signal.
 const STACK_FRAME = /^\s*(?:at |\.\.\. \d+ more|File "|from \/|#\d+ )/;
-// A line a logger wrote at WARNING level (`WARNING: ...`, `[WARN] ...`, `12:00:01 WARN Pool - ...`).
-const WARNING_LINE = /^(?:[\d:.,\- T]+\s+)?\[?WARN(?:ING)?\b\]?:?\s/;
-// The exception a logged warning carries: its header, causes and frames.
-const WARNING_TRACE = /^\s*(?:[\w$.]+(?:Exception|Error|Throwable)\b|caused by|at |\.\.\. \d+ more)/i;
 
 // Lines that continue the previous one: stack frames (PHPUnit's are bare `/path/file.php:318`),
 // indented detail, carets, diff lines (`--- Expected`, `+++ Actual`, `@@ @@`, `-old`, `+new`).
@@ -115,13 +101,8 @@ export class FailureScanner {
   private inDetail = false;
   /** Texts of the current block's scoring lines, so that a repeated line adds to its mass once. */
   private readonly massTexts = new Set<string>();
-  private commandStart = 1;
-  private afterPyFrame = false;
-  /** True inside a test runner's warnings section. */
-  private inWarningsSection = false;
-  /** True while the lines are the exception trace of a logged warning. */
-  private inWarning = false;
-  private readonly failedCommands: FailedCommand[] = [];
+  private readonly context = new LineContext();
+  private readonly commands = new CommandTracker();
   private readonly ruleHits: ScanResult["ruleHits"] = new Map();
   private readonly novelLead: NovelLead<BlockLine> | undefined;
   private readonly maxBlockLines: number;
@@ -144,22 +125,9 @@ export class FailureScanner {
       }
     }
     const verdict = judgeLine(this.options.rules, text);
-    let score = verdict.score;
-    // A runner's warnings section (`===== warnings summary =====`) lists warnings, up to its next section bar.
-    if (SECTION_BAR.test(text)) {
-      this.inWarningsSection = WARNINGS_SECTION.test(text);
-      if (this.inWarningsSection) this.closeBlock();
-    }
-    if (this.inWarningsSection) score = Math.min(score, 0);
-    // Source code quoted by a traceback (`return run(..., timeout=timeout)`) names nothing.
-    if (this.afterPyFrame && score > 0 && /^\s/.test(text)) score = 0;
-    this.afterPyFrame = PY_FRAME.test(text); // anchored: only the start of the line is read
-    // A logged warning and the exception it carries were handled: not the failure, nor part of one.
-    const warning = WARNING_LINE.test(text);
-    const warningTrace = !warning && this.inWarning && WARNING_TRACE.test(text);
-    if (warning) score = Math.min(score, 1);
-    else if (warningTrace) score = Math.min(score, -1);
-    this.inWarning = warning || warningTrace;
+    const context = this.context.next(text, verdict.score);
+    let score = context.score;
+    if (context.warningsSectionStarts) this.closeBlock();
     const { passLines, examples } = this.options;
     let novel = false; // pass-diff: the line is absent from the passing log
     let continues = false; // pass-diff: the line continues a block it follows
@@ -171,13 +139,10 @@ export class FailureScanner {
     }
     const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
     if (passLines && !novel) entry.inPassLog = true;
-    const failedMarker = COMMAND_FAILED.test(text);
-    if (failedMarker) this.commandFailed(no);
-    else if (COMMAND_START.test(text)) {
-      // A block never spans two commands: the output of each explains its own exit.
-      this.closeBlock();
-      this.commandStart = no;
-    }
+    const command = this.commands.see(text, no, this.tail);
+    const failedMarker = command === "failed";
+    // A block never spans two commands: the output of each explains its own exit.
+    if (command === "start") this.closeBlock();
     this.remember(entry);
     const blank = text.trim() === "";
     if (score >= SIGNAL) this.addSignal(entry);
@@ -186,6 +151,10 @@ export class FailureScanner {
     this.inDetail = !blank && (score >= SIGNAL ? introduces(text) : this.inDetail && this.current !== null);
     if (this.current) this.novelLead?.clear();
     else this.novelLead?.see(entry, novel && score > -1 && !failedMarker);
+    // A line of the block that says how the run ended closes the report: what follows is another one.
+    if (this.current?.end === no && endsReport(text)) this.closeBlock();
+    // A test that passed after it: the runner has moved on, the report is over.
+    else if (score < SIGNAL && PASSED_TEST.test(text)) this.closeBlock();
   }
 
   /** An unscored line continues the block: a stack frame, indented detail, or the paragraph of a headline. */
@@ -195,31 +164,14 @@ export class FailureScanner {
     return STACK_FRAME.test(text) || this.sinceSignal < (continuation ? MAX_CONTINUATION : MAX_DETAIL);
   }
 
-  private commandFailed(no: number): void {
-    const last = this.failedCommands[this.failedCommands.length - 1];
-    // A tool's own failure line (`make: *** ... Error 2`) and the CI's marker after it close one command.
-    if (last && last.to === this.commandStart) {
-      last.to = no;
-      return;
-    }
-    const tail = this.tail.filter((l) => l.no > this.commandStart && !BOOKKEEPING.test(l.text) && l.score > -1 && !l.inPassLog).slice(-4);
-    this.failedCommands.push({ from: this.commandStart, to: no, tail });
-    if (this.failedCommands.length > KEEP_FAILED_COMMANDS) this.failedCommands.shift();
-    this.commandStart = no;
-  }
-
   /** Ends the scan and returns the bounded candidates. */
   finish(): ScanResult {
     this.closeBlock();
     const byStart = new Map<number, Block>();
     for (const b of [...this.top, ...this.recent]) byStart.set(b.start, b);
     const blocks = [...byStart.values()].sort((a, b) => a.start - b.start);
-    const lastFailed = this.failedCommands[this.failedCommands.length - 1];
-    for (const b of blocks) {
-      b.inFailedCommand = this.failedCommands.some((c) => b.start > c.from && b.end < c.to);
-      b.inLastFailedCommand = lastFailed !== undefined && b.start > lastFailed.from && b.end < lastFailed.to;
-    }
-    return { blocks, tail: this.tail, lines: this.lineCount, failedCommands: this.failedCommands, ruleHits: this.ruleHits };
+    this.commands.mark(blocks);
+    return { blocks, tail: this.tail, lines: this.lineCount, failedCommands: this.commands.failed, ruleHits: this.ruleHits };
   }
 
   private remember(entry: BlockLine): void {
@@ -237,7 +189,7 @@ export class FailureScanner {
 
   private addSignal(entry: BlockLine): void {
     if (!this.current) {
-      const lead = this.novelLead?.take() ?? []; // pass-diff: new lines leading to the failure
+      const lead = this.novelLead?.take() ?? this.headingOf(entry); // pass-diff: new lines leading to the failure
       this.current = { start: lead[0]?.no ?? entry.no, end: entry.no, lines: [], mass: 0, peak: 0, step: this.step, seq: this.seq++ };
       for (const l of lead) this.push(l);
     } else {
@@ -247,6 +199,23 @@ export class FailureScanner {
     this.gap = 0;
     this.sinceSignal = 0;
     this.push(entry);
+  }
+
+  /**
+   * The heading an indented line that opens a block hangs under (`standard: Use JavaScript Standard
+   * Style` above `  lib/x.js:178:40: A space is required`): the nearest line above it in the same
+   * paragraph that is indented less, with the lines between; none when it is a command's echo.
+   */
+  private headingOf(entry: BlockLine): BlockLine[] {
+    const indent = indentOf(entry.text);
+    if (indent === 0) return [];
+    const above = this.tail.slice(-(MAX_HEADING_DEPTH + 1), -1);
+    for (let i = above.length - 1; i >= 0; i--) {
+      const l = above[i] as BlockLine;
+      if (l.no !== entry.no - (above.length - i) || l.text.trim() === "" || l.score < 0) return [];
+      if (indentOf(l.text) < indent) return BOOKKEEPING_OR_ECHO.test(l.text) ? [] : above.slice(i);
+    }
+    return [];
   }
 
   private addLine(entry: BlockLine): void {
@@ -295,6 +264,8 @@ export class FailureScanner {
     }
   }
 }
+
+const indentOf = (text: string): number => text.length - text.trimStart().length;
 
 /**
  * A line that announces detail on the lines after it (`rake aborted!`, `There was 1 failure:`):

@@ -358,3 +358,109 @@ test("R CMD check: the closing 'Execution halted' and '* DONE' are not part of t
   assert.ok(res.ranges.some((r) => r.start <= 6 && r.end >= 6), JSON.stringify(res.ranges));
   assert.ok(res.ranges.every((r) => r.end <= 7), JSON.stringify(res.ranges));
 });
+
+test("a retry loop that gives up: the ranges are its final verdict, not the attempts it retried", async () => {
+  const attempt = ["src/app/app.csproj : error NU1605: Detected package downgrade: System.Data 4.6.0 to 4.5.0", "Failed to restore src/app, retrying..."];
+  const log = [
+    "$ ./build.sh",
+    ...attempt, ...attempt, ...attempt,
+    "Execution of { dotnet restore $project } by build.psm1: line 519 failed with exit code 1",
+    "At build.psm1:2038 char:17",
+    "+ throw $errorMessage",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 8, end: 10 }]);
+});
+
+test("a retry loop whose last attempt prints the same error again: every attempt is the report", async () => {
+  const attempt = ["Exception in thread \"main\" java.lang.ExceptionInInitializerError", "\tat org.jruby.Ruby.newInstance(Ruby.java:266)", "Caused by: java.lang.RuntimeException: unsupported Java version: 11"];
+  const log = ["$ bundle exec deploy", ...attempt, "", "The command \"bundle exec deploy\" failed. Retrying, 2 of 2.", "", ...attempt].join("\n");
+  const res = await triageLog(log);
+  assert.equal(res.ranges[0]?.start, 2);
+});
+
+test("rustc's 'aborting due to previous error' ends the report: the same diagnostic printed again and cargo's verdict are not part of it", async () => {
+  const diagnostic = ["error[E0463]: can't find crate for `fontconfig`", "  --> font/src/lib.rs:28:1", "   |", "28 | extern crate fontconfig;", "   | ^^^^^^^^^^^^^^^^^^^^^^^^ can't find crate", ""];
+  const log = [
+    "$ cargo test",
+    "   Compiling font v0.1.0 (/build/font)",
+    ...diagnostic,
+    "error: aborting due to previous error",
+    "",
+    "For more information about this error, try `rustc --explain E0463`.",
+    "error: Could not compile `font`.",
+    "warning: build failed, waiting for other jobs to finish...",
+    ...diagnostic,
+    "error: aborting due to previous error",
+    "error: Could not compile `font`.",
+    "error: build failed",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.deepEqual(res.ranges, [{ start: 3, end: 7 }]);
+});
+
+test("an indented finding that opens the report brings the heading it hangs under, not the command's echo", async () => {
+  const log = [
+    "> app@1.0.0 test /build/app",
+    "> standard lib/*.js",
+    "",
+    "standard: Use JavaScript Standard Style (https://github.com/feross/standard)",
+    "  /build/app/lib/build.js:178:40: A space is required after ','.",
+  ].join("\n");
+  assert.deepEqual((await triageLog(log)).ranges, [{ start: 4, end: 5 }]);
+  const echoed = ["$ ./check.sh", "  man/page.md: error: missing section"].join("\n");
+  assert.deepEqual((await triageLog(echoed)).ranges, [{ start: 2, end: 2 }]);
+});
+
+test("a TAP diagnostic block ends at its '...' line: the next test's report is another block", async () => {
+  const log = [
+    "ok 5 no warnings",
+    "not ok 6 no errors",
+    "  ---",
+    "    operator: notOk",
+    "    expected: false",
+    "    actual:   1",
+    "  ...",
+    "# tests 7",
+  ].join("\n");
+  const res = await triageLog(log);
+  assert.equal(res.ranges[res.ranges.length - 1]?.end, 6);
+});
+
+test("a passed test's mark ends a failure's report: mocha's progress markers do not run into its failure section", async () => {
+  const log = [
+    "  1) App waits for the windows to save before quitting",
+    "    Recovery creates a recovery file: ",
+    "  ․ Recovery creates a recovery file: 3ms",
+    "    Recovery deletes it after saving: ",
+    "  ․ Recovery deletes it after saving: 9ms",
+    "    Parser parses arguments as normal: ",
+    "  ․ Parser parses arguments as normal: 5ms",
+    "",
+    "  8 passing (2m)",
+    "  1 failing",
+    "",
+    "  1) App waits for the windows to save before quitting:",
+    "     Error: timeout of 60000ms exceeded. Ensure the done() callback is being called in this test.",
+  ].join("\n");
+  assert.deepEqual((await triageLog(log)).ranges, [{ start: 12, end: 13 }]);
+});
+
+test("eslint's findings are the report; its totals, its --fix hint and npm's epilogue are not", async () => {
+  const log = [
+    "> @ lint /build/app",
+    "> eslint '.'",
+    "",
+    "/build/app/tasks/css.js",
+    "  12:2  error  Unnecessary semicolon  no-extra-semi",
+    "",
+    "✖ 1 problem (1 error, 0 warnings)",
+    "  1 error, 0 warnings potentially fixable with the `--fix` option.",
+    "",
+    "npm ERR! code ELIFECYCLE",
+    "npm ERR! errno 1",
+    "npm ERR! @ lint: `eslint '.'`",
+    "npm ERR! Exit status 1",
+  ].join("\n");
+  assert.deepEqual((await triageLog(log)).ranges, [{ start: 4, end: 5 }]);
+});

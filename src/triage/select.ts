@@ -2,6 +2,7 @@
  * Choosing, among the candidate blocks of a scan, the lines that explain the failure.
  */
 import { maskLine } from "./mask.js";
+import { onlyOutcome, withoutOutcomeTail } from "./outcome.js";
 import { blockStrength, type Block, type BlockLine, type ScanResult } from "./scan.js";
 import type { LineRange } from "./types.js";
 
@@ -73,33 +74,6 @@ export function selectFailure(scan: ScanResult, options: Partial<SelectOptions> 
   const lines = chosen.flatMap(withoutOutcomeTail);
   const top = topLineOf(best.b);
   return { blocks: chosen, ranges: toRanges(lines.map((l) => l.no)), lines, top, step: best.b.step };
-}
-
-// Lines that only report how a run ended (a Go package's `FAIL`, make's `*** [target] Error 2` and
-// `Leaving directory`, a test runner's closing bar or totals, a rule line, the linker driver's exit
-// status, a hint to rerun for a backtrace): people mark the failure they close, not them.
-const OUTCOME = /^\s*$|^FAIL(?:\s|$)|^make(?:\[\d+\])?: (?:\*\*\* \[.*\] Error \d+|Leaving directory)|^\s*(?:=== RUN|--- (?:PASS|SKIP))\b|^\s*[✓✔] |^ninja: build stopped|^[=!_*-]{3,} .* [=!_*-]{3,}$|^\(?see full trace\b|\bfor a (?:full |verbose )?backtrace\b|^coverage: |^FAILURES!$|^Tests: \d+, Assertions: \d+|^collect2: (?:error: )?ld returned \d+ exit status|^Test suite \S+: FAIL|^\d+ out of \d+ tests failed|\bTEST COMPLETE, \d+ ok\b|\*\*\* (?:FAILED|SKIPPED) (?:test case|\{)|^\s*([-=_*#~])(?:\s*\1){9,}\s*$|\.\.\. OK\s*$|^\* DONE\s*$|^\s*Execution halted\s*$|^error: aborting due to (?:\d+ )?previous errors?\b/i;
-
-/** A line that reports how a run ended, or a line scored as not a failure (a passing test). */
-function isOutcome(l: BlockLine): boolean {
-  return l.score < 0 || OUTCOME.test(l.text);
-}
-
-// A count of what failed that heads the report of each (`There was 1 failure:`, `2 failing`,
-// JUnit's `Tests run: 15, Failures: 1, ...`).
-const COUNT_HEADING = /^\s*$|^\s*(?:there (?:was|were) )?\d+ (?:tests? )?(?:failures?|errors?|failed|failing)\b[^.]*$|^Tests run: \d+, Failures: \d+/i;
-
-function onlyOutcome(b: Block): boolean {
-  return b.lines.every(isOutcome);
-}
-
-/** A block's lines without the count that heads them and the outcome lines that close them (never all). */
-function withoutOutcomeTail(b: Block): BlockLine[] {
-  let end = b.lines.length;
-  while (end > 1 && isOutcome(b.lines[end - 1] as BlockLine)) end--;
-  let start = 0;
-  while (start < end - 1 && COUNT_HEADING.test((b.lines[start] as BlockLine).text)) start++;
-  return start === 0 && end === b.lines.length ? b.lines : b.lines.slice(start, end);
 }
 
 /**

@@ -130,10 +130,10 @@ function rankerOf(rules: RuleSet, byNo: ReadonlyMap<number, BlockLine>): Ranker 
     const head = lineAbove(l, byNo);
     return head && ownRank(head) > 0 ? head : null;
   };
-  // A detail that would outrank its message, or one that ranks nothing (a stack frame).
+  // A detail that would tie with or outrank its message, or one that ranks nothing (a stack frame).
   const messageInstead = (l: BlockLine): BlockLine | null => {
     const head = rankedMessage(l);
-    return head && (ownRank(l) === 0 || ownRank(l) > ownRank(head)) ? head : null;
+    return head && (ownRank(l) === 0 || ownRank(l) >= ownRank(head)) ? head : null;
   };
   const rank = (l: BlockLine): number => {
     const own = ownRank(l);

@@ -75,10 +75,12 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   // Elixir/Erlang report an exception as `** (ArgumentError) message`.
   r("beam-exception", 5, "^\\s*\\*\\* \\([A-Za-z][\\w.]*\\) \\S", undefined, { headline: 4, caseSensitive: true }),
   r("aborted", 3, "\\baborted\\b|\\baborting\\b"),
-  r("crash", 3, "\\b(?:panic|panicked|crash(?:ed)?|abort trap)\\b"),
+  // A crash the line supposes or denies (a test title's `when no crash happens`, `does not crash`) is
+  // none, nor is a tool's crash reporting (`Finished requesting crash reports`).
+  r("crash", 3, "\\b(?:panic|panicked|(?<!\\b(?:no|not|a|if|when|without|never|to) )crash(?:ed)?(?! report)|abort trap)\\b"),
   r("nonzero-exit", 1, "(?:exit(?:ed)?(?: with)?(?: code| status)?|returned(?: non-zero exit status)?) [1-9]\\d*\\b"),
   // ---- noise: lines that look like errors and are not ----
-  r("zero-failures", -5, "\\b0 (?:errors?|failures?|failed|failing)\\b|\\b(?:errors?|failures?|failed)[:=] ?0\\b"),
+  r("zero-failures", -5, "\\b0 (?:errors?|failures?|failed|failing|aborted)\\b|\\b(?:errors?|failures?|failed|aborted)(?:[:=] ?| )0\\b(?![.,]\\d)"),
   r("error-in-name", -2.5, "(?:[-_./]err(?:or)?s?[-_./]|\\berror(?:s)?\\.(?:js|ts|rb|py|go|java|class|h|c|cc|o|log|html)\\b|-Werror|error_reporting|errorprone|on_?error|\\bstderr\\b|errexit|ignore[-_]?errors?)"),
   r("passed", -2.5, "\\bPASS(?:ED)?\\b|\\bok\\b\\s+\\S|(?:\\.\\.\\.|:)\\s*ok\\s*$|✓|✔|\\bsuccess(?:ful(?:ly)?)?\\b|test result: ok", undefined, { caseSensitive: false }),
   // A test runner's verdict line for a test that passed or was skipped, whatever its name or
@@ -94,11 +96,12 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   // failed with exit code 1.`): the child's own output before it says why.
   r("exit-status-only", -10, "^(?:[\\w./-]+:\\d+: )?exit status [1-9]\\d*$|^error Command failed with exit code [1-9]\\d*\\.?$", undefined, { headline: 0 }),
   // A failed test goal pointing at the test output (Maven's 'There are test failures', 'Please
-  // refer to … for the individual test results'): the failing tests were reported above it.
-  r("test-report-pointer", -12, "There are test failures\\.?\\s*$|Please refer to \\S+ for the individual test results", undefined, { headline: 0, caseSensitive: true }),
+  // refer to … for the individual test results', sbt's 'Tests unsuccessful'): the failing tests
+  // were reported above it.
+  r("test-report-pointer", -12, "There are test failures\\.?\\s*$|Please refer to \\S+ for the individual test results|TestsFailedException: Tests unsuccessful\\s*$", undefined, { headline: 0, caseSensitive: true }),
   // npm's epilogue after a failed script: exit codes, the environment, where its log is, whom to
   // tell. The script's own output above says what failed.
-  r("npm-epilogue", -6, "^npm ERR! (?:code ELIFECYCLE|errno -?\\d+|Exit status \\d+|\\s*$|argv |node v\\d|npm {1,2}v\\d|Linux \\d|Darwin \\d|cwd |Please include the following file|A complete log of this run|\\s+\\S+(?:debug\\.log|-debug\\.log)$|This is (?:probably|most likely) (?:not )?a problem|not with npm itself|There is likely additional logging|Tell the author|You can get (?:information|their info)|Or if that isn't available|\\s+npm (?:owner|bugs) |Failed at the \\S+ \\S+ script|\\S+@\\S+ [\\w:-]+: `[^`]*`$|Test failed\\.\\s+See above)", undefined, { headline: 0 }),
+  r("npm-epilogue", -6, "^npm ERR! (?:code ELIFECYCLE|errno -?\\d+|Exit status \\d+|\\s*$|argv |node v\\d|npm {1,2}v\\d|Linux \\d|Darwin \\d|cwd |Please include the following file|A complete log of this run|\\s+\\S+(?:debug\\.log|-debug\\.log)$|This is (?:probably|most likely) (?:not )?a problem|not with npm itself|There is likely additional logging|Tell the author|You can get (?:information|their info)|Or if that isn't available|\\s+npm (?:owner|bugs) |Failed at the \\S+ \\S+ script|\\S*@\\S* [\\w:-]+: `[^`]*`$|Test failed\\.\\s+See above)", undefined, { headline: 0 }),
   // A line that sends the reader elsewhere is not where the cause is written.
   r("see-above", -3, "\\bsee (?:above|the (?:output|log) above)\\b"),
   // A logger's own verdict: a line logged at INFO or DEBUG level reports no failure.
@@ -121,7 +124,10 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
   r("surefire-fail", 7, "\\*\\*\\* FAILED \\*\\*\\*|<<< (?:FAILURE|ERROR)!|Tests run: .*(?:Failures: [1-9]|Errors: [1-9])|There (?:was|were) \\d+ (?:failures?|errors?)", "test", { headline: 4 }),
   r("pytest-fail", 6, "^FAILED(?: \\[[^\\]]*\\])? \\S+::|^ERROR \\S+::|=+ \\d+ failed|^_{3,} \\S.* _{3,}$|FAILED CONSISTENTLY|^E\\s{3}\\S", "test", { headline: 4 }),
   r("assertion", 6, "assert(?:ion)?(?:error| ?failed|_eq| failure)|expected:? .* (?:but (?:was|got)|to (?:equal|be|have|contain))|\\bexpected\\b.*\\bactual\\b|comparison failure|^\\s*(?:expected|actual|got|but was):", "test", { headline: 4 }),
-  r("test-fail-summary", 5, "\\bfailed (?:on|at) line \\d+|(?:\\.\\.\\.|:)\\s*FAIL(?:ED)?\\b|\\b[1-9]\\d* (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |test result: FAILED|failed!$", "test", { headline: 4 }),
+  r("test-fail-summary", 5, "\\bfailed (?:on|at) line \\d+|\\b[1-9]\\d* (?:tests? )?(?:failing|failed)\\b|tests? failed|test(?:s|suite)? fail(?:ed|ures?)|failures?:\\s*$|^\\s*\\d+\\) \\S|^not ok \\d+|[✗✕✖×] |test result: FAILED|failed!$", "test", { headline: 4 }),
+  // A runner's upper-case verdict after a test name (`test_x ... FAILED`, `spec: FAIL`); case-sensitive,
+  // so that `Caused by: Failed to download` or a passed test named `server: fail request` is not one.
+  r("test-fail-verdict", 5, "(?:\\.\\.\\.|:)\\s*FAIL(?:ED)?\\b", "test", { headline: 4, caseSensitive: true }),
   r("rust-panic", 6, "panicked at|thread '.*' panicked", "test", { headline: 4 }),
   // ---- lint / format ----
   r("linter", 6, "\\b(?:eslint|tslint|prettier|rubocop|flake8|pylint|ruff|mypy|checkstyle|shellcheck|clippy|gofmt|golangci-lint|black|isort|stylelint|markdownlint|hlint|lintrunner|standard(?=:))\\b.*(?:error|fail|problem|would|offense|violation|issue|not formatted|reformat)|>>> lint for|\\d+ problems? \\(\\d+ errors?|would reformat|code style issues|not properly formatted|formatting (?:check )?failed|offenses? detected|^\\s*\\d+:\\d+\\s+error\\s", "lint", { headline: 2 }),

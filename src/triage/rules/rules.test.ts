@@ -98,3 +98,33 @@ test("a line a logger wrote at INFO level is not a failure", () => {
   assert.ok(judgeLine(set, "INFO: MockWebServer[48618] connection from /127.0.0.1 failed: java.net.SocketException: Socket closed").score < 2);
   assert.ok(judgeLine(set, "[INFO] Checking unresolved references to org.codehaus.mojo.signature:java16:1.1").score < 2);
 });
+
+test("an upper-case FAIL verdict is a test failure; 'Caused by: Failed to …' and a test named 'fail …' are not", () => {
+  const set = ruleSet();
+  const ids = (line: string) => judgeLine(set, line).categorized.map((r) => r.spec.id);
+  assert.ok(ids("test_parse (tests.test_io) ... FAILED").includes("test-fail-verdict"));
+  assert.ok(ids("spec/server_spec.rb: FAIL").includes("test-fail-verdict"));
+  assert.ok(!ids("Caused by: Failed to download artifact").includes("test-fail-verdict"));
+  assert.ok(!ids("[info] - server: fail request reader").includes("test-fail-verdict"));
+});
+
+test("a test title that supposes or denies a crash, or a tool requesting crash reports, is no crash", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "The application crashed while loading").score > 0);
+  assert.equal(judgeLine(set, "    FileRecoveryService when no crash happens during a save creates a recovery file: ").score, 0);
+  assert.equal(judgeLine(set, "    Editor does not crash when a crash happens during a save").score, 0);
+  assert.ok(judgeLine(set, "xcodebuild[4097:11971] [MT] IDETestOperationsObserverDebug: Finished requesting crash reports. Continuing with testing.").score < 2);
+});
+
+test("a failed test goal that points at the test output above (Maven, sbt) is not itself the failure", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "[ERROR] There are test failures.").score < 0);
+  assert.ok(judgeLine(set, "[error]   - test/it:testOnly failed: sbt.TestsFailedException: Tests unsuccessful").score < 0);
+});
+
+test("a zero count written either way round ('aborted 0', 'Errors 0', '0 failed') is no failure", () => {
+  const set = ruleSet();
+  assert.ok(judgeLine(set, "[info] Suites: completed 4, aborted 0").score <= 0);
+  assert.ok(judgeLine(set, "Tests run: 12, Failures: 0, Errors: 0, Skipped: 1").score <= 0);
+  assert.ok(judgeLine(set, "error: build aborted").score > 0);
+});

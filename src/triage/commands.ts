@@ -1,0 +1,66 @@
+/**
+ * The commands of a CI log: where each one's output begins (its echo) and which ones the log
+ * reports as failed, so that a block never spans two commands and the failure is sought in the
+ * output of the command that stopped the build.
+ */
+import type { Block, BlockLine } from "./scan.js";
+
+/** The output of a command that the CI log reports as failed (Travis, GitHub, GitLab markers). */
+export interface FailedCommand {
+  from: number;
+  to: number;
+  /** Its last meaningful lines, used when no line of it scored. */
+  tail: BlockLine[];
+}
+
+const KEEP_FAILED_COMMANDS = 8;
+
+// Where a command's output begins (its echo) and where the log says the command failed (a
+// multi-line command's Travis marker ends on a line of its own: `" exited with 1.`; a command
+// run with travis_retry ends with `The command "…" failed 3 times.`).
+const COMMAND_START = /^(?:\$ |##\[group\]Run |> \S+@\S+ )/;
+const COMMAND_FAILED = /^(?:The command ".*)?" (?:exited|failed) with [1-9]\d*|^The command ".*" failed \d+ times|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
+// CI bookkeeping lines that never explain a failure.
+const BOOKKEEPING = /^(?:travis_(?:time|fold|retry)|##\[(?:end)?group\]|section_(?:start|end)|\s*$)/;
+
+/** What a line says about the commands: one starts, one failed, or neither. */
+export type CommandMark = "start" | "failed" | null;
+
+/** Follows the commands of a log line by line, keeping the last few that failed. */
+export class CommandTracker {
+  private start = 1;
+  readonly failed: FailedCommand[] = [];
+
+  /** Reads one line; `recent` are the lines before it (the scan's tail). */
+  see(text: string, no: number, recent: readonly BlockLine[]): CommandMark {
+    if (COMMAND_FAILED.test(text)) {
+      this.commandFailed(no, recent);
+      return "failed";
+    }
+    if (!COMMAND_START.test(text)) return null;
+    this.start = no;
+    return "start";
+  }
+
+  /** Marks the blocks inside the output of a failed command, and of the last one (what stopped the build). */
+  mark(blocks: readonly Block[]): void {
+    const last = this.failed[this.failed.length - 1];
+    for (const b of blocks) {
+      b.inFailedCommand = this.failed.some((c) => b.start > c.from && b.end < c.to);
+      b.inLastFailedCommand = last !== undefined && b.start > last.from && b.end < last.to;
+    }
+  }
+
+  private commandFailed(no: number, recent: readonly BlockLine[]): void {
+    const last = this.failed[this.failed.length - 1];
+    // A tool's own failure line (`make: *** ... Error 2`) and the CI's marker after it close one command.
+    if (last && last.to === this.start) {
+      last.to = no;
+      return;
+    }
+    const tail = recent.filter((l) => l.no > this.start && !BOOKKEEPING.test(l.text) && l.score > -1 && !l.inPassLog).slice(-4);
+    this.failed.push({ from: this.start, to: no, tail });
+    if (this.failed.length > KEEP_FAILED_COMMANDS) this.failed.shift();
+    this.start = no;
+  }
+}
