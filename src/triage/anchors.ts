@@ -66,7 +66,12 @@ interface Window extends AnchorMatch {
 }
 
 function masked(line: string): Masked {
-  const m = maskLine(cleanLine(line));
+  return maskedClean(cleanLine(line));
+}
+
+/** {@link masked} of a line already cleaned. */
+function maskedClean(text: string): Masked {
+  const m = maskLine(text);
   return { masked: m, tokens: new Set(tokens(m)) };
 }
 
@@ -142,8 +147,8 @@ export class AnchorMatcher {
   /** Feeds one raw line. */
   line(raw: string, no: number): void {
     this.lineCount = no;
-    const line = masked(raw);
     const text = cleanLine(raw);
+    const line = maskedClean(text);
     this.recent.push({ no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, line, tokens: [...line.tokens], startScores: [] });
     this.openStarts(no);
     this.closeAt(ANCHOR_CONTEXT);
