@@ -9,9 +9,6 @@ import type { Driver } from "./types.js";
 export type { Driver, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "./types.js";
 export { ProcessDriver, killReplicaTree, listReplicaIds, isProcessAlive } from "./process/process-driver.js";
 export type { ProcessDriverOptions } from "./process/process-driver.js";
-export { resolveConfig } from "./secrets.js";
-export type { ResolvedConfig } from "./secrets.js";
-export { findFreePort } from "./ports.js";
 
 /** Names of the drivers this build knows. */
 export const DRIVER_NAMES = ["process"] as const;

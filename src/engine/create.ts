@@ -1,5 +1,5 @@
 import { badInput, conflict, isSlipwayError, isTerminal, newId, notFound, type Deployment, type DeploymentKind } from "../core/index.js";
-import { resolveConfig } from "../drivers/index.js";
+import { resolveConfig } from "../secrets/index.js";
 import { getDeployment, lastSucceeded, toDeployment } from "../store/deployments-repo.js";
 import { getArtifact } from "../supply/index.js";
 import type { EngineContext } from "./context.js";

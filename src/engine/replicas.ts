@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { newId } from "../core/index.js";
-import { findFreePort, resolveConfig, type ReplicaHandle } from "../drivers/index.js";
+import { type ReplicaHandle } from "../drivers/index.js";
+import { resolveConfig } from "../secrets/index.js";
+import { findFreePort } from "../net/index.js";
 import type { ReplicasTable } from "../store/index.js";
 import { unpackArtifact } from "../supply/index.js";
 import type { EngineContext } from "./context.js";

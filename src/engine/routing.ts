@@ -1,4 +1,4 @@
-import { findFreePort } from "../drivers/index.js";
+import { findFreePort } from "../net/index.js";
 import type { TrafficWeight } from "../core/index.js";
 import type { Backend } from "../router/types.js";
 import type { EngineContext } from "./context.js";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { makeRedactor } from "../core/index.js";
-import { resolveConfig } from "../drivers/index.js";
+import { resolveConfig } from "../secrets/index.js";
 import { probeFromConfig, runSmokeCommand, type ProbeResult } from "../verify/index.js";
 import type { EngineContext } from "./context.js";
 import { liveReplicasOf } from "./replicas.js";
