@@ -60,6 +60,7 @@ async function specFor(mode: string, overrides: Partial<ReplicaSpec> = {}): Prom
     workdir: appDir,
     command: `"${process.execPath}" app.mjs ${mode}`,
     portEnv: "PORT",
+    host: "127.0.0.1",
     port: await findFreePort(),
     env: { LOG_LEVEL: "debug" },
     secrets: { DB_URL: SECRET },
