@@ -3,6 +3,7 @@ import { aggregateVerdict, analyseWindow, diffStats, type Decision } from "../ve
 import { insertDecisions, runningStepIdx } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { pause } from "./pause.js";
+import { deploymentSubject, record } from "./record.js";
 import { routeKey } from "./routing.js";
 import { routerFor } from "./targets.js";
 import { VerificationFailed, type RunState } from "./run-state.js";
@@ -84,5 +85,6 @@ async function storeDecisions(ctx: EngineContext, run: RunState, decisions: Deci
     ctx.store.db,
     decisions.map((x) => ({ id: newId(), deploymentId: run.deployment.id, stepIdx, check: x.check, verdict: x.verdict, reason: x.reason, numbers: x.numbers, at })),
   );
-  for (const x of decisions) ctx.events.emit("deployment:decision", { id: run.deployment.id, check: x.check, verdict: x.verdict, reason: x.reason });
+  // On the record (and on the live stream): the verdicts of each round, with the numbers behind them.
+  await record(ctx, { actor: "slipway", action: "analysis.evaluated", subject: deploymentSubject(run.deployment.id), payload: { stepIdx, decisions: decisions.map((x) => ({ check: x.check, verdict: x.verdict, reason: x.reason, numbers: x.numbers })) } });
 }

@@ -3,7 +3,6 @@ import type { Clock } from "../core/index.js";
 import type { DriverSet } from "../drivers/index.js";
 import type { RouterControl } from "../router/types.js";
 import type { Store } from "../store/index.js";
-import type { EngineEvents } from "./events.js";
 
 /** Tunables of the engine, all defaults in one place. */
 export interface EngineSettings {
@@ -53,7 +52,6 @@ export interface EngineContext {
   router: RouterControl;
   clock: Clock;
   log: Logger;
-  events: EngineEvents;
   /** Data directory: artifacts, unpacked work dirs, replica logs. */
   dataDir: string;
   /** This control-plane instance: the lease owner. */

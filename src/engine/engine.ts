@@ -8,7 +8,6 @@ import { DEFAULT_ENGINE_SETTINGS, type EngineContext, type EngineSettings } from
 import { decideApproval, type ApprovalRequest } from "./approvals.js";
 import { cancelDeployment, createDeployment, createPromotion, createRollback, type DeployRequest } from "./create.js";
 import { dryRunGates } from "./gates.js";
-import { EngineEvents } from "./events.js";
 import { Executor } from "./executor.js";
 import { deploymentDetail, environmentStatus } from "./queries.js";
 import { sweepOrphanReplicas } from "./reconcile.js";
@@ -39,7 +38,6 @@ export class Engine {
       dataDir: options.dataDir,
       log: options.log,
       clock: options.clock ?? systemClock,
-      events: new EngineEvents(),
       instanceId: `${hostname()}:${process.pid}:${newId()}`,
       secretSource: options.secretSource ?? {},
       settings: { ...DEFAULT_ENGINE_SETTINGS, ...options.settings },

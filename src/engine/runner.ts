@@ -53,12 +53,13 @@ function entersVerification(step: Step): boolean {
 async function executeStep(ctx: EngineContext, run: RunState, step: Step): Promise<void> {
   const d = run.deployment;
   const startedAt = step.startedAt ?? ctx.clock.now();
-  await markStepRunning(ctx.store.db, d.id, step.idx, startedAt);
-  ctx.events.emit("deployment:step", { id: d.id, idx: step.idx, kind: step.params.kind, state: "running" });
+  if (step.state !== "running") {
+    await markStepRunning(ctx.store.db, d.id, step.idx, startedAt);
+    await record(ctx, { actor: "slipway", action: "step.started", subject: deploymentSubject(d.id), payload: { idx: step.idx, ...step.params } });
+  }
   const result = await runStep(ctx, run, step.params, startedAt);
   await markStepDone(ctx.store.db, d.id, step.idx, result, ctx.clock.now());
   await record(ctx, { actor: "slipway", action: "step.done", subject: deploymentSubject(d.id), payload: { idx: step.idx, ...step.params } });
-  ctx.events.emit("deployment:step", { id: d.id, idx: step.idx, kind: step.params.kind, state: "done" });
 }
 
 async function handleFailure(ctx: EngineContext, run: RunState, err: unknown): Promise<Deployment> {

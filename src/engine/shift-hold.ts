@@ -23,7 +23,6 @@ export async function holdWhileWindowClosed(ctx: EngineContext, run: RunState): 
       held = true;
       await setWaiting(ctx.store.db, d.id, `held: ${reason}`);
       await record(ctx, { actor: "slipway", action: "deployment.held", subject: deploymentSubject(d.id), payload: { reason, gates: report.gates, recheckAt: report.recheckAt } });
-      ctx.events.emit("deployment:step", { id: d.id, idx: -1, kind: "shift", state: "running", detail: `held: ${reason}` });
     }
     // Look again at least every holdRecheckMs: a freeze can also be lifted by changing slipway.yaml.
     const every = ctx.settings.holdRecheckMs;

@@ -14,7 +14,7 @@ export interface TransitionDetail {
 
 /**
  * Moves a deployment from its current state to `to`, only if nobody changed it meanwhile.
- * Every transition is an audit event and an engine event; reaching a terminal state frees
+ * Every transition is an audit event (and so an SSE event); reaching a terminal state frees
  * the environment's lock.
  */
 export async function transition(ctx: EngineContext, d: Deployment, to: DeploymentState, detail: TransitionDetail = {}, outer?: Transaction<Database>): Promise<Deployment> {
@@ -32,7 +32,6 @@ export async function transition(ctx: EngineContext, d: Deployment, to: Deployme
   };
   if (outer) await apply(outer);
   else await ctx.store.db.transaction().execute(apply);
-  ctx.events.emit("deployment:state", { id: d.id, service: d.service, environment: d.environment, from: d.state, to, ...(detail.error ? { error: detail.error } : {}) });
   return {
     ...d,
     state: to,

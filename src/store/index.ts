@@ -4,6 +4,7 @@
  * The public face of src/store.
  */
 export { openStore, Store, type Dialect, type OpenStoreOptions } from "./database.js";
+export { AUDIT_CHANNEL_PREFIX, type AuditSignal, type AuditWatcher } from "./audit-signal.js";
 export type * from "./schema.js";
 export * from "./deployments.js";
 export * from "./leases.js";
