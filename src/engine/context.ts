@@ -56,6 +56,8 @@ export interface EngineContext {
   dataDir: string;
   /** This control-plane instance: the lease owner. */
   instanceId: string;
+  /** This instance's node (host and data directory): instances of one node share local replicas and the router. */
+  node: string;
   /** Where `env:` secret references are resolved from. */
   secretSource: Record<string, string | undefined>;
   settings: EngineSettings;

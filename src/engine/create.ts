@@ -35,6 +35,7 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
     });
   }
   const frozen: FrozenConfig = { run: config.run, environment, config: config.config[req.environment] ?? {} };
+  const env = await getEnvironment(ctx.store.db, req.service, req.environment);
   resolveConfig(frozen.config, ctx.secretSource); // a missing secret fails now, not half-way through
   const now = ctx.clock.now();
   const row = {
@@ -54,6 +55,8 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
     previous_deployment_id: null,
     previous_replicas: null,
     previous_weights_json: null,
+    // A deployment to an environment tied to a node (local replicas) can only run there.
+    node: env?.node ?? null,
     env_config_json: JSON.stringify(frozen),
     error: null,
     error_hint: null,
