@@ -18,7 +18,7 @@ import { after, describe, test } from "node:test";
 import type { ClusterView } from "../src/engine/index.js";
 import { findFreePort } from "../src/net/index.js";
 import { canaryEnv, helloYaml, pushHello, stopEverything, tempDir, testDatabase, type TestDatabase } from "./helpers/fixture.js";
-import { summarize, waitFor, waitForEnd, type Api } from "./helpers/http.js";
+import { summarize, waitFor, waitForEnd } from "./helpers/http.js";
 import { loadSummary, startLoad } from "./helpers/load.js";
 import { runCli, spawnServer, type ServerProcess } from "./helpers/processes.js";
 import { followDeployment } from "./helpers/sse.js";
