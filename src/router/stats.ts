@@ -1,6 +1,7 @@
 /**
  * Per-route, per-version counters and in-flight tracking. Counters are cumulative for the life
- * of the route so analysis can diff two snapshots; in-flight counts back `drain`.
+ * of the route (across router restarts: see stats-file.ts) so analysis can diff two snapshots;
+ * in-flight counts back `drain`.
  */
 import { LATENCY_BUCKETS_MS } from "../core/index.js";
 import type { VersionStats } from "../core/index.js";
@@ -19,8 +20,9 @@ export function statusClassOf(status: number): StatusClass {
 
 /** Index of the histogram bucket for a latency: the first bound >= ms, else the +Inf bucket. */
 export function bucketIndex(ms: number): number {
-  const i = LATENCY_BUCKETS_MS.findIndex((bound) => ms <= bound);
-  return i === -1 ? LATENCY_BUCKETS_MS.length : i;
+  let i = 0;
+  while (i < LATENCY_BUCKETS_MS.length && ms > LATENCY_BUCKETS_MS[i]!) i++;
+  return i;
 }
 
 function emptyStats(version: string): VersionStats {
@@ -43,11 +45,21 @@ export interface RouteStats {
   drain(version: string, timeoutMs: number): Promise<boolean>;
   /** Snapshot (deep copy): the listed versions first, in order, then any other counted version. */
   snapshot(versions: readonly string[]): VersionStats[];
+  /** Requests recorded since the counters were created: tells a writer whether anything changed. */
+  recorded(): number;
 }
 
-/** Creates the counters of a new route. */
-export function createRouteStats(): RouteStats {
+/** Creates the counters of a route, continuing from `initial` (counters saved before a restart). */
+export function createRouteStats(initial: readonly VersionStats[] = []): RouteStats {
   const counters = new Map<string, VersionStats>();
+  for (const saved of initial) {
+    const s = emptyStats(saved.version);
+    s.requests = saved.requests;
+    s.statusClasses = { ...s.statusClasses, ...saved.statusClasses };
+    saved.latencyBuckets.forEach((n, i) => (s.latencyBuckets[Math.min(i, s.latencyBuckets.length - 1)]! += n));
+    counters.set(saved.version, s);
+  }
+  let recorded = 0;
   const inflight = new Map<string, number>();
   const waiters = new Map<string, Set<() => void>>();
 
@@ -65,6 +77,7 @@ export function createRouteStats(): RouteStats {
 
   return {
     record(version, status, latencyMs) {
+      recorded++;
       let s = counters.get(version);
       if (!s) counters.set(version, (s = emptyStats(version)));
       s.requests += 1;
@@ -102,5 +115,6 @@ export function createRouteStats(): RouteStats {
       const order = [...versions, ...[...counters.keys()].filter((v) => !versions.includes(v))];
       return order.map((v) => structuredClone(counters.get(v) ?? emptyStats(v)));
     },
+    recorded: () => recorded,
   };
 }
