@@ -38,8 +38,9 @@ function emptyStats(version: string): VersionStats {
 export interface RouteStats {
   /** Counts one finished request against `version`. */
   record(version: string, status: StatusClass, latencyMs: number): void;
-  /** Marks a request as in flight at `version` until the returned function is called (once). */
-  enter(version: string): () => void;
+  /** Marks a request as in flight at `version`; each enter is matched by exactly one leave. */
+  enter(version: string): void;
+  leave(version: string): void;
   inFlight(version: string): number;
   /** Resolves true once `version` has nothing in flight, false if `timeoutMs` passes first. */
   drain(version: string, timeoutMs: number): Promise<boolean>;
@@ -87,13 +88,8 @@ export function createRouteStats(initial: readonly VersionStats[] = []): RouteSt
     },
     enter(version) {
       inflight.set(version, (inflight.get(version) ?? 0) + 1);
-      let done = false;
-      return () => {
-        if (done) return;
-        done = true;
-        release(version);
-      };
     },
+    leave: release,
     inFlight: (version) => inflight.get(version) ?? 0,
     drain(version, timeoutMs) {
       if (!inflight.get(version)) return Promise.resolve(true);
