@@ -14,7 +14,7 @@ import { findFreePort } from "../src/drivers/index.js";
 import { machine } from "./core/report.js";
 import { routeChangesUnderLoad } from "./router/changes.js";
 import { hotspots } from "./router/profile.js";
-import { requireTool, startApps, startHaproxy, startRouterDaemon, type Running } from "./router/processes.js";
+import { cpuSeconds, requireTool, startApps, startHaproxy, startRouterDaemon, type Running } from "./router/processes.js";
 import { routerReport, writeRouterDocs, type RouterFigures } from "./router/report.js";
 import { paced, saturate, writeScripts, type WrkResult } from "./router/wrk.js";
 
@@ -43,7 +43,9 @@ try {
   running.push(await startApps(dir, apps));
   const router = await startRouterDaemon(dir, routerPort, apps, values.profile);
   running.push(router);
-  running.push(await startHaproxy(dir, haproxyPort, apps));
+  const haproxy = await startHaproxy(dir, haproxyPort, apps);
+  running.push(haproxy);
+  const pids = { direct: undefined, router: router.child.pid, haproxy: haproxy.child.pid } as const;
   const scripts = await writeScripts(dir);
   const targets = { direct: `http://127.0.0.1:${apps[0]}/`, router: `http://127.0.0.1:${routerPort}/`, haproxy: `http://127.0.0.1:${haproxyPort}/` };
 
@@ -52,11 +54,20 @@ try {
 
   step(`saturation: ${values.rounds} alternating rounds of ${seconds} s each`);
   const throughput: Record<keyof typeof targets, WrkResult[]> = { direct: [], router: [], haproxy: [] };
+  const cpuPerRequest: Record<"router" | "haproxy", number[]> = { router: [], haproxy: [] };
   for (let r = 0; r < Number(values.rounds); r++) {
     for (const name of ["direct", "router", "haproxy"] as const) {
+      const pid = pids[name];
+      const cpuBefore = pid === undefined ? 0 : cpuSeconds(pid);
       const result = await saturate(scripts.saturate, targets[name], seconds);
       throughput[name].push(result);
-      console.log(`  ${name}: ${Math.round(result.rate)} req/s (errors ${result.socketErrors + result.badStatus})`);
+      let cpu = "";
+      if (pid !== undefined && name !== "direct") {
+        const us = ((cpuSeconds(pid) - cpuBefore) * 1e6) / result.requests;
+        cpuPerRequest[name].push(us);
+        cpu = `, ${us.toFixed(1)} µs CPU per request`;
+      }
+      console.log(`  ${name}: ${Math.round(result.rate)} req/s (errors ${result.socketErrors + result.badStatus})${cpu}`);
     }
   }
 
@@ -75,7 +86,7 @@ try {
   const changes = await routeChangesUnderLoad(router.client, scripts.paced, targets.router, routerPort, apps, seconds);
   console.log(`  ${changes.changes} route changes; ${changes.load.requests} requests, ${changes.load.socketErrors} socket errors, ${changes.load.badStatus} non-2xx`);
 
-  const figures: RouterFigures = { throughput, latency, changes };
+  const figures: RouterFigures = { throughput, cpuPerRequest, latency, changes };
   const report = routerReport(figures);
   console.log(`\n${report}\n`);
 

@@ -8,6 +8,8 @@ import type { WrkResult } from "./wrk.js";
 
 export interface RouterFigures {
   throughput: Record<"direct" | "router" | "haproxy", WrkResult[]>;
+  /** CPU time the proxy process spent per request at saturation (µs), one per round. */
+  cpuPerRequest: Record<"router" | "haproxy", number[]>;
   latency: { rate: number; direct: WrkResult; router: WrkResult; haproxy: WrkResult }[];
   changes: ChangesResult;
 }
@@ -23,6 +25,12 @@ export function routerReport(f: RouterFigures): string {
     "|---|---|---|---|---|---|",
     `| req/s at saturation, one core (median of ${f.throughput.router.length}) | ${Math.round(rate("direct"))} | ${Math.round(rate("router"))} (${(ratio * 100).toFixed(0)}% of HAProxy) | ${Math.round(rate("haproxy"))} | ≥ 80% of HAProxy | ${ratio >= 0.8 ? "yes" : "NO"} |`,
   ];
+  const cpu = (name: keyof RouterFigures["cpuPerRequest"]) => median(f.cpuPerRequest[name]);
+  const capacity = (name: keyof RouterFigures["cpuPerRequest"]) => 1e6 / cpu(name);
+  const cpuRatio = capacity("router") / capacity("haproxy");
+  lines.push(
+    `| req/s per second of one core's CPU time (1e6 / CPU µs per request) | - | ${Math.round(capacity("router"))} (${cpu("router").toFixed(1)} µs/req; ${(cpuRatio * 100).toFixed(0)}% of HAProxy) | ${Math.round(capacity("haproxy"))} (${cpu("haproxy").toFixed(1)} µs/req) | ≥ 80% of HAProxy | ${cpuRatio >= 0.8 ? "yes" : "NO"} |`,
+  );
   for (const row of f.latency) {
     for (const [q, label] of [["p50", "p50"], ["p99", "p99"], ["p999", "p99.9"]] as const) {
       const goal = row.rate === 1_000 && q === "p99" ? "≤ +1 ms" : "-";
