@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PACKAGE_ROOT } from "../src/cli/control-plane.js";
-import { findFreePort } from "../src/drivers/index.js";
+import { findFreePort } from "../src/net/index.js";
 import { machine } from "./core/report.js";
 import { routeChangesUnderLoad } from "./router/changes.js";
 import { hotspots } from "./router/profile.js";

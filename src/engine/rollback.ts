@@ -3,7 +3,7 @@ import type { EngineContext } from "./context.js";
 import { waitForReadiness } from "./readiness.js";
 import { record, deploymentSubject } from "./record.js";
 import { ensureReplicas, liveReplicasOf, markRunning, runningReplicas } from "./replicas.js";
-import { setWeights } from "./routing.js";
+import { envTargetOf, setWeights } from "./routing.js";
 import type { RunState } from "./run-state.js";
 import { drainAndStop } from "./traffic.js";
 
@@ -17,9 +17,9 @@ export async function restorePrevious(ctx: EngineContext, run: RunState): Promis
   const previous = d.previousVersion !== null && d.previousVersion !== d.version ? d.previousVersion : null;
   if (previous !== null) {
     await ensurePreviousServes(ctx, run, d, previous);
-    await setWeights(ctx, d.service, d.environment, [{ version: previous, weight: 100 }]);
+    await setWeights(ctx, envTargetOf(run), [{ version: previous, weight: 100 }]);
   } else if (d.previousVersion === null) {
-    await setWeights(ctx, d.service, d.environment, []);
+    await setWeights(ctx, envTargetOf(run), []);
   }
   await record(ctx, { actor: "slipway", action: "traffic.restored", subject: deploymentSubject(d.id), payload: { version: previous } });
   const owner = { deploymentId: d.id, service: d.service, environment: d.environment, version: d.version, digest: d.digest };

@@ -1,4 +1,4 @@
-import type { Generated } from "kysely";
+import type { Generated, Kysely, Transaction } from "kysely";
 
 /** Table types for Kysely. Times are UTC milliseconds; ids are ULIDs; booleans are 0/1. */
 export interface Database {
@@ -123,6 +123,10 @@ export interface ReplicasTable {
   deployment_id: string;
   /** pid of the supervising shim (its process group is the replica's). */
   pid: number | null;
+  /** Which driver started it (migration 006): stop and status go to the same driver. */
+  driver: string;
+  /** Where it runs: the host the driver placed it on ("127.0.0.1" for the process driver). */
+  host: string;
   port: number;
   state: string; // "starting" | "running" | "stopping" | "stopped" | "crashed"
   log_path: string;
@@ -216,3 +220,6 @@ export interface ApprovalsTable {
   comment: string | null;
   at: number;
 }
+
+/** A handle queries run on: the database, or a transaction in progress. */
+export type Db = Kysely<Database> | Transaction<Database>;
