@@ -1,6 +1,6 @@
 import type { Deployment, EnvironmentConfig } from "../core/index.js";
 import type { GateResult } from "../policy/index.js";
-import { insertPlan, setPreviousVersion, takeEnvLock } from "../store/index.js";
+import { insertPlan, listRunningReplicas, setPreviousState, takeEnvLock, weightsOf, type PreviousState } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { parseFrozen } from "./frozen.js";
 import { planDeploymentSteps } from "./plan.js";
@@ -16,15 +16,28 @@ import { transition } from "./transition.js";
 export async function startDeployment(ctx: EngineContext, d: Deployment, envConfigJson: string, gates: GateResult[]): Promise<Deployment | undefined> {
   const env = await ensureEnvironment(ctx, d.service, d.environment);
   const frozen = parseFrozen(envConfigJson);
+  const previous: PreviousState = {
+    version: env.current_version,
+    digest: env.current_digest,
+    deploymentId: env.current_deployment_id,
+    replicas: env.current_version === null ? 0 : (await listRunningReplicas(ctx.store.db, d.service, d.environment, { version: env.current_version })).length,
+    weights: weightsOf(env),
+  };
   return ctx.store.db.transaction().execute(async (trx) => {
     if (!(await takeEnvLock(trx, { service: d.service, environment: d.environment, deploymentId: d.id, now: ctx.clock.now() }))) return undefined;
     // A rollback is planned like a blue-green switch: all new replicas ready before any traffic moves.
     const environment: EnvironmentConfig = d.kind === "rollback" ? { ...frozen.environment, strategy: { type: "blue-green" } } : frozen.environment;
     const steps = planDeploymentSteps(environment, env.current_version !== null);
     await insertPlan(trx, d.id, steps);
-    const previous = { version: env.current_version, digest: env.current_digest };
-    await setPreviousVersion(trx, d.id, previous);
-    const withPrevious = { ...d, previousVersion: previous.version, previousDigest: previous.digest };
+    await setPreviousState(trx, d.id, previous);
+    const withPrevious: Deployment = {
+      ...d,
+      previousVersion: previous.version,
+      previousDigest: previous.digest,
+      previousDeploymentId: previous.deploymentId,
+      previousReplicas: previous.replicas,
+      previousWeights: [...previous.weights],
+    };
     if (gates.length > 0) await record(ctx, { actor: "slipway", action: "gate.evaluated", subject: deploymentSubject(d.id), payload: { verdict: "pass", gates } }, trx);
     return transition(ctx, withPrevious, "running", { payload: { plan: steps, previous: env.current_version } }, trx);
   });

@@ -1,4 +1,4 @@
-import type { Deployment, DeploymentState } from "../core/index.js";
+import type { Deployment, DeploymentState, TrafficWeight } from "../core/index.js";
 import { isTerminal, notFound } from "../core/index.js";
 import type { Db, DeploymentsTable } from "./schema.js";
 
@@ -19,6 +19,9 @@ export function toDeployment(row: DeploymentsTable): Deployment {
     reason: row.reason,
     previousVersion: row.previous_version,
     previousDigest: row.previous_digest,
+    previousDeploymentId: row.previous_deployment_id,
+    previousReplicas: row.previous_replicas,
+    previousWeights: row.previous_weights_json === null ? null : (JSON.parse(row.previous_weights_json) as TrafficWeight[]),
     error: row.error,
     errorHint: row.error_hint,
     cancelRequested: row.cancel_requested === 1,
@@ -104,9 +107,28 @@ export async function updateDeploymentState(db: Db, id: string, from: Deployment
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Records what ran in the environment when the deployment started: what a rollback restores. */
-export async function setPreviousVersion(db: Db, id: string, previous: { version: string | null; digest: string | null }): Promise<void> {
-  await db.updateTable("deployments").set({ previous_version: previous.version, previous_digest: previous.digest }).where("id", "=", id).execute();
+/** What ran in an environment: the version, the deployment that put it there, its replica count, the traffic split. */
+export interface PreviousState {
+  version: string | null;
+  digest: string | null;
+  deploymentId: string | null;
+  replicas: number;
+  weights: readonly TrafficWeight[];
+}
+
+/** Records what ran in the environment when the deployment started: what a rollback or cancel restores. */
+export async function setPreviousState(db: Db, id: string, previous: PreviousState): Promise<void> {
+  await db
+    .updateTable("deployments")
+    .set({
+      previous_version: previous.version,
+      previous_digest: previous.digest,
+      previous_deployment_id: previous.deploymentId,
+      previous_replicas: previous.replicas,
+      previous_weights_json: JSON.stringify(previous.weights),
+    })
+    .where("id", "=", id)
+    .execute();
 }
 
 /** What a deployment waits for (a sentence, or null), and when to look at it again (null: at the next poll). */

@@ -42,6 +42,7 @@ function deploymentRow(overrides: Partial<DeploymentsTable> = {}): DeploymentsTa
   return {
     id, service: "hello", environment: "dev", kind: "deploy", artifact_id: "a1", version: "1.0.0", digest: "d".repeat(64),
     state: "queued", strategy: "rolling", actor: "ci", reason: null, previous_version: null, previous_digest: null,
+    previous_deployment_id: null, previous_replicas: null, previous_weights_json: null,
     env_config_json: "{}", error: null, error_hint: null, cancel_requested: 0, lease_owner: null, lease_until: null,
     override_by: null, override_reason: null, not_before: null, waiting_for: null,
     created_at: T0, updated_at: T0, started_at: null, finished_at: null, ...overrides,

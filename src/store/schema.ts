@@ -53,6 +53,10 @@ export interface DeploymentsTable {
   reason: string | null;
   previous_version: string | null;
   previous_digest: string | null;
+  /** What ran before in full (migration 016): the deployment that put it there, its replica count, the traffic split. */
+  previous_deployment_id: string | null;
+  previous_replicas: number | null;
+  previous_weights_json: string | null;
   /** The environment config this deployment runs with, frozen when it was created. */
   env_config_json: string;
   error: string | null;
