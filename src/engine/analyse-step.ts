@@ -1,5 +1,5 @@
 import { newId, type AnalysisConfig, type VersionStats } from "../core/index.js";
-import { aggregateVerdict, analyseWindow, diffStats, type Decision } from "../verify/index.js";
+import { aggregateVerdict, analyseWindow, diffStats, type Decision, type JudgeState } from "../verify/index.js";
 import { insertDecisions, runningStepIdx } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { pause } from "./pause.js";
@@ -28,10 +28,12 @@ export async function analyse(ctx: EngineContext, run: RunState, pauseMs: number
   // the few requests left before the pause ends (which would be inconclusive, and roll back).
   const end = Math.max(pauseEnd, ctx.clock.now() + Math.min(analysis.interval, pauseMs));
   let decisions: Decision[] = [];
+  // The sequential judge's evidence, carried look to look (in memory: a resumed step starts afresh).
+  let judge: JudgeState | undefined;
   let rounds = 0;
   do {
     await pause(ctx, run, Math.max(0, Math.min(analysis.interval, end - ctx.clock.now())));
-    decisions = await evaluateRound(ctx, run, analysis, before, await router.getStats(key));
+    ({ decisions, judge } = await evaluateRound(ctx, run, analysis, before, await router.getStats(key), judge));
     rounds++;
     if (aggregateVerdict(decisions) === "fail") {
       const failedOnes = decisions.filter((x) => x.verdict === "fail");
@@ -60,7 +62,8 @@ async function evaluateRound(
   analysis: AnalysisConfig,
   before: VersionStats[],
   after: VersionStats[],
-): Promise<Decision[]> {
+  judge: JudgeState | undefined,
+): Promise<{ decisions: Decision[]; judge: JudgeState }> {
   const d = run.deployment;
   const window = (version: string | null) => {
     if (version === null) return undefined;
@@ -69,9 +72,9 @@ async function evaluateRound(
   };
   const canary = window(d.version) ?? diffStats(undefined, emptyStats(d.version));
   const baseline = d.previousVersion !== d.version ? window(d.previousVersion) : undefined;
-  const { decisions } = await analyseWindow({ analysis, canary, baseline, signal: run.signal });
+  const { decisions, state } = await analyseWindow({ analysis, canary, baseline, state: judge, signal: run.signal });
   await storeDecisions(ctx, run, decisions);
-  return decisions;
+  return { decisions, judge: state };
 }
 
 function emptyStats(version: string): VersionStats {
