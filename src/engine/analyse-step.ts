@@ -31,10 +31,13 @@ export async function analyse(ctx: EngineContext, run: RunState, pauseMs: number
   // The sequential judge's evidence, carried look to look (in memory: a resumed step starts afresh).
   let judge: JudgeState | undefined;
   let rounds = 0;
+  const recorder = new RoundRecorder(ctx, run);
   do {
     await pause(ctx, run, Math.max(0, Math.min(analysis.interval, end - ctx.clock.now())));
     ({ decisions, judge } = await evaluateRound(ctx, run, analysis, before, await router.getStats(key), judge));
     rounds++;
+    const last = aggregateVerdict(decisions) === "fail" || ctx.clock.now() >= end;
+    await recorder.round(decisions, last);
     if (aggregateVerdict(decisions) === "fail") {
       const failedOnes = decisions.filter((x) => x.verdict === "fail");
       throw new VerificationFailed(
@@ -88,6 +91,34 @@ async function storeDecisions(ctx: EngineContext, run: RunState, decisions: Deci
     ctx.store.db,
     decisions.map((x) => ({ id: newId(), deploymentId: run.deployment.id, stepIdx, check: x.check, verdict: x.verdict, reason: x.reason, numbers: x.numbers, at })),
   );
-  // On the record (and on the live stream): the verdicts of each round, with the numbers behind them.
-  await record(ctx, { actor: "slipway", action: "analysis.evaluated", subject: deploymentSubject(run.deployment.id), payload: { stepIdx, decisions: decisions.map((x) => ({ check: x.check, verdict: x.verdict, reason: x.reason, numbers: x.numbers })) } });
+}
+
+/**
+ * Puts analysis rounds on the record (and so on the live stream), with their numbers: every
+ * round whose verdicts changed, the last one, and otherwise one every `analysisRecordMs` (the
+ * judge may look every second; the decisions table keeps every round).
+ */
+class RoundRecorder {
+  private lastVerdicts = "";
+  private lastAt = -Infinity;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly run: RunState,
+  ) {}
+
+  async round(decisions: Decision[], last: boolean): Promise<void> {
+    const verdicts = decisions.map((x) => `${x.check}=${x.verdict}`).join(",");
+    const now = this.ctx.clock.now();
+    if (!last && verdicts === this.lastVerdicts && now - this.lastAt < this.ctx.settings.analysisRecordMs) return;
+    this.lastVerdicts = verdicts;
+    this.lastAt = now;
+    const d = this.run.deployment;
+    await record(this.ctx, {
+      actor: "slipway",
+      action: "analysis.evaluated",
+      subject: deploymentSubject(d.id),
+      payload: { stepIdx: await runningStepIdx(this.ctx.store.db, d.id), decisions: decisions.map((x) => ({ check: x.check, verdict: x.verdict, reason: x.reason, numbers: x.numbers })) },
+    });
+  }
 }
