@@ -23,7 +23,7 @@ const ENVIRONMENTS = {
     strategy: { type: "blue-green" },
     verify: { probes: [{ http: "/", expect_body: "hello" }] },
   },
-  prod: canaryEnv({ replicas: 1, steps: [{ weight: 50, pause: "2s" }, { weight: 100 }] }),
+  prod: canaryEnv({ replicas: 1, steps: [{ weight: 50, pause: "5s" }, { weight: 100 }] }),
 };
 const ENV_NAMES = Object.keys(ENVIRONMENTS);
 

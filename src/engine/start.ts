@@ -1,6 +1,6 @@
 import type { Deployment, EnvironmentConfig } from "../core/index.js";
 import type { GateResult } from "../policy/index.js";
-import { insertPlan, listRunningReplicas, setPreviousState, takeEnvLock, tieToNode, weightsOf, type PreviousState } from "../store/index.js";
+import { insertPlan, listRunningReplicas, olderDeploymentReady, setPreviousState, takeEnvLock, tieToNode, weightsOf, type PreviousState } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { parseFrozen } from "./frozen.js";
 import { planDeploymentSteps } from "./plan.js";
@@ -12,7 +12,8 @@ import { transition } from "./transition.js";
 /**
  * Takes a queued deployment's environment lock, records what runs there now (what a rollback
  * would restore), stores the plan, and moves it to `running`: all in one transaction.
- * Returns undefined when another deployment of the same environment holds the lock.
+ * Returns undefined when another deployment of the same environment holds the lock, or an
+ * older one is ready to start (it goes first).
  */
 export async function startDeployment(ctx: EngineContext, d: Deployment, envConfigJson: string, gates: GateResult[]): Promise<Deployment | undefined> {
   const env = await ensureEnvironment(ctx, d.service, d.environment);
@@ -29,7 +30,8 @@ export async function startDeployment(ctx: EngineContext, d: Deployment, envConf
     // Local replicas (and the router in front of them) live on one node: the environment is tied
     // to it, and a deployment claimed elsewhere is left queued for that node's instances.
     if (local && (await tieToNode(trx, d.id, d.service, d.environment, ctx.node)) !== ctx.node) return undefined;
-    if (!(await takeEnvLock(trx, { service: d.service, environment: d.environment, deploymentId: d.id, now: ctx.clock.now() }))) return undefined;
+    const lock = { service: d.service, environment: d.environment, deploymentId: d.id, now: ctx.clock.now() };
+    if ((await olderDeploymentReady(trx, lock)) || !(await takeEnvLock(trx, lock))) return undefined;
     // A rollback is planned like a blue-green switch: all new replicas ready before any traffic moves.
     const environment: EnvironmentConfig = d.kind === "rollback" ? { ...frozen.environment, strategy: { type: "blue-green" } } : frozen.environment;
     const steps = planDeploymentSteps(environment, env.current_version !== null);

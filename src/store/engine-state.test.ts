@@ -27,6 +27,7 @@ import {
   setReplicaState,
   setRouteWeights,
   takeEnvLock,
+  olderDeploymentReady,
   tieToNode,
   updateDeploymentState,
   weightsOf,
@@ -146,6 +147,22 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(await lock(second.id), "the holder ended without freeing it: taken over");
       await releaseEnvLock(db(), second.id);
       assert.ok(await lock(first.id), "free again after release");
+    });
+
+    test("the environment lock goes in creation order: an older deployment ready to start goes first", async () => {
+      const older = deploymentRow({ environment: "fifo" });
+      const newer = deploymentRow({ environment: "fifo" });
+      const held = deploymentRow({ environment: "fifo-held", not_before: T0 + 60_000 });
+      const newerThanHeld = deploymentRow({ environment: "fifo-held" });
+      for (const r of [older, newer, held, newerThanHeld]) await insertDeployment(db(), r);
+      const req = (r: DeploymentsTable) => ({ service: "hello", environment: r.environment, deploymentId: r.id, now: T0 });
+      assert.equal(await olderDeploymentReady(db(), req(older)), false);
+      assert.equal(await olderDeploymentReady(db(), req(newer)), true, "the older one is ready: it goes first");
+      assert.equal(await olderDeploymentReady(db(), req(newerThanHeld)), false, "an older one held back by a gate does not block");
+      await updateDeploymentState(db(), older.id, "queued", "running", { at: T0 });
+      assert.equal(await olderDeploymentReady(db(), req(newer)), false, "once it started, the lock decides");
+      for (const r of [newer, held, newerThanHeld]) await updateDeploymentState(db(), r.id, "queued", "cancelled", { at: T0 });
+      await updateDeploymentState(db(), older.id, "running", "cancelled", { at: T0 });
     });
 
     test("a plan's steps are marked running, done and failed, with their results", async () => {

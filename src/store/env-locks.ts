@@ -44,6 +44,27 @@ export async function takeEnvLock(db: Db, req: EnvLockRequest): Promise<boolean>
   return Number(moved.numUpdatedRows) === 1;
 }
 
+/**
+ * Whether an older deployment of the same environment is queued and may start now (not held
+ * back, not waiting for a gate): the lock goes to deployments in the order they were created,
+ * so deploying 1.1 and then 1.2 ends with 1.2, whichever instance looks first.
+ */
+export async function olderDeploymentReady(db: Db, req: EnvLockRequest): Promise<boolean> {
+  const row = await db
+    .selectFrom("deployments")
+    .select("id")
+    .where("service", "=", req.service)
+    .where("environment", "=", req.environment)
+    .where("id", "<", req.deploymentId)
+    .where("state", "=", "queued")
+    .where("waiting_for", "is", null)
+    .where("cancel_requested", "=", 0)
+    .where((eb) => eb.or([eb("not_before", "is", null), eb("not_before", "<=", req.now)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Frees whatever lock the deployment holds. */
 export async function releaseEnvLock(db: Db, deploymentId: string): Promise<void> {
   await db.deleteFrom("env_locks").where("deployment_id", "=", deploymentId).execute();
