@@ -1,7 +1,7 @@
 import { badInput, conflict, isSlipwayError, isTerminal, newId, notFound, type Deployment, type DeploymentKind } from "../core/index.js";
 import { resolveConfig } from "../drivers/index.js";
 import { getDeployment, lastSucceeded, toDeployment } from "../store/deployments-repo.js";
-import { getArtifact } from "../supply/index.js";
+import { checkStoredArtifact, getArtifact } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
 import type { FrozenConfig } from "./frozen.js";
 import { deploymentSubject, record } from "./record.js";
@@ -34,6 +34,8 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
       hint: `push it first: slipway artifact push PATH --service ${req.service} --version ${req.version}`,
     });
   }
+  // The bytes must still be the ones pushed: a changed byte in the store is refused here, by digest.
+  await checkStoredArtifact(ctx.dataDir, artifact.digest);
   const frozen: FrozenConfig = { run: config.run, environment, config: config.config[req.environment] ?? {} };
   resolveConfig(frozen.config, ctx.secretSource); // a missing secret fails now, not half-way through
   const now = ctx.clock.now();

@@ -1,6 +1,6 @@
 import { badInput, type EnvironmentConfig, type Role } from "../core/index.js";
 import { evaluateGates, type DeploymentFacts, type GateInput, type GateReport, type SourceHistory } from "../policy/index.js";
-import { requireArtifact } from "../supply/index.js";
+import { requireArtifact, supplyFacts } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
 import { getServiceConfig } from "./services.js";
 
@@ -26,6 +26,8 @@ export async function gatherGateInput(ctx: EngineContext, subject: GateSubject, 
     ? await ctx.store.db.selectFrom("approvals").selectAll().where("deployment_id", "=", subject.id).orderBy("at").execute()
     : [];
   const source = environment.requires?.promoted_from;
+  const requires = environment.requires;
+  const needsSupply = Boolean(requires?.signed_by || requires?.provenance || requires?.sbom || requires?.max_severity);
   return {
     now: ctx.clock.now(),
     environment,
@@ -36,6 +38,8 @@ export async function gatherGateInput(ctx: EngineContext, subject: GateSubject, 
     approverRoles: Object.fromEntries(approvals.map((a) => [a.by, a.role as Role])),
     // Only people allowed to break glass can have set it (the API checks before the deployment exists).
     override: subject.override ? { ...subject.override, allowed: true } : null,
+    // Checked at every evaluation, so a key revoked since the upload no longer counts.
+    ...(needsSupply ? { supply: await supplyFacts(ctx.store, subject.digest, subject.service) } : {}),
   };
 }
 

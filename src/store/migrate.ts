@@ -6,6 +6,7 @@ import * as m002 from "./migrations/002-triage.js";
 import * as m003 from "./migrations/003-token-grants.js";
 import * as m004 from "./migrations/004-governance.js";
 import * as m005 from "./migrations/005-triage-example-context.js";
+import * as m007 from "./migrations/007-supply-chain.js";
 
 type Dialect = "sqlite" | "postgres";
 
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   "003-token-grants": m003.up,
   "004-governance": m004.up,
   "005-triage-example-context": m005.up,
+  "007-supply-chain": m007.up,
 };
 
 function providerFor(dialect: Dialect): MigrationProvider {
