@@ -9,8 +9,10 @@ import { registerDeploymentRoutes } from "./routes/deployments.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerEvidenceRoutes } from "./routes/evidence.js";
 import { registerGovernanceRoutes } from "./routes/governance.js";
+import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 import { registerServiceRoutes } from "./routes/services.js";
+import { registerSupplyRoutes } from "./routes/supply.js";
 import { registerTokenRoutes } from "./routes/tokens.js";
 import { registerTriageRoutes } from "./routes/triage.js";
 
@@ -23,6 +25,8 @@ export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
   registerOpsRoutes(app, ctx);
   registerServiceRoutes(app, ctx);
   registerArtifactRoutes(app, ctx);
+  registerSupplyRoutes(app, ctx);
+  registerKeyRoutes(app, ctx);
   registerDeploymentRoutes(app, ctx);
   registerGovernanceRoutes(app, ctx);
   registerEventRoutes(app, ctx);

@@ -33,3 +33,4 @@ export { getAttachmentDocument, listAttachments, sha256Text, type Attachment, ty
 export { ATTACHMENT_LIMITS, attachProvenance, attachSbom, attachScan, attachSignature, type AttachInput, type AttachResult } from "./attach.js";
 export { checkEnvelope, type SignatureFact, type SignatureStatus } from "./signature-check.js";
 export { supplyFacts, type ProvenanceFact, type SbomFact, type ScanFact, type SupplyFacts } from "./facts.js";
+export { verifyArtifact, type ArtifactVerification } from "./verify-artifact.js";
