@@ -11,10 +11,12 @@ import { registerEvidenceRoutes } from "./routes/evidence.js";
 import { registerGovernanceRoutes } from "./routes/governance.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOpsRoutes } from "./routes/ops.js";
+import { registerPipelineRunRoutes } from "./routes/pipeline-runs.js";
 import { registerServiceRoutes } from "./routes/services.js";
 import { registerSupplyRoutes } from "./routes/supply.js";
 import { registerTokenRoutes } from "./routes/tokens.js";
 import { registerTriageRoutes } from "./routes/triage.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
 
 /** Builds the HTTP API (not listening yet): routes, auth, validation, one error shape. */
 export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
@@ -33,6 +35,8 @@ export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
   registerTokenRoutes(app, ctx);
   registerEvidenceRoutes(app, ctx);
   registerChangeRoutes(app, ctx);
+  registerPipelineRunRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
   registerTriageRoutes(app, { store: ctx.store, rules: ctx.triageRules, serviceRules: async (service) => (await getServiceConfig(ctx, service)).triage?.rules ?? [] });
   await app.ready();
   return app;
