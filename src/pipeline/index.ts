@@ -22,3 +22,4 @@ export {
   type WebhookSource,
 } from "./webhooks.js";
 export { fromGithub, fromGitlab, githubRepository, gitlabRepository } from "./ci-events.js";
+export { checkBuildEnvironment, runStages, type RunStagesOptions, type StageSpec, type StagesResult } from "./runner.js";
