@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { findFreePort } from "../src/drivers/index.js";
+import { findFreePort } from "../src/net/index.js";
 import { openStore, type Store } from "../src/store/index.js";
 import { TEST_DIALECTS } from "../src/store/testing.js";
 import { canaryEnv, helloYaml, pushHello, stopEverything, tempDir, testDatabase, type TestDatabase } from "./helpers/fixture.js";

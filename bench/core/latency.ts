@@ -3,7 +3,7 @@
  * client (keep-alive, same concurrency) calls it directly and through a route on the control
  * plane's router daemon, in alternating blocks so drift on a shared machine hits both alike.
  */
-import { findFreePort } from "../../src/drivers/index.js";
+import { findFreePort } from "../../src/net/index.js";
 import { RouterClient, routerPaths } from "../../src/router/index.js";
 import { spawnApp, stopApp, waitHealthy, type Build } from "./apps.js";
 import { measureLatency, quantile } from "./load.js";

@@ -3,7 +3,7 @@
  * the app's own time to ready (the same replica count spawned by hand and polled on /healthz at
  * the same interval the engine uses). Also where the deploy's time goes, step by step.
  */
-import { findFreePort } from "../../src/drivers/index.js";
+import { findFreePort } from "../../src/net/index.js";
 import { spawnApp, stopApp, waitHealthy, type Build } from "./apps.js";
 import { median } from "./load.js";
 import { READINESS_INTERVAL_MS, type Bench } from "./plane.js";

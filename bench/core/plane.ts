@@ -7,7 +7,8 @@ import { pathToFileURL } from "node:url";
 import { PACKAGE_ROOT, type ControlPlane } from "../../src/cli/control-plane.js";
 import type * as ControlPlaneModule from "../../src/cli/control-plane.js";
 import { stopAllReplicas } from "../../src/cli/stop-all.js";
-import { isTerminal, type Deployment, type DeploymentState } from "../../src/core/index.js";
+import { AuditFeed } from "../../src/audit/index.js";
+import { DEPLOYMENT_STATES, isTerminal, type Deployment, type DeploymentState } from "../../src/core/index.js";
 import { stopRouterDaemon } from "../../src/router/index.js";
 import { pushArtifact } from "../../src/supply/index.js";
 import type { Build } from "./apps.js";
@@ -88,10 +89,14 @@ export async function startBench(root: string, builds: Build[]): Promise<Bench> 
 
   const ended = new Map<string, DeploymentState>();
   const waiters = new Map<string, () => void>();
-  plane.engine.ctx.events.on("deployment:state", (e) => {
-    if (!isTerminal(e.to)) return;
-    ended.set(e.id, e.to);
-    waiters.get(e.id)?.();
+  const feed = new AuditFeed(plane.store, (err) => console.error("audit feed:", err));
+  await feed.start();
+  feed.follow({}, (e) => {
+    const state = e.action.slice("deployment.".length) as DeploymentState;
+    if (!e.action.startsWith("deployment.") || !DEPLOYMENT_STATES.includes(state) || !isTerminal(state)) return;
+    const id = e.subject.slice("deployment/".length);
+    ended.set(id, state);
+    waiters.get(id)?.();
   });
 
   return {

@@ -4,7 +4,7 @@
  * the same port) under the same load.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { findFreePort } from "../../src/drivers/index.js";
+import { findFreePort } from "../../src/net/index.js";
 import { spawnApp, stopApp, waitHealthy, type Build } from "./apps.js";
 import { startLoad, type LoadResult } from "./load.js";
 import { READINESS_INTERVAL_MS, type Bench } from "./plane.js";

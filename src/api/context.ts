@@ -1,12 +1,13 @@
 import type { Logger } from "pino";
+import type { AuditFeed } from "../audit/index.js";
 import type { Clock } from "../core/index.js";
 import type { Engine } from "../engine/index.js";
 import type { RouterControl } from "../router/types.js";
 import type { Store } from "../store/index.js";
 import type { RuleSpec } from "../triage/index.js";
 
-/** What route handlers may use. */
-export interface ApiContext {
+/** What the API is built from. */
+export interface ApiOptions {
   engine: Engine;
   store: Store;
   router: RouterControl;
@@ -15,4 +16,9 @@ export interface ApiContext {
   log: Logger;
   /** Server-wide extra triage rules (`slipway server --triage-rules FILE`). */
   triageRules?: readonly RuleSpec[];
+}
+
+/** What route handlers may use: the options, and the live audit feed the API follows. */
+export interface ApiContext extends ApiOptions {
+  feed: AuditFeed;
 }

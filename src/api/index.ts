@@ -19,4 +19,4 @@ export {
   type Target,
   type TokenInfo,
 } from "./auth.js";
-export type { ApiContext } from "./context.js";
+export type { ApiContext, ApiOptions } from "./context.js";

@@ -1,7 +1,8 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { getServiceConfig } from "../engine/index.js";
 import { installAuth } from "./auth.js";
-import type { ApiContext } from "./context.js";
+import { AuditFeed } from "../audit/index.js";
+import type { ApiContext, ApiOptions } from "./context.js";
 import { installErrorHandler } from "./errors.js";
 import { registerArtifactRoutes } from "./routes/artifacts.js";
 import { registerChangeRoutes } from "./routes/changes.js";
@@ -19,7 +20,10 @@ import { registerTriageRoutes } from "./routes/triage.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
 
 /** Builds the HTTP API (not listening yet): routes, auth, validation, one error shape. */
-export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
+export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  const feed = new AuditFeed(options.store, (err) => options.log.error({ err }, "audit feed: reading new events failed; it retries at the next append"));
+  await feed.start();
+  const ctx: ApiContext = { ...options, feed };
   // Typed as the default instance so route modules need not carry pino's Logger type.
   const app = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 10 * 1024 * 1024 }) as unknown as FastifyInstance;
   installErrorHandler(app);
@@ -38,6 +42,7 @@ export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
   registerPipelineRunRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerTriageRoutes(app, { store: ctx.store, rules: ctx.triageRules, serviceRules: async (service) => (await getServiceConfig(ctx, service)).triage?.rules ?? [] });
+  app.addHook("onClose", async () => feed.close());
   await app.ready();
   return app;
 }

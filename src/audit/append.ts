@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import { badInput, failed, newId, systemClock, type Clock } from "../core/index.js";
-import type { Database, Dialect } from "../store/index.js";
+import { AUDIT_CHANNEL_PREFIX, type Database, type Dialect } from "../store/index.js";
 import { canonicalJson, hashEvent } from "./canonical.js";
 import type { AuditEvent, AuditEventInput } from "./types.js";
 
@@ -86,6 +86,8 @@ async function appendLocked(trx: Transaction<Database>, dialect: Dialect, input:
     })
     .execute();
   await trx.updateTable("audit_head").set({ last_hash: hash, last_seq: event.seq }).where("id", "=", 1).execute();
+  // Delivered to every instance's listener when (and only if) this transaction commits.
+  if (dialect === "postgres") await sql`select pg_notify(${AUDIT_CHANNEL_PREFIX} || current_schema(), ${String(event.seq)})`.execute(trx);
   return { ...event, prevHash: head.last_hash, hash };
 }
 

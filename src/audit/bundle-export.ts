@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import { notFound, systemClock, type Clock } from "../core/index.js";
-import { getDeployment, listSteps } from "../store/deployments-repo.js";
+import { getDeployment, listSteps } from "../store/index.js";
 import type { Database, Store } from "../store/index.js";
 import { rowToArtifact } from "../supply/index.js";
 import { buildSupplySection } from "./bundle-supply.js";

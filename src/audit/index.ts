@@ -7,6 +7,7 @@
 export { appendAuditEvent } from "./append.js";
 export { canonicalJson, hashEvent, GENESIS_HASH, type HashedFields } from "./canonical.js";
 export { listAuditEvents, getAuditHead, rowToAuditEvent, MAX_AUDIT_PAGE, type ListAuditOptions } from "./list.js";
+export { AuditFeed, type FeedFilter, type FeedListener } from "./feed.js";
 export { verifyAuditChain, type VerifyAuditOptions } from "./verify.js";
 export type { AuditEvent, AuditEventInput, AuditChainProblem, AuditVerifyResult } from "./types.js";
 export {

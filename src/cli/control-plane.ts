@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { buildApi, createToken } from "../api/index.js";
 import { systemClock, type Clock } from "../core/index.js";
-import { ProcessDriver } from "../drivers/index.js";
+import { createDriverSet } from "../drivers/index.js";
 import { Engine, type EngineSettings } from "../engine/index.js";
 import { ensureRouterDaemon } from "../router/index.js";
 import { openStore, type Store } from "../store/index.js";
@@ -42,7 +42,7 @@ export interface ControlPlane {
 export const PACKAGE_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
 /**
- * Starts the whole control plane: store, router daemon, process driver, engine, HTTP API.
+ * Starts the whole control plane: store, router daemon, drivers, engine, HTTP API.
  * Replicas and the router daemon outlive it on purpose: a restart does not interrupt traffic.
  */
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
@@ -51,8 +51,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const clock = options.clock ?? systemClock;
   const store = await openStore(options.db ?? `sqlite:${join(dataDir, "slipway.db")}`);
   const router = await ensureRouterDaemon({ dataDir, host: options.host });
-  const driver = new ProcessDriver({ dataDir });
-  const engine = new Engine({ store, driver, router, dataDir, log, clock, secretSource: options.secretSource ?? {}, settings: { host: options.host, ...options.settings } });
+  const drivers = createDriverSet({ dataDir, host: options.host });
+  const engine = new Engine({ store, drivers, router, dataDir, log, clock, secretSource: options.secretSource ?? {}, settings: { host: options.host, ...options.settings } });
   const newAdminToken = await ensureAdminToken(store, dataDir, clock);
   if (options.registerExample) await registerExampleService(engine, log);
   const app = await buildApi({ engine, store, router, dataDir, clock, log, triageRules: options.triageRules });

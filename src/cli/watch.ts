@@ -59,8 +59,14 @@ export function formatEvent(e: StreamEvent): string {
   const p = e.payload ?? {};
   const time = clockTime(e.at).slice(11);
   switch (e.action) {
+    case "step.started":
+      return `${time}  step ${Number(p.idx) + 1}: ${describeStep(p)}…`;
     case "step.done":
       return `${time}  step ${Number(p.idx) + 1}: ${describeStep(p)} done`;
+    case "analysis.evaluated": {
+      const decisions = (p.decisions as { check: string; verdict: string; reason: string }[] | undefined) ?? [];
+      return `${time}  analysis: ${decisions.map((x) => (x.verdict === "pass" ? `${x.check} pass` : `${x.check} ${x.verdict} (${x.reason})`)).join("; ")}`;
+    }
     case "traffic.shifted":
       return `${time}  traffic: ${(p.weights as { version: string; weight: number }[]).map((w) => `${w.version} ${w.weight}%`).join(", ")}`;
     case "gate.evaluated": {

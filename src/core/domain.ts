@@ -87,9 +87,15 @@ export interface Deployment {
   strategy: "rolling" | "blue-green" | "canary";
   actor: Actor;
   reason: string | null;
-  /** What ran in the environment when the deployment was created (what a rollback restores). */
+  /** What ran in the environment when the deployment started (what a rollback or cancel restores). */
   previousVersion: string | null;
   previousDigest: string | null;
+  /** The deployment that put the previous version there (its replicas ran with that deployment's config). */
+  previousDeploymentId: string | null;
+  /** How many replicas of the previous version served when this deployment started. */
+  previousReplicas: number | null;
+  /** The traffic split when this deployment started. */
+  previousWeights: TrafficWeight[] | null;
   error: string | null;
   errorHint: string | null;
   cancelRequested: boolean;

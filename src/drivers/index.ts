@@ -4,20 +4,43 @@
  */
 import { badInput } from "../core/errors.js";
 import { ProcessDriver } from "./process/process-driver.js";
-import type { Driver } from "./types.js";
+import type { Driver, DriverName, DriverSet } from "./types.js";
 
-export type { Driver, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "./types.js";
+export type { Driver, DriverName, DriverSet, Placement, PlacementRequest, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "./types.js";
 export { ProcessDriver, killReplicaTree, listReplicaIds, isProcessAlive } from "./process/process-driver.js";
 export type { ProcessDriverOptions } from "./process/process-driver.js";
-export { resolveConfig } from "./secrets.js";
-export type { ResolvedConfig } from "./secrets.js";
-export { findFreePort } from "./ports.js";
+
+
+/** Options every driver may need. */
+export interface DriverSetOptions {
+  /** Slipway's data directory (replica state, logs). */
+  dataDir: string;
+  /** The address local replicas listen on. */
+  host: string;
+}
+
+/** How each driver is made; a new driver is one more entry here. */
+const FACTORIES: Record<DriverName, (options: DriverSetOptions) => Driver> = {
+  process: (options) => new ProcessDriver(options),
+};
 
 /** Names of the drivers this build knows. */
-export const DRIVER_NAMES = ["process"] as const;
+export const DRIVER_NAMES = Object.keys(FACTORIES) as DriverName[];
 
-/** Creates the driver a target names (`environments.*.target.driver`). */
-export function createDriver(name: string, options: { dataDir: string }): Driver {
-  if (name === "process") return new ProcessDriver(options);
-  throw badInput(`unknown driver "${name}"`, { hint: `use one of: ${DRIVER_NAMES.join(", ")}` });
+/** The control plane's drivers: each is created the first time a target names it. */
+export function createDriverSet(options: DriverSetOptions): DriverSet {
+  const created = new Map<DriverName, Driver>();
+  return {
+    get(name: string): Driver {
+      if (!isDriverName(name)) throw badInput(`unknown driver "${name}"`, { hint: `set target.driver to one of: ${DRIVER_NAMES.join(", ")}` });
+      let driver = created.get(name);
+      if (!driver) {
+        driver = FACTORIES[name](options);
+        created.set(name, driver);
+      }
+      return driver;
+    },
+  };
 }
+
+const isDriverName = (name: string): name is DriverName => (DRIVER_NAMES as readonly string[]).includes(name);

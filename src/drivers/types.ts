@@ -15,6 +15,8 @@ export interface ReplicaSpec {
   command: string;
   /** Name of the variable that carries the port (e.g. PORT). */
   portEnv: string;
+  /** Where it runs: the placement the driver chose (`place`). */
+  host: string;
   port: number;
   /** Plain (non-secret) variables from the environment's `config`. */
   env: Record<string, string>;
@@ -30,6 +32,7 @@ export interface ReplicaHandle {
   id: string;
   /** pid of the supervisor that owns the replica's process group. */
   pid: number;
+  host: string;
   port: number;
   logPath: string;
 }
@@ -41,10 +44,35 @@ export interface ReplicaStatus {
   lastExit: { code: number | null; signal: string | null; at: number } | null;
 }
 
+/** Where the next replica of a version runs: a host, and a port free there. */
+export interface Placement {
+  host: string;
+  port: number;
+}
+
+/** What a driver knows when it places a replica: what already runs in the environment. */
+export interface PlacementRequest {
+  service: string;
+  environment: string;
+  version: string;
+  /** Replicas of the environment that are starting or running (any version). */
+  occupied: readonly { host: string; port: number; version: string }[];
+}
+
+/** The drivers this build knows, by the name `target.driver` gives. */
+export type DriverName = "process";
+
 export interface Driver {
-  readonly name: string;
+  readonly name: DriverName;
+  /** Chooses where the next replica runs. */
+  place(request: PlacementRequest): Promise<Placement>;
   start(spec: ReplicaSpec): Promise<ReplicaHandle>;
   /** Graceful stop: the spec's shutdown signal, then SIGKILL after the grace period. Idempotent. */
   stop(handle: ReplicaHandle, shutdown: { signal: NodeJS.Signals; graceMs: number }): Promise<void>;
   status(handle: ReplicaHandle): Promise<ReplicaStatus>;
+}
+
+/** The drivers of one control plane, created on first use; an unknown name is a clear error. */
+export interface DriverSet {
+  get(name: string): Driver;
 }

@@ -1,14 +1,11 @@
 import type { Deployment } from "../core/index.js";
 import { formatGate, type GateReport, type GateResult } from "../policy/index.js";
-import type { DeploymentsTable } from "../store/index.js";
+import { setWaiting, type DeploymentsTable } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { parseFrozen } from "./frozen.js";
 import { checkGates } from "./gates.js";
 import { deploymentSubject, record } from "./record.js";
 import { transition } from "./transition.js";
-
-/** With no time-based recheck (only a person can move it on), look again at most this often. */
-const APPROVAL_RECHECK_MS = 30_000;
 
 /** When it may proceed, the gate results go with it: they are recorded when it actually starts. */
 export type Admission = { proceed: true; deployment: Deployment; gates: GateResult[] } | { proceed: false; deployment: Deployment };
@@ -33,14 +30,15 @@ export async function admitDeployment(ctx: EngineContext, d: Deployment, row: De
     return { proceed: false, deployment };
   }
   if (report.verdict === "wait") return { proceed: false, deployment: await hold(ctx, d, report) };
-  if (d.waitingFor !== null) await ctx.store.db.updateTable("deployments").set({ waiting_for: null, not_before: null }).where("id", "=", d.id).execute();
+  if (d.waitingFor !== null) await setWaiting(ctx.store.db, d.id, null, null);
   return { proceed: true, deployment: { ...d, waitingFor: null }, gates: report.gates };
 }
 
 async function hold(ctx: EngineContext, d: Deployment, report: GateReport): Promise<Deployment> {
   const waitingFor = report.gates.filter((g) => !g.passed).map(formatGate).join("; ");
-  const notBefore = report.recheckAt ?? ctx.clock.now() + APPROVAL_RECHECK_MS;
-  await ctx.store.db.updateTable("deployments").set({ waiting_for: waitingFor, not_before: notBefore }).where("id", "=", d.id).execute();
+  // With no time-based recheck (only a person can move it on), look again now and then anyway.
+  const notBefore = report.recheckAt ?? ctx.clock.now() + ctx.settings.approvalRecheckMs;
+  await setWaiting(ctx.store.db, d.id, waitingFor, notBefore);
   // Record what it waits for when that changes, not at every recheck (the sentences carry countdowns).
   const changed = d.waitingFor === null || withoutNumbers(d.waitingFor) !== withoutNumbers(waitingFor);
   if (changed) {

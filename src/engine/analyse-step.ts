@@ -1,8 +1,11 @@
 import { newId, type AnalysisConfig, type VersionStats } from "../core/index.js";
 import { aggregateVerdict, analyseWindow, diffStats, type Decision } from "../verify/index.js";
+import { insertDecisions, runningStepIdx } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { pause } from "./pause.js";
+import { deploymentSubject, record } from "./record.js";
 import { routeKey } from "./routing.js";
+import { routerFor } from "./targets.js";
 import { VerificationFailed, type RunState } from "./run-state.js";
 
 /**
@@ -18,7 +21,8 @@ export async function analyse(ctx: EngineContext, run: RunState, pauseMs: number
     return { analysed: false };
   }
   const key = routeKey(run.deployment.service, run.deployment.environment);
-  const before = await ctx.router.getStats(key);
+  const router = routerFor(ctx, run.frozen.environment.target);
+  const before = await router.getStats(key);
   // A step resumed after a crash has lost the window it had observed (its starting counters
   // died with the old run), so it watches at least one full interval afresh instead of judging
   // the few requests left before the pause ends (which would be inconclusive, and roll back).
@@ -27,7 +31,7 @@ export async function analyse(ctx: EngineContext, run: RunState, pauseMs: number
   let rounds = 0;
   do {
     await pause(ctx, run, Math.max(0, Math.min(analysis.interval, end - ctx.clock.now())));
-    decisions = await evaluateRound(ctx, run, analysis, before, await ctx.router.getStats(key));
+    decisions = await evaluateRound(ctx, run, analysis, before, await router.getStats(key));
     rounds++;
     if (aggregateVerdict(decisions) === "fail") {
       const failedOnes = decisions.filter((x) => x.verdict === "fail");
@@ -76,25 +80,11 @@ function emptyStats(version: string): VersionStats {
 
 async function storeDecisions(ctx: EngineContext, run: RunState, decisions: Decision[]): Promise<void> {
   const at = ctx.clock.now();
-  const step = await ctx.store.db
-    .selectFrom("steps")
-    .select("idx")
-    .where("deployment_id", "=", run.deployment.id)
-    .where("state", "=", "running")
-    .executeTakeFirst();
-  await ctx.store.db
-    .insertInto("decisions")
-    .values(
-      decisions.map((x) => ({
-        id: newId(),
-        deployment_id: run.deployment.id,
-        step_idx: step?.idx ?? -1,
-        check_name: x.check,
-        verdict: x.verdict,
-        detail_json: JSON.stringify({ numbers: x.numbers, reason: x.reason }),
-        at,
-      })),
-    )
-    .execute();
-  for (const x of decisions) ctx.events.emit("deployment:decision", { id: run.deployment.id, check: x.check, verdict: x.verdict, reason: x.reason });
+  const stepIdx = await runningStepIdx(ctx.store.db, run.deployment.id);
+  await insertDecisions(
+    ctx.store.db,
+    decisions.map((x) => ({ id: newId(), deploymentId: run.deployment.id, stepIdx, check: x.check, verdict: x.verdict, reason: x.reason, numbers: x.numbers, at })),
+  );
+  // On the record (and on the live stream): the verdicts of each round, with the numbers behind them.
+  await record(ctx, { actor: "slipway", action: "analysis.evaluated", subject: deploymentSubject(run.deployment.id), payload: { stepIdx, decisions: decisions.map((x) => ({ check: x.check, verdict: x.verdict, reason: x.reason, numbers: x.numbers })) } });
 }

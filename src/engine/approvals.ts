@@ -1,6 +1,7 @@
 import { conflict, isTerminal, newId, SlipwayError, type Role } from "../core/index.js";
 import { formatGate, minimumRole, roleAtLeast, type GateReport } from "../policy/index.js";
-import { getDeploymentRow, toDeployment } from "../store/deployments-repo.js";
+import { clearNotBefore, getDeploymentRow, insertApproval, lastApprovalBy, toDeployment } from "../store/index.js";
+import { getArtifact } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
 import { parseFrozen } from "./frozen.js";
 import { checkGates } from "./gates.js";
@@ -37,22 +38,16 @@ export async function decideApproval(ctx: EngineContext, req: ApprovalRequest): 
   const rule = environment.requires?.approvals;
   if (!rule) throw conflict(`${d.service}/${d.environment} needs no approval`, { hint: "nothing to approve: the deployment runs when its other gates pass" });
   refuseIneligible(req, rule, d.actor, await authorOf(ctx, d.service, d.version));
-  const previous = await ctx.store.db
-    .selectFrom("approvals")
-    .select(["decision", "at"])
-    .where("deployment_id", "=", d.id)
-    .where("by", "=", req.by)
-    .orderBy("at", "desc")
-    .executeTakeFirst();
+  const previous = await lastApprovalBy(ctx.store.db, d.id, req.by);
   // A repeat changes nothing, except an approval that has expired: approving again renews it.
   const expired = previous?.decision === "approve" && ctx.clock.now() >= previous.at + rule.expires;
   const repeat = previous?.decision === req.decision && !expired;
   if (!repeat) {
     const at = ctx.clock.now();
     await ctx.store.db.transaction().execute(async (trx) => {
-      await trx.insertInto("approvals").values({ id: newId(), deployment_id: d.id, digest: d.digest, by: req.by, role: req.role, decision: req.decision, comment: req.comment ?? null, at }).execute();
+      await insertApproval(trx, { id: newId(), deployment_id: d.id, digest: d.digest, by: req.by, role: req.role, decision: req.decision, comment: req.comment ?? null, at });
       // Look at it again now rather than at the next scheduled recheck.
-      await trx.updateTable("deployments").set({ not_before: null }).where("id", "=", d.id).execute();
+      await clearNotBefore(trx, d.id);
       await record(ctx, { actor: req.by, action: "approval.recorded", subject: deploymentSubject(d.id), payload: { decision: req.decision, role: req.role, digest: d.digest, comment: req.comment ?? null } }, trx);
     });
   }
@@ -77,6 +72,5 @@ function refuseIneligible(req: ApprovalRequest, rule: { from: readonly Role[]; n
 }
 
 async function authorOf(ctx: EngineContext, service: string, version: string): Promise<string | null> {
-  const a = await ctx.store.db.selectFrom("artifacts").select("author").where("service", "=", service).where("version", "=", version).executeTakeFirst();
-  return a?.author ?? null;
+  return (await getArtifact(ctx.store, service, version))?.author ?? null;
 }

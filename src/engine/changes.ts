@@ -1,6 +1,6 @@
 import { isOverride, listAuditEvents, MAX_AUDIT_PAGE, type AuditEvent } from "../audit/index.js";
 import { badInput } from "../core/index.js";
-import { toDeployment } from "../store/deployments-repo.js";
+import { getDeploymentsByIds, listDeploymentsInWindow } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 
 export type ChangeKind = "deploy" | "rollback" | "override" | "config";
@@ -52,19 +52,7 @@ export async function listChanges(ctx: Pick<EngineContext, "store" | "clock">, q
   if (!(q.since < until)) throw badInput("the window is empty: since must be before until");
   const db = ctx.store.db;
 
-  let dq = db
-    .selectFrom("deployments")
-    .selectAll()
-    .where((eb) =>
-      eb.or([
-        eb.and([eb("created_at", ">=", q.since), eb("created_at", "<", until)]),
-        eb.and([eb("finished_at", ">=", q.since), eb("created_at", "<", until)]),
-        eb.and([eb("finished_at", "is", null), eb("created_at", "<", until)]),
-      ]),
-    );
-  if (q.service) dq = dq.where("service", "=", q.service);
-  if (q.environment) dq = dq.where("environment", "=", q.environment);
-  const deployments = (await dq.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute()).map(toDeployment);
+  const deployments = await listDeploymentsInWindow(db, { since: q.since, until, service: q.service, environment: q.environment, limit });
   const changes: Change[] = deployments.map((d) => ({
     at: Number(d.createdAt),
     kind: d.kind === "rollback" ? "rollback" : "deploy",
@@ -89,7 +77,7 @@ export async function listChanges(ctx: Pick<EngineContext, "store" | "clock">, q
     if (page.length < MAX_AUDIT_PAGE || events.length >= limit) break;
     beforeSeq = page[page.length - 1]!.seq;
   }
-  const overridden = await deploymentsById(ctx, events.filter((e) => isOverride(e.action)).map(deploymentIdOf).filter((x): x is string => x !== undefined));
+  const overridden = await getDeploymentsByIds(db, events.filter((e) => isOverride(e.action)).map(deploymentIdOf).filter((x): x is string => x !== undefined));
   for (const e of events) {
     const p = (e.payload !== null && typeof e.payload === "object" ? e.payload : {}) as Record<string, unknown>;
     if (CONFIG_ACTIONS.includes(e.action)) {
@@ -116,14 +104,6 @@ function deploymentIdOf(e: AuditEvent): string | undefined {
   if (e.subject.startsWith("deployment/")) return e.subject.slice("deployment/".length);
   const p = e.payload as Record<string, unknown> | null;
   return str(p?.deploymentId) ?? str(p?.deployment) ?? undefined;
-}
-
-async function deploymentsById(ctx: Pick<EngineContext, "store">, ids: string[]) {
-  const out = new Map<string, ReturnType<typeof toDeployment>>();
-  if (ids.length === 0) return out;
-  const rows = await ctx.store.db.selectFrom("deployments").selectAll().where("id", "in", [...new Set(ids)]).execute();
-  for (const r of rows) out.set(r.id, toDeployment(r));
-  return out;
 }
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);

@@ -1,6 +1,6 @@
 import { badInput, conflict, isSlipwayError, isTerminal, newId, notFound, type Deployment, type DeploymentKind } from "../core/index.js";
-import { resolveConfig } from "../drivers/index.js";
-import { getDeployment, lastSucceeded, toDeployment } from "../store/deployments-repo.js";
+import { resolveConfig } from "../secrets/index.js";
+import { getDeployment, getEnvironment, insertDeployment, isLeased, lastGoodVersion, lastSucceeded, requestCancel, toDeployment } from "../store/index.js";
 import { checkStoredArtifact, getArtifact } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
 import type { FrozenConfig } from "./frozen.js";
@@ -53,6 +53,9 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
     reason: req.reason ?? null,
     previous_version: null,
     previous_digest: null,
+    previous_deployment_id: null,
+    previous_replicas: null,
+    previous_weights_json: null,
     env_config_json: JSON.stringify(frozen),
     error: null,
     error_hint: null,
@@ -69,7 +72,7 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
     finished_at: null,
   };
   await ctx.store.db.transaction().execute(async (trx) => {
-    await trx.insertInto("deployments").values(row).execute();
+    await insertDeployment(trx, row);
     await record(ctx, { actor: req.actor, action: "deployment.created", subject: deploymentSubject(row.id), payload: { service: row.service, environment: row.environment, version: row.version, digest: row.digest, kind: row.kind, reason: row.reason } }, trx);
     if (req.override) {
       await record(ctx, { actor: req.override.by, action: "deployment.override", subject: deploymentSubject(row.id), payload: { gates: ["window", "freeze"], reason: req.override.reason } }, trx);
@@ -80,29 +83,15 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
 
 /** Redeploys the last good version before the current one, or the named version. */
 export async function createRollback(ctx: EngineContext, req: { service: string; environment: string; to?: string | undefined; actor: string; reason?: string | undefined }): Promise<Deployment> {
-  const env = await ctx.store.db
-    .selectFrom("environments")
-    .select(["current_version"])
-    .where("service", "=", req.service)
-    .where("environment", "=", req.environment)
-    .executeTakeFirst();
+  const env = await getEnvironment(ctx.store.db, req.service, req.environment);
   let version = req.to;
   if (!version) {
-    const good = await ctx.store.db
-      .selectFrom("deployments")
-      .select("version")
-      .where("service", "=", req.service)
-      .where("environment", "=", req.environment)
-      .where("state", "=", "succeeded")
-      .where("version", "!=", env?.current_version ?? "")
-      .orderBy("id", "desc")
-      .executeTakeFirst();
-    if (!good) {
+    version = await lastGoodVersion(ctx.store.db, req.service, req.environment, env?.current_version ?? null);
+    if (!version) {
       throw notFound(`no earlier good version of ${req.service} in ${req.environment} to roll back to`, {
         hint: "name one with --to VERSION",
       });
     }
-    version = good.version;
   } else if (!(await lastSucceeded(ctx.store.db, req.service, req.environment, version))) {
     ctx.log.warn({ service: req.service, version }, "rolling back to a version that never succeeded in this environment");
   }
@@ -113,11 +102,10 @@ export async function createRollback(ctx: EngineContext, req: { service: string;
 export async function cancelDeployment(ctx: EngineContext, id: string, actor: string): Promise<Deployment> {
   const d = await getDeployment(ctx.store.db, id);
   if (isTerminal(d.state)) throw conflict(`deployment ${id} already ended (${d.state})`, { hint: "to undo it, run `slipway rollback`" });
-  await ctx.store.db.updateTable("deployments").set({ cancel_requested: 1, updated_at: ctx.clock.now() }).where("id", "=", id).execute();
+  await requestCancel(ctx.store.db, id, ctx.clock.now());
   await record(ctx, { actor, action: "deployment.cancel_requested", subject: deploymentSubject(id), payload: {} });
   if (d.state === "queued" || d.state === "awaiting_approval") {
-    const claimed = await ctx.store.db.selectFrom("deployments").select(["lease_owner", "lease_until"]).where("id", "=", id).executeTakeFirstOrThrow();
-    if (claimed.lease_until === null || claimed.lease_until < ctx.clock.now()) {
+    if (!(await isLeased(ctx.store.db, id, ctx.clock.now()))) {
       try {
         return await transition(ctx, d, "cancelled", { actor, error: "cancelled before it started" });
       } catch (err) {
@@ -131,12 +119,7 @@ export async function cancelDeployment(ctx: EngineContext, id: string, actor: st
 
 /** Deploys exactly what `from` runs (the same digest) to `to`. */
 export async function createPromotion(ctx: EngineContext, req: { service: string; from: string; to: string; actor: string; reason?: string | undefined; override?: DeployRequest["override"] }): Promise<Deployment> {
-  const source = await ctx.store.db
-    .selectFrom("environments")
-    .select(["current_version", "current_digest"])
-    .where("service", "=", req.service)
-    .where("environment", "=", req.from)
-    .executeTakeFirst();
+  const source = await getEnvironment(ctx.store.db, req.service, req.from);
   if (!source?.current_version) {
     throw notFound(`${req.service} runs nothing in ${req.from} to promote`, { hint: `deploy to ${req.from} first: slipway deploy ${req.service} VERSION --env ${req.from}` });
   }

@@ -1,15 +1,13 @@
 import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { newId, systemClock, type Clock, type Deployment } from "../core/index.js";
-import type { Driver } from "../drivers/types.js";
+import type { DriverSet } from "../drivers/index.js";
 import type { RouterControl } from "../router/types.js";
-import { listDeployments, type DeploymentQuery } from "../store/deployments-repo.js";
-import type { Store } from "../store/index.js";
+import { listDeployments, type DeploymentQuery, type Store } from "../store/index.js";
 import { DEFAULT_ENGINE_SETTINGS, type EngineContext, type EngineSettings } from "./context.js";
 import { decideApproval, type ApprovalRequest } from "./approvals.js";
 import { cancelDeployment, createDeployment, createPromotion, createRollback, type DeployRequest } from "./create.js";
 import { dryRunGates } from "./gates.js";
-import { EngineEvents } from "./events.js";
 import { Executor } from "./executor.js";
 import { deploymentDetail, environmentStatus } from "./queries.js";
 import { sweepOrphanReplicas } from "./reconcile.js";
@@ -17,7 +15,7 @@ import { applyService } from "./services.js";
 
 export interface EngineOptions {
   store: Store;
-  driver: Driver;
+  drivers: DriverSet;
   router: RouterControl;
   dataDir: string;
   log: Logger;
@@ -25,8 +23,6 @@ export interface EngineOptions {
   secretSource?: Record<string, string | undefined>;
   settings?: Partial<EngineSettings>;
 }
-
-const SWEEP_INTERVAL_MS = 15_000;
 
 /** The deployment engine: owns the executor and the orphan sweep; the API calls its verbs. */
 export class Engine {
@@ -37,12 +33,11 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.ctx = {
       store: options.store,
-      driver: options.driver,
+      drivers: options.drivers,
       router: options.router,
       dataDir: options.dataDir,
       log: options.log,
       clock: options.clock ?? systemClock,
-      events: new EngineEvents(),
       instanceId: `${hostname()}:${process.pid}:${newId()}`,
       secretSource: options.secretSource ?? {},
       settings: { ...DEFAULT_ENGINE_SETTINGS, ...options.settings },
@@ -53,7 +48,7 @@ export class Engine {
   async start(): Promise<void> {
     await this.sweep();
     this.executor.start();
-    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweepTimer = setInterval(() => void this.sweep(), this.ctx.settings.sweepIntervalMs);
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,6 @@
+import { claimRunnableDeployments, releaseAllLeases, releaseLease, renewLeases } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { runDeployment } from "./runner.js";
-
-const RUNNABLE = ["queued", "awaiting_approval", "running", "verifying", "rolling_back"];
 
 /**
  * Claims runnable deployments with a lease and runs them. The lease is renewed by heartbeat;
@@ -13,6 +12,7 @@ export class Executor {
   private pollTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private polling = false;
+  private pollAgain = false;
   private stopped = false;
   private readonly finished = new Set<Promise<unknown>>();
 
@@ -37,53 +37,33 @@ export class Executor {
     clearInterval(this.heartbeatTimer);
     for (const controller of this.running.values()) controller.abort(new Error("control plane shutting down"));
     await Promise.allSettled([...this.finished]);
-    await this.ctx.store.db
-      .updateTable("deployments")
-      .set({ lease_owner: null, lease_until: null })
-      .where("lease_owner", "=", this.ctx.instanceId)
-      .execute();
+    await releaseAllLeases(this.ctx.store.db, this.ctx.instanceId);
   }
 
   private async poll(): Promise<void> {
-    if (this.polling || this.stopped) return;
+    if (this.stopped) return;
+    if (this.polling) {
+      // A nudge during a poll must not be lost: the poll may have read before the new work existed.
+      this.pollAgain = true;
+      return;
+    }
     this.polling = true;
     try {
-      for (const id of await this.findRunnable()) {
-        if (this.stopped || this.running.has(id)) continue;
-        if (await this.claim(id)) this.launch(id);
-      }
+      do {
+        this.pollAgain = false;
+        const claimed = await claimRunnableDeployments(this.ctx.store.db, this.ctx.store.dialect, {
+          owner: this.ctx.instanceId,
+          now: this.ctx.clock.now(),
+          leaseMs: this.ctx.settings.leaseMs,
+          limit: this.ctx.settings.claimBatch,
+        });
+        for (const id of claimed) if (!this.running.has(id)) this.launch(id);
+      } while (this.pollAgain && !this.stopped);
     } catch (err) {
       this.ctx.log.error({ err }, "executor poll failed; retrying");
     } finally {
       this.polling = false;
     }
-  }
-
-  private async findRunnable(): Promise<string[]> {
-    const now = this.ctx.clock.now();
-    const rows = await this.ctx.store.db
-      .selectFrom("deployments")
-      .select("id")
-      .where("state", "in", RUNNABLE)
-      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
-      .where((eb) => eb.or([eb("not_before", "is", null), eb("not_before", "<=", now)]))
-      .orderBy("id")
-      .limit(20)
-      .execute();
-    return rows.map((r) => r.id);
-  }
-
-  /** A conditional update: of several executors racing for a deployment, exactly one wins. */
-  private async claim(id: string): Promise<boolean> {
-    const now = this.ctx.clock.now();
-    const result = await this.ctx.store.db
-      .updateTable("deployments")
-      .set({ lease_owner: this.ctx.instanceId, lease_until: now + this.ctx.settings.leaseMs })
-      .where("id", "=", id)
-      .where("state", "in", RUNNABLE)
-      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
   }
 
   private launch(id: string): void {
@@ -94,35 +74,18 @@ export class Executor {
       .finally(async () => {
         this.running.delete(id);
         this.finished.delete(work);
-        if (!controller.signal.aborted) await this.release(id);
+        // A deployment still queued behind a lock is picked up again on a later poll.
+        if (!controller.signal.aborted) await releaseLease(this.ctx.store.db, this.ctx.instanceId, id);
       });
     this.finished.add(work);
-  }
-
-  /** Gives the lease back; a deployment still queued behind a lock is picked up on a later poll. */
-  private async release(id: string): Promise<void> {
-    await this.ctx.store.db
-      .updateTable("deployments")
-      .set({ lease_owner: null, lease_until: null })
-      .where("id", "=", id)
-      .where("lease_owner", "=", this.ctx.instanceId)
-      .execute();
   }
 
   private async heartbeat(): Promise<void> {
     const ids = [...this.running.keys()];
     if (ids.length === 0) return;
-    const until = this.ctx.clock.now() + this.ctx.settings.leaseMs;
     try {
-      await this.ctx.store.db
-        .updateTable("deployments")
-        .set({ lease_until: until })
-        .where("id", "in", ids)
-        .where("lease_owner", "=", this.ctx.instanceId)
-        .execute();
-      const owned = await this.ctx.store.db.selectFrom("deployments").select("id").where("id", "in", ids).where("lease_owner", "=", this.ctx.instanceId).execute();
-      const still = new Set(owned.map((r) => r.id));
-      for (const id of ids) if (!still.has(id)) this.running.get(id)?.abort(new Error("lease lost"));
+      const held = await renewLeases(this.ctx.store.db, this.ctx.instanceId, ids, this.ctx.clock.now() + this.ctx.settings.leaseMs);
+      for (const id of ids) if (!held.has(id)) this.running.get(id)?.abort(new Error("lease lost"));
     } catch (err) {
       this.ctx.log.error({ err }, "lease heartbeat failed");
     }

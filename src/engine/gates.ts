@@ -1,6 +1,7 @@
 import { badInput, type EnvironmentConfig, type Role } from "../core/index.js";
 import { evaluateGates, type DeploymentFacts, type GateInput, type GateReport, type SourceHistory } from "../policy/index.js";
-import { requireArtifact, supplyFacts } from "../supply/index.js";
+import { getEnvironment, listApprovals, listFinishedDeployments } from "../store/index.js";
+import { getArtifact, requireArtifact, supplyFacts } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
 import { getServiceConfig } from "./services.js";
 
@@ -16,15 +17,8 @@ export async function checkGates(ctx: EngineContext, subject: GateSubject, envir
 }
 
 export async function gatherGateInput(ctx: EngineContext, subject: GateSubject, environment: EnvironmentConfig): Promise<GateInput> {
-  const artifact = await ctx.store.db
-    .selectFrom("artifacts")
-    .select("author")
-    .where("service", "=", subject.service)
-    .where("version", "=", subject.version)
-    .executeTakeFirst();
-  const approvals = subject.id
-    ? await ctx.store.db.selectFrom("approvals").selectAll().where("deployment_id", "=", subject.id).orderBy("at").execute()
-    : [];
+  const artifact = await getArtifact(ctx.store, subject.service, subject.version);
+  const approvals = subject.id ? await listApprovals(ctx.store.db, subject.id) : [];
   const source = environment.requires?.promoted_from;
   const requires = environment.requires;
   const needsSupply = Boolean(requires?.signed_by || requires?.provenance || requires?.sbom || requires?.max_severity);
@@ -45,20 +39,8 @@ export async function gatherGateInput(ctx: EngineContext, subject: GateSubject, 
 
 /** What the promoted_from environment knows about this digest: its successes, its failures, what runs there now. */
 async function sourceHistory(ctx: EngineContext, service: string, environment: string, digest: string): Promise<SourceHistory> {
-  const finished = await ctx.store.db
-    .selectFrom("deployments")
-    .select(["id", "digest", "state", "finished_at", "error"])
-    .where("service", "=", service)
-    .where("environment", "=", environment)
-    .where("finished_at", "is not", null)
-    .orderBy("finished_at")
-    .execute();
-  const env = await ctx.store.db
-    .selectFrom("environments")
-    .selectAll()
-    .where("service", "=", service)
-    .where("environment", "=", environment)
-    .executeTakeFirst();
+  const finished = await listFinishedDeployments(ctx.store.db, service, environment);
+  const env = await getEnvironment(ctx.store.db, service, environment);
   const succeeded = finished.filter((d) => d.state === "succeeded");
   const runs = succeeded
     .filter((d) => d.digest === digest)

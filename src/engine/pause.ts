@@ -1,7 +1,6 @@
+import { isCancelRequested } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { CancelRequested, type RunState } from "./run-state.js";
-
-const CANCEL_CHECK_MS = 500;
 
 /** Sleeps `ms`, waking early (by throwing) when the deployment is cancelled or the run is aborted. */
 export async function pause(ctx: EngineContext, run: RunState, ms: number): Promise<void> {
@@ -10,13 +9,12 @@ export async function pause(ctx: EngineContext, run: RunState, ms: number): Prom
     await throwIfCancelled(ctx, run);
     const left = until - ctx.clock.now();
     if (left <= 0) return;
-    await ctx.clock.sleep(Math.min(left, CANCEL_CHECK_MS), run.signal);
+    await ctx.clock.sleep(Math.min(left, ctx.settings.cancelCheckMs), run.signal);
   }
 }
 
 /** Cancellation is a flag in the database, so any replica's API can cancel work another replica runs. */
 export async function throwIfCancelled(ctx: EngineContext, run: RunState): Promise<void> {
   run.signal.throwIfAborted();
-  const row = await ctx.store.db.selectFrom("deployments").select("cancel_requested").where("id", "=", run.deployment.id).executeTakeFirst();
-  if (row?.cancel_requested === 1) throw new CancelRequested();
+  if (await isCancelRequested(ctx.store.db, run.deployment.id)) throw new CancelRequested();
 }

@@ -1,9 +1,8 @@
-import { listDeployments, listSteps, getDeployment } from "../store/deployments-repo.js";
+import { getDeployment, listActiveReplicas, listDecisions, listDeployments, listEnvironments, listSteps, weightsOf, type ReplicasTable } from "../store/index.js";
 import { listAuditEvents } from "../audit/index.js";
 import type { Deployment, Step, TrafficWeight } from "../core/index.js";
-import type { ReplicasTable } from "../store/index.js";
 import type { EngineContext } from "./context.js";
-import { handleOf } from "./replicas.js";
+import { driverOf, handleOf } from "./targets.js";
 import { deploymentSubject } from "./record.js";
 
 export interface DecisionView {
@@ -26,15 +25,12 @@ export interface DeploymentDetail {
 export async function deploymentDetail(ctx: EngineContext, id: string): Promise<DeploymentDetail> {
   const deployment = await getDeployment(ctx.store.db, id);
   const steps = await listSteps(ctx.store.db, id);
-  const decisionRows = await ctx.store.db.selectFrom("decisions").selectAll().where("deployment_id", "=", id).orderBy("at").orderBy("id").execute();
+  const decisions = await listDecisions(ctx.store.db, id);
   const events = await listAuditEvents(ctx.store.db, { subject: deploymentSubject(id), limit: 1000 });
   return {
     deployment,
     steps,
-    decisions: decisionRows.map((r) => {
-      const detail = JSON.parse(r.detail_json) as { numbers: unknown; reason: string };
-      return { at: r.at, stepIdx: r.step_idx, check: r.check_name, verdict: r.verdict, reason: detail.reason, numbers: detail.numbers };
-    }),
+    decisions: decisions.map((x) => ({ at: x.at, stepIdx: x.stepIdx, check: x.check, verdict: x.verdict, reason: x.reason, numbers: x.numbers })),
     timeline: events.map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, payload: e.payload })),
   };
 }
@@ -55,18 +51,10 @@ export interface EnvironmentStatus {
 
 /** What runs where: one row per environment that has ever been deployed to. */
 export async function environmentStatus(ctx: EngineContext, service?: string): Promise<EnvironmentStatus[]> {
-  let q = ctx.store.db.selectFrom("environments").selectAll();
-  if (service) q = q.where("service", "=", service);
-  const envs = await q.orderBy("service").orderBy("environment").execute();
+  const envs = await listEnvironments(ctx.store.db, service);
   const out: EnvironmentStatus[] = [];
   for (const env of envs) {
-    const replicas = await ctx.store.db
-      .selectFrom("replicas")
-      .selectAll()
-      .where("service", "=", env.service)
-      .where("environment", "=", env.environment)
-      .where("state", "in", ["starting", "running", "stopping"])
-      .execute();
+    const replicas = await listActiveReplicas(ctx.store.db, env.service, env.environment);
     const [last] = await listDeployments(ctx.store.db, { service: env.service, environment: env.environment, limit: 1 });
     const [inFlight] = await listDeployments(ctx.store.db, { service: env.service, environment: env.environment, states: ["queued", "running", "verifying", "rolling_back"], limit: 1 });
     out.push({
@@ -75,7 +63,7 @@ export async function environmentStatus(ctx: EngineContext, service?: string): P
       version: env.current_version,
       since: env.since,
       url: `http://${ctx.settings.host}:${env.port}`,
-      weights: JSON.parse(env.weights_json) as TrafficWeight[],
+      weights: weightsOf(env),
       replicas: { running: replicas.filter((r) => r.state === "running").length, notRunning: replicas.filter((r) => r.state !== "running").length },
       health: await healthOf(ctx, replicas.filter((r) => r.state === "running"), env.current_version),
       inFlight: inFlight ? { id: inFlight.id, version: inFlight.version, state: inFlight.state } : null,
@@ -89,7 +77,7 @@ export async function environmentStatus(ctx: EngineContext, service?: string): P
 async function healthOf(ctx: EngineContext, running: ReplicasTable[], currentVersion: string | null): Promise<string> {
   if (currentVersion === null) return "not deployed";
   if (running.length === 0) return "down: no replica running";
-  const statuses = await Promise.all(running.map((r) => ctx.driver.status(handleOf(r))));
+  const statuses = await Promise.all(running.map((r) => driverOf(ctx, r).status(handleOf(r))));
   const exited = statuses.filter((s) => s.state === "exited").length;
   const restarting = statuses.filter((s) => s.state === "restarting").length;
   const restarts = statuses.reduce((n, s) => n + s.restarts, 0);

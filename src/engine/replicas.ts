@@ -1,10 +1,21 @@
 import { join } from "node:path";
 import { newId } from "../core/index.js";
-import { findFreePort, resolveConfig, type ReplicaHandle } from "../drivers/index.js";
-import type { ReplicasTable } from "../store/index.js";
+import { resolveConfig } from "../secrets/index.js";
+import {
+  insertReplica,
+  listActiveReplicas,
+  listLiveReplicasOfDeployment,
+  listRunningReplicas,
+  markReplicasRunning,
+  setReplicaPid,
+  setReplicaState,
+  type ReplicasTable,
+  type RunningReplicaFilter,
+} from "../store/index.js";
 import { unpackArtifact } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
 import type { FrozenConfig } from "./frozen.js";
+import { driverFor, driverOf, handleOf } from "./targets.js";
 
 /** Which build a replica runs and on whose behalf. */
 export interface ReplicaOwner {
@@ -15,36 +26,14 @@ export interface ReplicaOwner {
   digest: string;
 }
 
-export const handleOf = (r: ReplicasTable): ReplicaHandle => ({ id: r.id, pid: r.pid ?? 0, port: r.port, logPath: r.log_path });
-
 /** Replicas of one version started by one deployment that are not stopped. */
-export async function liveReplicasOf(ctx: EngineContext, owner: ReplicaOwner): Promise<ReplicasTable[]> {
-  return ctx.store.db
-    .selectFrom("replicas")
-    .selectAll()
-    .where("deployment_id", "=", owner.deploymentId)
-    .where("version", "=", owner.version)
-    .where("state", "in", ["starting", "running"])
-    .orderBy("id")
-    .execute();
+export function liveReplicasOf(ctx: EngineContext, owner: ReplicaOwner): Promise<ReplicasTable[]> {
+  return listLiveReplicasOfDeployment(ctx.store.db, owner.deploymentId, owner.version);
 }
 
 /** Ready replicas of an environment, optionally only of one version or excluding one deployment's. */
-export async function runningReplicas(
-  ctx: EngineContext,
-  service: string,
-  environment: string,
-  filter: { version?: string; notDeployment?: string } = {},
-): Promise<ReplicasTable[]> {
-  let q = ctx.store.db
-    .selectFrom("replicas")
-    .selectAll()
-    .where("service", "=", service)
-    .where("environment", "=", environment)
-    .where("state", "=", "running");
-  if (filter.version !== undefined) q = q.where("version", "=", filter.version);
-  if (filter.notDeployment !== undefined) q = q.where("deployment_id", "!=", filter.notDeployment);
-  return q.orderBy("id").execute();
+export function runningReplicas(ctx: EngineContext, service: string, environment: string, filter: RunningReplicaFilter = {}): Promise<ReplicasTable[]> {
+  return listRunningReplicas(ctx.store.db, service, environment, filter);
 }
 
 /**
@@ -54,29 +43,30 @@ export async function runningReplicas(
 export async function ensureReplicas(ctx: EngineContext, owner: ReplicaOwner, frozen: FrozenConfig, count: number): Promise<ReplicasTable[]> {
   const live: ReplicasTable[] = [];
   for (const r of await liveReplicasOf(ctx, owner)) {
-    const status = r.pid ? await ctx.driver.status(handleOf(r)) : { state: "exited" as const };
+    const status = r.pid ? await driverOf(ctx, r).status(handleOf(r)) : { state: "exited" as const };
     if (status.state === "exited") await stopReplica(ctx, r, frozen, "crashed");
     else live.push(r);
   }
   if (live.length >= count) return live;
   const resolved = resolveConfig(frozen.config, ctx.secretSource);
   const workdir = await unpackArtifact(ctx.dataDir, owner.digest, join(ctx.dataDir, "work", owner.service, owner.digest));
-  // Started together: a deployment waits for its slowest replica, not for the sum of them.
-  const missing = Array.from({ length: count - live.length }, () => startReplica(ctx, owner, frozen, workdir, resolved));
-  return [...live, ...(await Promise.all(missing))];
+  const occupied = (await listActiveReplicas(ctx.store.db, owner.service, owner.environment)).map((r) => ({ host: r.host, port: r.port, version: r.version }));
+  // Placed one after another (so no two take the same slot), started together: a deployment
+  // waits for its slowest replica, not for the sum of them.
+  const rows: ReplicasTable[] = [];
+  for (let i = live.length; i < count; i++) {
+    const row = await recordReplica(ctx, owner, frozen, occupied);
+    occupied.push({ host: row.host, port: row.port, version: row.version });
+    rows.push(row);
+  }
+  return [...live, ...(await Promise.all(rows.map((row) => startReplica(ctx, row, frozen, workdir, resolved))))];
 }
 
-async function startReplica(
-  ctx: EngineContext,
-  owner: ReplicaOwner,
-  frozen: FrozenConfig,
-  workdir: string,
-  resolved: { env: Record<string, string>; secrets: Record<string, string> },
-): Promise<ReplicasTable> {
+/** Places a replica and records it before any process exists, so a crash right after spawning cannot orphan it. */
+async function recordReplica(ctx: EngineContext, owner: ReplicaOwner, frozen: FrozenConfig, occupied: { host: string; port: number; version: string }[]): Promise<ReplicasTable> {
+  const driver = driverFor(ctx, frozen.environment.target);
+  const placement = await driver.place({ service: owner.service, environment: owner.environment, version: owner.version, occupied });
   const id = newId();
-  const port = await findFreePort(ctx.settings.host);
-  const logPath = join(ctx.dataDir, "logs", owner.service, owner.environment, `${owner.version}-${id}.log`);
-  // Recorded before the process exists, so a crash right after spawning cannot orphan it.
   const row: ReplicasTable = {
     id,
     service: owner.service,
@@ -85,34 +75,46 @@ async function startReplica(
     digest: owner.digest,
     deployment_id: owner.deploymentId,
     pid: null,
-    port,
+    driver: driver.name,
+    host: placement.host,
+    port: placement.port,
     state: "starting",
-    log_path: logPath,
+    log_path: join(ctx.dataDir, "logs", owner.service, owner.environment, `${owner.version}-${id}.log`),
     started_at: ctx.clock.now(),
     stopped_at: null,
   };
-  await ctx.store.db.insertInto("replicas").values(row).execute();
-  const handle = await ctx.driver.start({
-    id,
-    service: owner.service,
-    environment: owner.environment,
-    version: owner.version,
+  await insertReplica(ctx.store.db, row);
+  return row;
+}
+
+async function startReplica(
+  ctx: EngineContext,
+  row: ReplicasTable,
+  frozen: FrozenConfig,
+  workdir: string,
+  resolved: { env: Record<string, string>; secrets: Record<string, string> },
+): Promise<ReplicasTable> {
+  const handle = await driverOf(ctx, row).start({
+    id: row.id,
+    service: row.service,
+    environment: row.environment,
+    version: row.version,
     workdir,
     command: frozen.run.command,
     portEnv: frozen.run.port_env,
-    port,
-    env: { ...resolved.env, SLIPWAY_SERVICE: owner.service, SLIPWAY_ENVIRONMENT: owner.environment, SLIPWAY_VERSION: owner.version },
+    host: row.host,
+    port: row.port,
+    env: { ...resolved.env, SLIPWAY_SERVICE: row.service, SLIPWAY_ENVIRONMENT: row.environment, SLIPWAY_VERSION: row.version },
     secrets: resolved.secrets,
-    logPath,
+    logPath: row.log_path,
     shutdown: { signal: frozen.run.shutdown.signal, graceMs: frozen.run.shutdown.grace },
   });
-  await ctx.store.db.updateTable("replicas").set({ pid: handle.pid }).where("id", "=", id).execute();
+  await setReplicaPid(ctx.store.db, row.id, handle.pid);
   return { ...row, pid: handle.pid };
 }
 
-export async function markRunning(ctx: EngineContext, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await ctx.store.db.updateTable("replicas").set({ state: "running" }).where("id", "in", ids).where("state", "=", "starting").execute();
+export function markRunning(ctx: EngineContext, ids: string[]): Promise<void> {
+  return markReplicasRunning(ctx.store.db, ids);
 }
 
 /** Stops one replica gracefully and records it; safe to call for a replica that is already gone. */
@@ -122,11 +124,7 @@ export async function stopReplica(
   frozen: Pick<FrozenConfig, "run">,
   finalState: "stopped" | "crashed" = "stopped",
 ): Promise<void> {
-  await ctx.store.db.updateTable("replicas").set({ state: "stopping" }).where("id", "=", replica.id).execute();
-  await ctx.driver.stop(handleOf(replica), { signal: frozen.run.shutdown.signal, graceMs: frozen.run.shutdown.grace });
-  await ctx.store.db
-    .updateTable("replicas")
-    .set({ state: finalState, stopped_at: ctx.clock.now() })
-    .where("id", "=", replica.id)
-    .execute();
+  await setReplicaState(ctx.store.db, [replica.id], "stopping");
+  await driverOf(ctx, replica).stop(handleOf(replica), { signal: frozen.run.shutdown.signal, graceMs: frozen.run.shutdown.grace });
+  await setReplicaState(ctx.store.db, [replica.id], finalState, ctx.clock.now());
 }

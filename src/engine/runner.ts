@@ -1,5 +1,5 @@
 import { isSlipwayError, isTerminal, type Deployment, type Step } from "../core/index.js";
-import { getDeploymentRow, listSteps, toDeployment } from "../store/deployments-repo.js";
+import { getDeploymentRow, listSteps, markRunningStepFailed, markStepDone, markStepRunning, toDeployment } from "../store/index.js";
 import { admitDeployment } from "./admission.js";
 import type { EngineContext } from "./context.js";
 import { parseFrozen } from "./frozen.js";
@@ -53,29 +53,20 @@ function entersVerification(step: Step): boolean {
 async function executeStep(ctx: EngineContext, run: RunState, step: Step): Promise<void> {
   const d = run.deployment;
   const startedAt = step.startedAt ?? ctx.clock.now();
-  await ctx.store.db
-    .updateTable("steps")
-    .set({ state: "running", started_at: startedAt })
-    .where("deployment_id", "=", d.id)
-    .where("idx", "=", step.idx)
-    .execute();
-  ctx.events.emit("deployment:step", { id: d.id, idx: step.idx, kind: step.params.kind, state: "running" });
+  if (step.state !== "running") {
+    await markStepRunning(ctx.store.db, d.id, step.idx, startedAt);
+    await record(ctx, { actor: "slipway", action: "step.started", subject: deploymentSubject(d.id), payload: { idx: step.idx, ...step.params } });
+  }
   const result = await runStep(ctx, run, step.params, startedAt);
-  await ctx.store.db
-    .updateTable("steps")
-    .set({ state: "done", result_json: JSON.stringify(result ?? null), finished_at: ctx.clock.now() })
-    .where("deployment_id", "=", d.id)
-    .where("idx", "=", step.idx)
-    .execute();
+  await markStepDone(ctx.store.db, d.id, step.idx, result, ctx.clock.now());
   await record(ctx, { actor: "slipway", action: "step.done", subject: deploymentSubject(d.id), payload: { idx: step.idx, ...step.params } });
-  ctx.events.emit("deployment:step", { id: d.id, idx: step.idx, kind: step.params.kind, state: "done" });
 }
 
 async function handleFailure(ctx: EngineContext, run: RunState, err: unknown): Promise<Deployment> {
   const d = run.deployment;
   const message = err instanceof Error ? err.message : String(err);
   const hint = isSlipwayError(err) ? err.hint : undefined;
-  await markRunningStepFailed(ctx, d.id, message, isSlipwayError(err) ? err.details : undefined);
+  await markRunningStepFailed(ctx.store.db, d.id, { error: message, details: isSlipwayError(err) ? err.details : undefined }, ctx.clock.now());
   if (!(err instanceof VerificationFailed) && !(err instanceof CancelRequested)) {
     ctx.log.error({ err, deployment: d.id }, "deployment step failed");
   }
@@ -103,13 +94,4 @@ async function rollBack(ctx: EngineContext, run: RunState, end: "rolled_back" | 
       hint: "restore the environment by hand (`slipway rollback SERVICE --env ENV`) and check the replica logs",
     });
   }
-}
-
-async function markRunningStepFailed(ctx: EngineContext, id: string, message: string, details: unknown): Promise<void> {
-  await ctx.store.db
-    .updateTable("steps")
-    .set({ state: "failed", result_json: JSON.stringify({ error: message, details: details ?? null }), finished_at: ctx.clock.now() })
-    .where("deployment_id", "=", id)
-    .where("state", "=", "running")
-    .execute();
 }

@@ -1,4 +1,5 @@
 import { parseServiceConfig, type ServiceConfig, badInput, notFound, type ConfigProblem } from "../core/index.js";
+import { getServiceRow, listServiceRows, upsertService } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { record } from "./record.js";
 
@@ -20,23 +21,20 @@ export async function applyService(ctx: EngineContext, yamlText: string, file: s
   const config = result.config;
   const now = ctx.clock.now();
   const created = await ctx.store.db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("services").select("name").where("name", "=", config.service).executeTakeFirst();
-    const values = { owner: config.owner, config_json: JSON.stringify(config), config_yaml: yamlText, updated_at: now };
-    if (existing) await trx.updateTable("services").set(values).where("name", "=", config.service).execute();
-    else await trx.insertInto("services").values({ name: config.service, created_at: now, ...values }).execute();
-    await record(ctx, { actor, action: existing ? "service.updated" : "service.created", subject: `service/${config.service}`, payload: { file, environments: Object.keys(config.environments) } }, trx);
-    return !existing;
+    const isNew = await upsertService(trx, { name: config.service, owner: config.owner, configJson: JSON.stringify(config), configYaml: yamlText, at: now });
+    await record(ctx, { actor, action: isNew ? "service.created" : "service.updated", subject: `service/${config.service}`, payload: { file, environments: Object.keys(config.environments) } }, trx);
+    return isNew;
   });
   return { service: config.service, created, warnings: result.warnings };
 }
 
 export async function getServiceConfig(ctx: Pick<EngineContext, "store">, service: string): Promise<ServiceConfig> {
-  const row = await ctx.store.db.selectFrom("services").select("config_json").where("name", "=", service).executeTakeFirst();
+  const row = await getServiceRow(ctx.store.db, service);
   if (!row) throw notFound(`no service "${service}"`, { hint: "register it with `slipway apply path/to/slipway.yaml`" });
   return JSON.parse(row.config_json) as ServiceConfig;
 }
 
 export async function listServices(ctx: Pick<EngineContext, "store">): Promise<{ name: string; owner: string; updatedAt: number }[]> {
-  const rows = await ctx.store.db.selectFrom("services").select(["name", "owner", "updated_at"]).orderBy("name").execute();
+  const rows = await listServiceRows(ctx.store.db);
   return rows.map((r) => ({ name: r.name, owner: r.owner, updatedAt: r.updated_at }));
 }

@@ -1,11 +1,9 @@
 import { evaluateShiftGates, formatGate } from "../policy/index.js";
+import { setWaiting } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { pause } from "./pause.js";
 import { deploymentSubject, record } from "./record.js";
 import type { RunState } from "./run-state.js";
-
-/** While held, look again at least this often (a freeze can be lifted by changing slipway.yaml). */
-const HOLD_RECHECK_MS = 5_000;
 
 /**
  * Before every traffic shift: if a change window has closed or a freeze has begun, hold
@@ -23,15 +21,16 @@ export async function holdWhileWindowClosed(ctx: EngineContext, run: RunState): 
     const reason = report.gates.filter((g) => !g.passed).map(formatGate).join("; ");
     if (!held) {
       held = true;
-      await ctx.store.db.updateTable("deployments").set({ waiting_for: `held: ${reason}` }).where("id", "=", d.id).execute();
+      await setWaiting(ctx.store.db, d.id, `held: ${reason}`);
       await record(ctx, { actor: "slipway", action: "deployment.held", subject: deploymentSubject(d.id), payload: { reason, gates: report.gates, recheckAt: report.recheckAt } });
-      ctx.events.emit("deployment:step", { id: d.id, idx: -1, kind: "shift", state: "running", detail: `held: ${reason}` });
     }
-    const wait = report.recheckAt === null ? HOLD_RECHECK_MS : Math.min(HOLD_RECHECK_MS, Math.max(0, report.recheckAt - ctx.clock.now()));
+    // Look again at least every holdRecheckMs: a freeze can also be lifted by changing slipway.yaml.
+    const every = ctx.settings.holdRecheckMs;
+    const wait = report.recheckAt === null ? every : Math.min(every, Math.max(0, report.recheckAt - ctx.clock.now()));
     await pause(ctx, run, Math.max(wait, 1));
   }
   if (held) {
-    await ctx.store.db.updateTable("deployments").set({ waiting_for: null }).where("id", "=", d.id).execute();
+    await setWaiting(ctx.store.db, d.id, null);
     await record(ctx, { actor: "slipway", action: "deployment.resumed", subject: deploymentSubject(d.id), payload: {} });
   }
 }

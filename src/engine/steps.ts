@@ -15,7 +15,7 @@ export async function runStep(ctx: EngineContext, run: RunState, step: StepParam
   switch (step.kind) {
     case "start": {
       const replicas = await ensureReplicas(ctx, owner, run.frozen, step.count);
-      return { replicas: replicas.map((r) => ({ id: r.id, port: r.port })) };
+      return { replicas: replicas.map((r) => ({ id: r.id, host: r.host, port: r.port })) };
     }
     case "wait_ready":
       return waitReady(ctx, run);
@@ -29,7 +29,7 @@ export async function runStep(ctx: EngineContext, run: RunState, step: StepParam
     case "stop_old":
       return stopOld(ctx, run, step.keep);
     case "finalize":
-      return finalize(ctx, d);
+      return finalize(ctx, run);
   }
 }
 

@@ -1,10 +1,11 @@
-import type { Deployment, TrafficWeight } from "../core/index.js";
-import type { ReplicasTable } from "../store/index.js";
+import type { TrafficWeight } from "../core/index.js";
+import { setCurrentVersion, setReplicaState, type ReplicasTable } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { record, deploymentSubject } from "./record.js";
 import { runningReplicas, stopReplica } from "./replicas.js";
-import { routeKey, setWeights, syncRoute } from "./routing.js";
+import { envTargetOf, routeKey, setWeights, syncRoute } from "./routing.js";
 import type { RunState } from "./run-state.js";
+import { routerFor } from "./targets.js";
 
 /** Sends `weight` % of traffic to the new version and the rest to the previous one, if it still serves. */
 export async function shiftTraffic(ctx: EngineContext, run: RunState, weight: number): Promise<unknown> {
@@ -19,7 +20,7 @@ export async function shiftTraffic(ctx: EngineContext, run: RunState, weight: nu
         { version: d.version, weight },
       ]
     : [{ version: d.version, weight: 100 }];
-  await setWeights(ctx, d.service, d.environment, weights);
+  await setWeights(ctx, envTargetOf(run), weights);
   await record(ctx, { actor: "slipway", action: "traffic.shifted", subject: deploymentSubject(d.id), payload: { weights } });
   return { weights };
 }
@@ -28,29 +29,24 @@ export async function shiftTraffic(ctx: EngineContext, run: RunState, weight: nu
 export async function drainAndStop(ctx: EngineContext, run: Pick<RunState, "deployment" | "frozen">, replicas: ReplicasTable[]): Promise<void> {
   if (replicas.length === 0) return;
   const d = run.deployment;
-  const ids = replicas.map((r) => r.id);
-  await ctx.store.db.updateTable("replicas").set({ state: "stopping" }).where("id", "in", ids).execute();
-  await syncRoute(ctx, d.service, d.environment);
+  await setReplicaState(ctx.store.db, replicas.map((r) => r.id), "stopping");
+  await syncRoute(ctx, envTargetOf(run));
   const versions = [...new Set(replicas.map((r) => r.version))];
   const remaining = await runningReplicas(ctx, d.service, d.environment);
   for (const version of versions) {
     // Only a version with no replica left in the route can be drained as a whole.
     if (!remaining.some((r) => r.version === version)) {
-      await ctx.router.drain(routeKey(d.service, d.environment), version, ctx.settings.drainTimeoutMs);
+      await routerFor(ctx, run.frozen.environment.target).drain(routeKey(d.service, d.environment), version, ctx.settings.drainTimeoutMs);
     }
   }
   await Promise.all(replicas.map((r) => stopReplica(ctx, r, run.frozen)));
 }
 
 /** Records the deployment's version as what the environment runs. */
-export async function finalize(ctx: EngineContext, d: Deployment): Promise<unknown> {
+export async function finalize(ctx: EngineContext, run: Pick<RunState, "deployment" | "frozen">): Promise<unknown> {
+  const d = run.deployment;
   const since = ctx.clock.now();
-  await ctx.store.db
-    .updateTable("environments")
-    .set({ current_version: d.version, current_digest: d.digest, current_deployment_id: d.id, since, weights_json: JSON.stringify([{ version: d.version, weight: 100 }]) })
-    .where("service", "=", d.service)
-    .where("environment", "=", d.environment)
-    .execute();
-  await syncRoute(ctx, d.service, d.environment);
+  await setCurrentVersion(ctx.store.db, d.service, d.environment, { version: d.version, digest: d.digest, deploymentId: d.id, since });
+  await syncRoute(ctx, envTargetOf(run));
   return { version: d.version, since };
 }

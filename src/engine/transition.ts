@@ -1,6 +1,6 @@
 import type { Transaction } from "kysely";
 import { conflict, isTerminal, type Deployment, type DeploymentState } from "../core/index.js";
-import type { Database } from "../store/index.js";
+import { releaseEnvLock, updateDeploymentState, type Database } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { deploymentSubject, record } from "./record.js";
 
@@ -14,38 +14,29 @@ export interface TransitionDetail {
 
 /**
  * Moves a deployment from its current state to `to`, only if nobody changed it meanwhile.
- * Every transition is an audit event and an engine event; reaching a terminal state frees
+ * Every transition is an audit event (and so an SSE event); reaching a terminal state frees
  * the environment's lock.
  */
 export async function transition(ctx: EngineContext, d: Deployment, to: DeploymentState, detail: TransitionDetail = {}, outer?: Transaction<Database>): Promise<Deployment> {
   const now = ctx.clock.now();
+  const startedAt = to === "running" && d.startedAt === null ? now : d.startedAt;
   const apply = async (trx: Transaction<Database>) => {
-    const updated = await trx
-      .updateTable("deployments")
-      .set({
-        state: to,
-        updated_at: now,
-        ...(to === "running" && d.startedAt === null ? { started_at: now } : {}),
-        ...(isTerminal(to) ? { finished_at: now, lease_owner: null, lease_until: null } : {}),
-        ...(detail.error !== undefined ? { error: detail.error, error_hint: detail.hint ?? null } : {}),
-      })
-      .where("id", "=", d.id)
-      .where("state", "=", d.state)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) {
-      throw conflict(`deployment ${d.id} is no longer ${d.state}`, { hint: "reload it: another action changed it first" });
-    }
-    if (isTerminal(to)) await trx.deleteFrom("env_locks").where("deployment_id", "=", d.id).execute();
+    const moved = await updateDeploymentState(trx, d.id, d.state, to, {
+      at: now,
+      ...(startedAt !== d.startedAt ? { startedAt: now } : {}),
+      ...(detail.error !== undefined ? { error: { message: detail.error, hint: detail.hint ?? null } } : {}),
+    });
+    if (!moved) throw conflict(`deployment ${d.id} is no longer ${d.state}`, { hint: "reload it: another action changed it first" });
+    if (isTerminal(to)) await releaseEnvLock(trx, d.id);
     await record(ctx, { actor: detail.actor ?? "slipway", action: `deployment.${to}`, subject: deploymentSubject(d.id), payload: { from: d.state, to, service: d.service, environment: d.environment, version: d.version, ...(detail.error ? { error: detail.error } : {}), ...detail.payload } }, trx);
   };
   if (outer) await apply(outer);
   else await ctx.store.db.transaction().execute(apply);
-  ctx.events.emit("deployment:state", { id: d.id, service: d.service, environment: d.environment, from: d.state, to, ...(detail.error ? { error: detail.error } : {}) });
   return {
     ...d,
     state: to,
     updatedAt: now,
-    startedAt: to === "running" && d.startedAt === null ? now : d.startedAt,
+    startedAt,
     finishedAt: isTerminal(to) ? now : d.finishedAt,
     error: detail.error ?? d.error,
     errorHint: detail.error !== undefined ? (detail.hint ?? null) : d.errorHint,

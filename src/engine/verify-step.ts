@@ -1,13 +1,11 @@
 import { join } from "node:path";
 import { makeRedactor } from "../core/index.js";
-import { resolveConfig } from "../drivers/index.js";
+import { resolveConfig } from "../secrets/index.js";
 import { probeFromConfig, runSmokeCommand, type ProbeResult } from "../verify/index.js";
 import type { EngineContext } from "./context.js";
 import { liveReplicasOf } from "./replicas.js";
 import { ensureEnvironment } from "./routing.js";
 import { VerificationFailed, type RunState } from "./run-state.js";
-
-const PROBE_TIMEOUT_MS = 5_000;
 
 /**
  * Runs the environment's probes and smoke commands, against each new replica directly (before
@@ -17,16 +15,16 @@ export async function verifyDeployment(ctx: EngineContext, run: RunState, via: "
   const d = run.deployment;
   const verify = run.frozen.environment.verify;
   if (verify.probes.length === 0 && verify.smoke.length === 0) return { checks: [] };
-  const ports =
+  const addresses =
     via === "router"
-      ? [(await ensureEnvironment(ctx, d.service, d.environment)).port]
-      : (await liveReplicasOf(ctx, { deploymentId: d.id, service: d.service, environment: d.environment, version: d.version, digest: d.digest })).map((r) => r.port);
+      ? [{ host: ctx.settings.host, port: (await ensureEnvironment(ctx, d.service, d.environment)).port }]
+      : (await liveReplicasOf(ctx, { deploymentId: d.id, service: d.service, environment: d.environment, version: d.version, digest: d.digest })).map((r) => ({ host: r.host, port: r.port }));
 
   const results: ProbeResult[] = [];
-  for (const port of ports) {
-    for (const probe of verify.probes) results.push(await probeFromConfig(probe, { host: ctx.settings.host, port }, PROBE_TIMEOUT_MS)(run.signal));
+  for (const address of addresses) {
+    for (const probe of verify.probes) results.push(await probeFromConfig(probe, address, ctx.settings.probeTimeoutMs)(run.signal));
   }
-  const smoke = await runSmoke(ctx, run, ports[0]);
+  const smoke = await runSmoke(ctx, run, addresses[0]);
   const failedProbes = results.filter((r) => !r.ok);
   const failedSmoke = smoke.filter((s) => !s.ok);
   if (failedProbes.length > 0 || failedSmoke.length > 0) {
@@ -40,14 +38,14 @@ export async function verifyDeployment(ctx: EngineContext, run: RunState, via: "
   return { via, probes: results, smoke };
 }
 
-async function runSmoke(ctx: EngineContext, run: RunState, port: number | undefined) {
+async function runSmoke(ctx: EngineContext, run: RunState, address: { host: string; port: number } | undefined) {
   const d = run.deployment;
   const verify = run.frozen.environment.verify;
-  if (verify.smoke.length === 0 || port === undefined) return [];
+  if (verify.smoke.length === 0 || address === undefined) return [];
   const resolved = resolveConfig(run.frozen.config, ctx.secretSource);
   const redact = makeRedactor(Object.values(resolved.secrets));
   const cwd = join(ctx.dataDir, "work", d.service, d.digest);
-  const env = { ...resolved.env, ...resolved.secrets, PATH: process.env.PATH ?? "/usr/bin:/bin", SLIPWAY_URL: `http://${ctx.settings.host}:${port}`, SLIPWAY_VERSION: d.version };
+  const env = { ...resolved.env, ...resolved.secrets, PATH: process.env.PATH ?? "/usr/bin:/bin", SLIPWAY_URL: `http://${address.host}:${address.port}`, SLIPWAY_VERSION: d.version };
   const out = [];
   for (const command of verify.smoke) {
     out.push({ command, ...(await runSmokeCommand(command, { cwd, env, timeoutMs: verify.smoke_timeout, redact })) });

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { badInput, makeRedactor, type Clock, type ServiceConfig } from "../core/index.js";
-import { resolveConfig } from "../drivers/index.js";
+import { resolveConfig } from "../secrets/index.js";
 import type { PipelineStage, RunStatus } from "./types.js";
 
 /**

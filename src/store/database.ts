@@ -4,6 +4,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import { badInput } from "../core/index.js";
+import { InProcessAuditSignal, PostgresAuditSignal, type AuditSignal } from "./audit-signal.js";
 import type { Database } from "./schema.js";
 import { migrateToLatest } from "./migrate.js";
 
@@ -14,9 +15,12 @@ export class Store {
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
+    /** Tells followers of the audit log that events were appended (see audit-signal.ts). */
+    readonly auditSignal: AuditSignal,
   ) {}
 
   async close(): Promise<void> {
+    await this.auditSignal.close();
     await this.db.destroy();
   }
 }
@@ -54,7 +58,8 @@ function openSqlite(url: string): Store {
   connection.pragma("busy_timeout = 5000");
   connection.pragma("foreign_keys = ON");
   connection.pragma("synchronous = NORMAL");
-  return new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }), "sqlite");
+  const signal = new InProcessAuditSignal();
+  return new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }), plugins: [signal] }), "sqlite", signal);
 }
 
 /** Takes `schema` out of a PostgreSQL URL's query (pg does not know it); an explicit option must agree. */
@@ -91,13 +96,13 @@ async function openPostgres(url: string, schema?: string): Promise<Store> {
       await client.end();
     }
   }
-  const pool = new pg.Pool({
+  const config = {
     connectionString: url,
-    max: 10,
     types: pgTypes as pg.CustomTypesConfig,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
+  };
+  const pool = new pg.Pool({ ...config, max: 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
-  return new Store(db, "postgres");
+  return new Store(db, "postgres", new PostgresAuditSignal(() => new pg.Client(config)));
 }

@@ -6,7 +6,9 @@ import * as m002 from "./migrations/002-triage.js";
 import * as m003 from "./migrations/003-token-grants.js";
 import * as m004 from "./migrations/004-governance.js";
 import * as m005 from "./migrations/005-triage-example-context.js";
+import * as m006 from "./migrations/006-replica-placement.js";
 import * as m007 from "./migrations/007-supply-chain.js";
+import * as m016 from "./migrations/016-restore-state.js";
 
 type Dialect = "sqlite" | "postgres";
 
@@ -17,7 +19,9 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   "003-token-grants": m003.up,
   "004-governance": m004.up,
   "005-triage-example-context": m005.up,
+  "006-replica-placement": m006.up,
   "007-supply-chain": m007.up,
+  "016-restore-state": m016.up,
 };
 
 function providerFor(dialect: Dialect): MigrationProvider {
@@ -38,7 +42,9 @@ function providerFor(dialect: Dialect): MigrationProvider {
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<void> {
   const migrationTableSchema =
     dialect === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
-  const migrator = new Migrator({ db, provider: providerFor(dialect), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+  // Migrations are independent additions, numbered by the change that made them; one that lands
+  // after a higher-numbered one must still run on a database that already has the latter.
+  const migrator = new Migrator({ db, provider: providerFor(dialect), allowUnorderedMigrations: true, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failedOne = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";

@@ -1,4 +1,4 @@
-import type { Generated } from "kysely";
+import type { Generated, Kysely, Transaction } from "kysely";
 
 /** Table types for Kysely. Times are UTC milliseconds; ids are ULIDs; booleans are 0/1. */
 export interface Database {
@@ -58,6 +58,10 @@ export interface DeploymentsTable {
   reason: string | null;
   previous_version: string | null;
   previous_digest: string | null;
+  /** What ran before in full (migration 016): the deployment that put it there, its replica count, the traffic split. */
+  previous_deployment_id: string | null;
+  previous_replicas: number | null;
+  previous_weights_json: string | null;
   /** The environment config this deployment runs with, frozen when it was created. */
   env_config_json: string;
   error: string | null;
@@ -128,6 +132,10 @@ export interface ReplicasTable {
   deployment_id: string;
   /** pid of the supervising shim (its process group is the replica's). */
   pid: number | null;
+  /** Which driver started it (migration 006): stop and status go to the same driver. */
+  driver: string;
+  /** Where it runs: the host the driver placed it on ("127.0.0.1" for the process driver). */
+  host: string;
   port: number;
   state: string; // "starting" | "running" | "stopping" | "stopped" | "crashed"
   log_path: string;
@@ -221,6 +229,9 @@ export interface ApprovalsTable {
   comment: string | null;
   at: number;
 }
+
+/** A handle queries run on: the database, or a transaction in progress. */
+export type Db = Kysely<Database> | Transaction<Database>;
 
 /** A registered public signing key (migration 007). The private half never reaches the server. */
 export interface SigningKeysTable {

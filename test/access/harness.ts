@@ -12,7 +12,7 @@ import { sql } from "kysely";
 import pino from "pino";
 import { buildApi, createToken, type Grant, type Role } from "../../src/api/index.js";
 import { newId, systemClock, type Clock } from "../../src/core/index.js";
-import { ProcessDriver } from "../../src/drivers/index.js";
+import { createDriverSet } from "../../src/drivers/index.js";
 import { Engine } from "../../src/engine/index.js";
 import { startRouter } from "../../src/router/index.js";
 import type { Store } from "../../src/store/index.js";
@@ -58,7 +58,7 @@ export async function startHarness(dialect: TestDialect, options: { triageRules?
   const log = pino({ level: "trace" }, sink);
   const router = await startRouter();
   const clock = new ManualClock();
-  const engine = new Engine({ store: db.store, driver: new ProcessDriver({ dataDir }), router: router.control, dataDir, log, clock, secretSource: options.secretSource });
+  const engine = new Engine({ store: db.store, drivers: createDriverSet({ dataDir, host: "127.0.0.1" }), router: router.control, dataDir, log, clock, secretSource: options.secretSource });
   const app = await buildApi({ engine, store: db.store, router: router.control, dataDir, clock, log, triageRules: options.triageRules });
   return {
     app,

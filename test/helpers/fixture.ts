@@ -119,6 +119,8 @@ export async function startPlane(dialect: TestDialect, options: PlaneOptions = {
 /** How a hello build behaves: its build.json, or a replacement server.js (a broken build). */
 export interface HelloBuild {
   failRate?: number;
+  /** The build answers /healthz with 503 for this long after it starts. */
+  readyAfterMs?: number;
   serverJs?: string;
 }
 
@@ -126,7 +128,7 @@ export interface HelloBuild {
 export async function buildHello(workDir: string, version: string, build: HelloBuild = {}): Promise<string> {
   const dir = await mkdtemp(join(workDir, `hello-${version}-`));
   await cp(join(PACKAGE_ROOT, "examples", "hello", "app"), dir, { recursive: true });
-  await writeFile(join(dir, "build.json"), JSON.stringify({ version, failRate: build.failRate ?? 0 }) + "\n");
+  await writeFile(join(dir, "build.json"), JSON.stringify({ version, failRate: build.failRate ?? 0, ...(build.readyAfterMs ? { readyAfterMs: build.readyAfterMs } : {}) }) + "\n");
   if (build.serverJs !== undefined) await writeFile(join(dir, "server.js"), build.serverJs);
   return dir;
 }

@@ -7,6 +7,8 @@ import { readFileSync } from "node:fs";
 const build = JSON.parse(readFileSync(new URL("./build.json", import.meta.url), "utf8"));
 const version = process.env.SLIPWAY_VERSION ?? build.version ?? "dev";
 const failRate = Number(build.failRate ?? 0);
+// A slow starter: /healthz answers 503 until this many ms after start (readiness must wait).
+const readyAt = Date.now() + Number(build.readyAfterMs ?? 0);
 const port = Number(process.env.PORT ?? 8080);
 let served = 0;
 // For the secret-handling test: SHOW_SECRET names a variable the app prints at start (its log
@@ -16,6 +18,7 @@ if (shown) console.log(`${shown}=${process.env[shown] ?? ""}`);
 
 const server = createServer((req, res) => {
   if (req.url === "/healthz") {
+    if (Date.now() < readyAt) return res.writeHead(503).end("warming up\n");
     res.writeHead(200, { "content-type": "application/json" });
     return res.end(JSON.stringify({ ok: true, version }));
   }

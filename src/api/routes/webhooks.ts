@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { appendAuditEvent } from "../../audit/index.js";
 import { badInput, SlipwayError, unavailable } from "../../core/index.js";
-import { resolveConfig } from "../../drivers/index.js";
+import { resolveConfig } from "../../secrets/index.js";
 import {
   addWebhookSource,
   findWebhookSource,

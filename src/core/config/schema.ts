@@ -214,6 +214,8 @@ export const serviceConfigSchema = z.strictObject({
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type RunConfig = z.output<typeof runSchema>;
+/** Where an environment's replicas run: `target.driver` picks the driver. */
+export type TargetConfig = EnvironmentConfig["target"];
 export type Strategy = z.output<typeof strategySchema>;
 export type VerifyConfig = z.output<typeof verifySchema>;
 export type AnalysisConfig = NonNullable<VerifyConfig["analysis"]>;

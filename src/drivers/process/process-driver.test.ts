@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSlipwayError } from "../../core/errors.js";
-import { findFreePort, isProcessAlive, killReplicaTree, listReplicaIds, ProcessDriver } from "../index.js";
+import { findFreePort } from "../../net/index.js";
+import { isProcessAlive, killReplicaTree, listReplicaIds, ProcessDriver } from "../index.js";
 import type { ReplicaHandle, ReplicaSpec } from "../types.js";
 import { isGroupAlive, waitFor } from "./proc.js";
 import { readState, replicaPaths } from "./state-file.js";
@@ -59,6 +60,7 @@ async function specFor(mode: string, overrides: Partial<ReplicaSpec> = {}): Prom
     workdir: appDir,
     command: `"${process.execPath}" app.mjs ${mode}`,
     portEnv: "PORT",
+    host: "127.0.0.1",
     port: await findFreePort(),
     env: { LOG_LEVEL: "debug" },
     secrets: { DB_URL: SECRET },

@@ -2,7 +2,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import { resolve } from "node:path";
 import { failed } from "../../core/errors.js";
 import { makeRedactor } from "../../core/redact.js";
-import type { Driver, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "../types.js";
+import { findFreePort } from "../../net/index.js";
+import type { Driver, Placement, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "../types.js";
 import { spawnShim } from "./launch.js";
 import { commandLineOf, isGroupAlive, isProcessAlive, signalGroup, signalProcess, waitFor } from "./proc.js";
 import { readJson, readState, replicaPaths, writeJsonAtomic, type ReplicaPaths, type ShimSpec, type ShimState } from "./state-file.js";
@@ -11,6 +12,8 @@ import { readJson, readState, replicaPaths, writeJsonAtomic, type ReplicaPaths, 
 export interface ProcessDriverOptions {
   /** Slipway's data directory; replicas keep their spec and state under `<dataDir>/replicas/<id>/`. */
   dataDir: string;
+  /** The address replicas listen on (default 127.0.0.1). */
+  host?: string;
   /** How long start() waits for the shim to report the app started. Default 10 s. */
   startTimeoutMs?: number;
 }
@@ -30,11 +33,18 @@ const FINAL_STATES: ReadonlySet<ShimState["state"]> = new Set(["stopped", "faile
 export class ProcessDriver implements Driver {
   readonly name = "process";
   private readonly dataDir: string;
+  private readonly host: string;
   private readonly startTimeoutMs: number;
 
   constructor(options: ProcessDriverOptions) {
     this.dataDir = resolve(options.dataDir);
+    this.host = options.host ?? "127.0.0.1";
     this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
+  }
+
+  /** Every replica runs on this machine, on a port the kernel says is free now. */
+  async place(): Promise<Placement> {
+    return { host: this.host, port: await findFreePort(this.host) };
   }
 
   /**
@@ -46,7 +56,7 @@ export class ProcessDriver implements Driver {
     const existing = readState(paths.state);
     if (existing && isOurShim(existing.shimPid, spec.id) && !FINAL_STATES.has(existing.state)) {
       const stored = readJson<ShimSpec>(paths.spec);
-      return { id: spec.id, pid: existing.shimPid, port: stored?.port ?? spec.port, logPath: stored?.logPath ?? spec.logPath };
+      return { id: spec.id, pid: existing.shimPid, host: spec.host, port: stored?.port ?? spec.port, logPath: stored?.logPath ?? spec.logPath };
     }
     if (!isDirectory(spec.workdir)) {
       throw failed(`cannot start replica ${spec.id}: working directory ${spec.workdir} does not exist`, {
@@ -63,7 +73,7 @@ export class ProcessDriver implements Driver {
     child.once("error", () => (exited = true));
     const redact = makeRedactor(Object.values(spec.secrets));
     const state = await this.awaitStarted(spec.id, paths, redact, () => exited || !isProcessAlive(child.pid ?? -1));
-    return { id: spec.id, pid: state.shimPid, port: spec.port, logPath: spec.logPath };
+    return { id: spec.id, pid: state.shimPid, host: spec.host, port: spec.port, logPath: spec.logPath };
   }
 
   private async awaitStarted(

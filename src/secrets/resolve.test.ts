@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { isSlipwayError } from "../core/errors.js";
-import { createDriver, findFreePort, ProcessDriver, resolveConfig } from "./index.js";
+import { resolveConfig } from "./index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "slipway-secrets-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,23 +52,5 @@ describe("resolveConfig", () => {
     } finally {
       delete process.env.SLIPWAY_TEST_SECRET_SOURCE;
     }
-  });
-});
-
-describe("findFreePort and createDriver", () => {
-  test("findFreePort returns a port that can be bound", async () => {
-    const port = await findFreePort();
-    assert.ok(port > 0);
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", resolve);
-    });
-    await new Promise((resolve) => server.close(resolve));
-  });
-
-  test("createDriver knows the process driver and refuses others with a hint", () => {
-    assert.ok(createDriver("process", { dataDir: dir }) instanceof ProcessDriver);
-    assert.throws(() => createDriver("kubernetes", { dataDir: dir }), (err: unknown) => isSlipwayError(err) && err.code === "bad_input" && /process/.test(err.hint ?? ""));
   });
 });

@@ -1,0 +1,27 @@
+import type { TargetConfig } from "../core/index.js";
+import type { Driver, ReplicaHandle } from "../drivers/index.js";
+import type { RouterControl } from "../router/types.js";
+import type { ReplicasTable } from "../store/index.js";
+import type { EngineContext } from "./context.js";
+
+/**
+ * Where a deployment's replicas run and how traffic reaches them, chosen from the
+ * environment's `target`. The engine asks here and nowhere else.
+ */
+
+/** The driver an environment's target names. */
+export function driverFor(ctx: EngineContext, target: Pick<TargetConfig, "driver">): Driver {
+  return ctx.drivers.get(target.driver);
+}
+
+/** The traffic control in front of a target's replicas. */
+export function routerFor(ctx: EngineContext, _target: Pick<TargetConfig, "driver">): RouterControl {
+  return ctx.router;
+}
+
+/** The driver that started a replica (recorded on it, so a later change of target cannot orphan it). */
+export function driverOf(ctx: EngineContext, replica: Pick<ReplicasTable, "driver">): Driver {
+  return ctx.drivers.get(replica.driver);
+}
+
+export const handleOf = (r: ReplicasTable): ReplicaHandle => ({ id: r.id, pid: r.pid ?? 0, host: r.host, port: r.port, logPath: r.log_path });
