@@ -16,6 +16,7 @@ import { registerServerCommand } from "./commands/server.js";
 import { registerShowCommands } from "./commands/show.js";
 import { registerTokenCommands } from "./commands/token.js";
 import { registerTraceCommand } from "./commands/trace.js";
+import { registerWebhookCommands } from "./commands/webhook.js";
 import { registerTriageCommand } from "./commands/triage.js";
 import type { CliContext } from "./context.js";
 import { resolveTarget, type GlobalOptions } from "./target.js";
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSbomCommand(program, ctx);
   registerPipelineCommands(program, ctx);
   registerTraceCommand(program, ctx);
+  registerWebhookCommands(program, ctx);
   registerDeployCommands(program, ctx);
   registerApprovalCommands(program, ctx);
   registerShowCommands(program, ctx);
