@@ -8,6 +8,7 @@ import { apiRequest } from "../api-client.js";
 import type { CliContext } from "../context.js";
 import { ago, printJson, printTable } from "../output.js";
 import { findArtifact, release, sourceInfo } from "../pipeline-release.js";
+import { readSigningKey } from "../supply-client.js";
 import { slipwayVersion } from "../version.js";
 
 interface RunOptions {
@@ -75,7 +76,8 @@ async function runPipeline(ctx: CliContext, opts: RunOptions): Promise<void> {
   const cwd = dirname(configFile);
   const source = await sourceInfo(cwd);
   const version = opts.push ? (opts.version ?? (await defaultVersion(cwd, source.commit))) : (opts.version ?? "unreleased");
-  if (opts.sign && opts.push) await readFile(opts.sign).catch(() => { throw badInput(`cannot read key file ${opts.sign}`); });
+  // A bad key is found before the stages run, not after.
+  if (opts.sign && opts.push) await readSigningKey(opts.sign);
   const runId = newId();
   const clock = systemClock;
   const startedAt = clock.now();
