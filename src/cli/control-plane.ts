@@ -53,15 +53,22 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const router = await ensureRouterDaemon({ dataDir, host: options.host });
   const drivers = createDriverSet({ dataDir, host: options.host });
   const engine = new Engine({ store, drivers, router, dataDir, log, clock, secretSource: options.secretSource ?? {}, settings: { host: options.host, ...options.settings } });
+  try {
+    await engine.join();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const newAdminToken = await ensureAdminToken(store, dataDir, clock);
   if (options.registerExample) await registerExampleService(engine, log);
   const app = await buildApi({ engine, store, router, dataDir, clock, log, triageRules: options.triageRules });
   await app.listen({ port: options.port, host: options.host });
-  await engine.start();
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
+  const url = `http://${options.host}:${port}`;
+  await engine.start(url);
   return {
-    url: `http://${options.host}:${port}`,
+    url,
     app,
     engine,
     store,

@@ -64,6 +64,11 @@ export type DriverName = "process";
 
 export interface Driver {
   readonly name: DriverName;
+  /**
+   * "node": replicas are local to the machine (and data directory) of the instance that started
+   * them, so only that node's instances can manage them; "cluster": any instance reaches them.
+   */
+  readonly scope: "node" | "cluster";
   /** Chooses where the next replica runs. */
   place(request: PlacementRequest): Promise<Placement>;
   start(spec: ReplicaSpec): Promise<ReplicaHandle>;

@@ -1,5 +1,5 @@
 import { newId, type AnalysisConfig, type VersionStats } from "../core/index.js";
-import { aggregateVerdict, analyseWindow, diffStats, type Decision } from "../verify/index.js";
+import { aggregateVerdict, analyseWindow, diffStats, type Decision, type JudgeState } from "../verify/index.js";
 import { insertDecisions, runningStepIdx } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { pause } from "./pause.js";
@@ -28,11 +28,16 @@ export async function analyse(ctx: EngineContext, run: RunState, pauseMs: number
   // the few requests left before the pause ends (which would be inconclusive, and roll back).
   const end = Math.max(pauseEnd, ctx.clock.now() + Math.min(analysis.interval, pauseMs));
   let decisions: Decision[] = [];
+  // The sequential judge's evidence, carried look to look (in memory: a resumed step starts afresh).
+  let judge: JudgeState | undefined;
   let rounds = 0;
+  const recorder = new RoundRecorder(ctx, run);
   do {
     await pause(ctx, run, Math.max(0, Math.min(analysis.interval, end - ctx.clock.now())));
-    decisions = await evaluateRound(ctx, run, analysis, before, await router.getStats(key));
+    ({ decisions, judge } = await evaluateRound(ctx, run, analysis, before, await router.getStats(key), judge));
     rounds++;
+    const last = aggregateVerdict(decisions) === "fail" || ctx.clock.now() >= end;
+    await recorder.round(decisions, last);
     if (aggregateVerdict(decisions) === "fail") {
       const failedOnes = decisions.filter((x) => x.verdict === "fail");
       throw new VerificationFailed(
@@ -60,7 +65,8 @@ async function evaluateRound(
   analysis: AnalysisConfig,
   before: VersionStats[],
   after: VersionStats[],
-): Promise<Decision[]> {
+  judge: JudgeState | undefined,
+): Promise<{ decisions: Decision[]; judge: JudgeState }> {
   const d = run.deployment;
   const window = (version: string | null) => {
     if (version === null) return undefined;
@@ -69,9 +75,9 @@ async function evaluateRound(
   };
   const canary = window(d.version) ?? diffStats(undefined, emptyStats(d.version));
   const baseline = d.previousVersion !== d.version ? window(d.previousVersion) : undefined;
-  const { decisions } = await analyseWindow({ analysis, canary, baseline, signal: run.signal });
+  const { decisions, state } = await analyseWindow({ analysis, canary, baseline, state: judge, signal: run.signal });
   await storeDecisions(ctx, run, decisions);
-  return decisions;
+  return { decisions, judge: state };
 }
 
 function emptyStats(version: string): VersionStats {
@@ -85,6 +91,34 @@ async function storeDecisions(ctx: EngineContext, run: RunState, decisions: Deci
     ctx.store.db,
     decisions.map((x) => ({ id: newId(), deploymentId: run.deployment.id, stepIdx, check: x.check, verdict: x.verdict, reason: x.reason, numbers: x.numbers, at })),
   );
-  // On the record (and on the live stream): the verdicts of each round, with the numbers behind them.
-  await record(ctx, { actor: "slipway", action: "analysis.evaluated", subject: deploymentSubject(run.deployment.id), payload: { stepIdx, decisions: decisions.map((x) => ({ check: x.check, verdict: x.verdict, reason: x.reason, numbers: x.numbers })) } });
+}
+
+/**
+ * Puts analysis rounds on the record (and so on the live stream), with their numbers: every
+ * round whose verdicts changed, the last one, and otherwise one every `analysisRecordMs` (the
+ * judge may look every second; the decisions table keeps every round).
+ */
+class RoundRecorder {
+  private lastVerdicts = "";
+  private lastAt = -Infinity;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly run: RunState,
+  ) {}
+
+  async round(decisions: Decision[], last: boolean): Promise<void> {
+    const verdicts = decisions.map((x) => `${x.check}=${x.verdict}`).join(",");
+    const now = this.ctx.clock.now();
+    if (!last && verdicts === this.lastVerdicts && now - this.lastAt < this.ctx.settings.analysisRecordMs) return;
+    this.lastVerdicts = verdicts;
+    this.lastAt = now;
+    const d = this.run.deployment;
+    await record(this.ctx, {
+      actor: "slipway",
+      action: "analysis.evaluated",
+      subject: deploymentSubject(d.id),
+      payload: { stepIdx: await runningStepIdx(this.ctx.store.db, d.id), decisions: decisions.map((x) => ({ check: x.check, verdict: x.verdict, reason: x.reason, numbers: x.numbers })) },
+    });
+  }
 }

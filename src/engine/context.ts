@@ -23,6 +23,11 @@ export interface EngineSettings {
   holdRecheckMs: number;
   /** How often a pause checks whether the deployment was cancelled. */
   cancelCheckMs: number;
+  /**
+   * Analysis stores every round's decisions; the audit log (and the live stream) gets a round
+   * when a verdict changed, the analysis ends, or at least this long after the last one.
+   */
+  analysisRecordMs: number;
   /** Timeout of one probe (verification probes; readiness probes are capped by it too). */
   probeTimeoutMs: number;
   /** Host the router and replicas listen on. */
@@ -40,6 +45,7 @@ export const DEFAULT_ENGINE_SETTINGS = {
   holdRecheckMs: 5_000,
   cancelCheckMs: 500,
   probeTimeoutMs: 5_000,
+  analysisRecordMs: 10_000,
   host: "127.0.0.1",
 } satisfies EngineSettings;
 
@@ -56,6 +62,8 @@ export interface EngineContext {
   dataDir: string;
   /** This control-plane instance: the lease owner. */
   instanceId: string;
+  /** This instance's node (host and data directory): instances of one node share local replicas and the router. */
+  node: string;
   /** Where `env:` secret references are resolved from. */
   secretSource: Record<string, string | undefined>;
   settings: EngineSettings;

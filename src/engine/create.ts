@@ -37,6 +37,7 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
   // The bytes must still be the ones pushed: a changed byte in the store is refused here, by digest.
   await checkStoredArtifact(ctx.dataDir, artifact.digest);
   const frozen: FrozenConfig = { run: config.run, environment, config: config.config[req.environment] ?? {} };
+  const env = await getEnvironment(ctx.store.db, req.service, req.environment);
   resolveConfig(frozen.config, ctx.secretSource); // a missing secret fails now, not half-way through
   const now = ctx.clock.now();
   const row = {
@@ -56,6 +57,8 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
     previous_deployment_id: null,
     previous_replicas: null,
     previous_weights_json: null,
+    // A deployment to an environment tied to a node (local replicas) can only run there.
+    node: env?.node ?? null,
     env_config_json: JSON.stringify(frozen),
     error: null,
     error_hint: null,

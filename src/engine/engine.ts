@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { resolve } from "node:path";
 import type { Logger } from "pino";
 import { newId, systemClock, type Clock, type Deployment } from "../core/index.js";
 import type { DriverSet } from "../drivers/index.js";
@@ -10,6 +11,7 @@ import { cancelDeployment, createDeployment, createPromotion, createRollback, ty
 import { dryRunGates } from "./gates.js";
 import { Executor } from "./executor.js";
 import { deploymentDetail, environmentStatus } from "./queries.js";
+import { announceApiUrl, clusterView, deregisterInstance, heartbeat, registerInstance, type ClusterView } from "./cluster.js";
 import { sweepOrphanReplicas } from "./reconcile.js";
 import { applyService } from "./services.js";
 
@@ -29,6 +31,8 @@ export class Engine {
   readonly ctx: EngineContext;
   private readonly executor: Executor;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private joined = false;
 
   constructor(options: EngineOptions) {
     this.ctx = {
@@ -39,21 +43,43 @@ export class Engine {
       log: options.log,
       clock: options.clock ?? systemClock,
       instanceId: `${hostname()}:${process.pid}:${newId()}`,
+      node: `${hostname()}:${resolve(options.dataDir)}`,
       secretSource: options.secretSource ?? {},
       settings: { ...DEFAULT_ENGINE_SETTINGS, ...options.settings },
     };
     this.executor = new Executor(this.ctx);
   }
 
-  async start(): Promise<void> {
+  /**
+   * Records this instance among those sharing the database (refused on SQLite when another
+   * server already uses the file). Call it before anything else starts.
+   */
+  async join(): Promise<void> {
+    if (this.joined) return;
+    await registerInstance(this.ctx);
+    this.joined = true;
+  }
+
+  /** Starts working: the executor, the orphan sweep, the instance heartbeat. */
+  async start(apiUrl?: string): Promise<void> {
+    await this.join();
+    if (apiUrl) await announceApiUrl(this.ctx, apiUrl);
     await this.sweep();
     this.executor.start();
     this.sweepTimer = setInterval(() => void this.sweep(), this.ctx.settings.sweepIntervalMs);
+    this.heartbeatTimer = setInterval(() => void this.beat(), this.ctx.settings.heartbeatMs);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
+    clearInterval(this.heartbeatTimer);
     await this.executor.stop();
+    if (this.joined) await deregisterInstance(this.ctx);
+  }
+
+  /** The instances sharing the database, their heartbeats and what each holds. */
+  cluster(): Promise<ClusterView> {
+    return clusterView(this.ctx);
   }
 
   async deploy(req: DeployRequest): Promise<Deployment> {
@@ -102,6 +128,14 @@ export class Engine {
 
   history(query: DeploymentQuery) {
     return listDeployments(this.ctx.store.db, query);
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await heartbeat(this.ctx);
+    } catch (err) {
+      this.ctx.log.error({ err }, "instance heartbeat failed; it runs again shortly");
+    }
   }
 
   private async sweep(): Promise<void> {

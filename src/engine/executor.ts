@@ -37,7 +37,7 @@ export class Executor {
     clearInterval(this.heartbeatTimer);
     for (const controller of this.running.values()) controller.abort(new Error("control plane shutting down"));
     await Promise.allSettled([...this.finished]);
-    await releaseAllLeases(this.ctx.store.db, this.ctx.instanceId);
+    await releaseAllLeases(this.ctx.store.db, this.ctx.store.dialect, this.ctx.instanceId);
   }
 
   private async poll(): Promise<void> {
@@ -53,6 +53,7 @@ export class Executor {
         this.pollAgain = false;
         const claimed = await claimRunnableDeployments(this.ctx.store.db, this.ctx.store.dialect, {
           owner: this.ctx.instanceId,
+          node: this.ctx.node,
           now: this.ctx.clock.now(),
           leaseMs: this.ctx.settings.leaseMs,
           limit: this.ctx.settings.claimBatch,
@@ -74,8 +75,9 @@ export class Executor {
       .finally(async () => {
         this.running.delete(id);
         this.finished.delete(work);
-        // A deployment still queued behind a lock is picked up again on a later poll.
-        if (!controller.signal.aborted) await releaseLease(this.ctx.store.db, this.ctx.instanceId, id);
+        // A deployment still queued behind a lock is picked up again on a later poll (or once the lease runs out).
+        if (controller.signal.aborted) return;
+        await releaseLease(this.ctx.store.db, this.ctx.instanceId, id).catch((err: unknown) => this.ctx.log.warn({ err, deployment: id }, "could not give the lease back; it runs out by itself"));
       });
     this.finished.add(work);
   }
@@ -84,8 +86,12 @@ export class Executor {
     const ids = [...this.running.keys()];
     if (ids.length === 0) return;
     try {
-      const held = await renewLeases(this.ctx.store.db, this.ctx.instanceId, ids, this.ctx.clock.now() + this.ctx.settings.leaseMs);
-      for (const id of ids) if (!held.has(id)) this.running.get(id)?.abort(new Error("lease lost"));
+      const held = await renewLeases(this.ctx.store.db, this.ctx.store.dialect, this.ctx.instanceId, ids, this.ctx.clock.now() + this.ctx.settings.leaseMs);
+      for (const id of ids) {
+        if (held.has(id)) continue;
+        this.ctx.log.warn({ deployment: id }, "lease lost (renewed too late?): another instance may have resumed the deployment; stopping here");
+        this.running.get(id)?.abort(new Error("lease lost"));
+      }
     } catch (err) {
       this.ctx.log.error({ err }, "lease heartbeat failed");
     }

@@ -1,4 +1,5 @@
 export { Engine, type EngineOptions } from "./engine.js";
+export type { ClusterView, ClusterInstance } from "./cluster.js";
 export { DEFAULT_ENGINE_SETTINGS, type EngineContext, type EngineSettings } from "./context.js";
 export type { DeployRequest } from "./create.js";
 export type { DeploymentDetail, EnvironmentStatus, DecisionView } from "./queries.js";

@@ -45,6 +45,8 @@ export interface EnvironmentStatus {
   replicas: { running: number; notRunning: number };
   /** "healthy", or what is wrong: replicas restarting after crashes, or none serving. */
   health: string;
+  /** The node whose local replicas and router serve it (null: reachable from every instance). */
+  node: string | null;
   inFlight: { id: string; version: string; state: string } | null;
   lastDeployment: { id: string; version: string; state: string; at: number } | null;
 }
@@ -65,7 +67,9 @@ export async function environmentStatus(ctx: EngineContext, service?: string): P
       url: `http://${ctx.settings.host}:${env.port}`,
       weights: weightsOf(env),
       replicas: { running: replicas.filter((r) => r.state === "running").length, notRunning: replicas.filter((r) => r.state !== "running").length },
-      health: await healthOf(ctx, replicas.filter((r) => r.state === "running"), env.current_version),
+      // Another node's local replicas cannot be asked from here: say where they are instead.
+      health: env.node !== null && env.node !== ctx.node ? `runs on node ${env.node}: ask a server there` : await healthOf(ctx, replicas.filter((r) => r.state === "running"), env.current_version),
+      node: env.node,
       inFlight: inFlight ? { id: inFlight.id, version: inFlight.version, state: inFlight.state } : null,
       lastDeployment: last ? { id: last.id, version: last.version, state: last.state, at: last.createdAt } : null,
     });

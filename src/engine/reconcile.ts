@@ -12,7 +12,11 @@ import { driverOf, handleOf } from "./targets.js";
 export async function sweepOrphanReplicas(ctx: EngineContext): Promise<ReplicasTable[]> {
   const rows = await listActiveReplicasWithOwners(ctx.store.db);
   const orphans = rows.filter(
-    (r) => isTerminal(r.deployment_state as DeploymentState) && !(r.state === "running" && r.version === r.current_version),
+    (r) =>
+      isTerminal(r.deployment_state as DeploymentState) &&
+      !(r.state === "running" && r.version === r.current_version) &&
+      // Another node's local replicas are that node's to stop: they cannot even be seen from here.
+      (r.deployment_node === null || r.deployment_node === ctx.node || driverOf(ctx, r).scope === "cluster"),
   );
   for (const r of orphans) {
     const run = parseFrozen(r.env_config_json).run;

@@ -17,6 +17,14 @@ export class VerificationFailed extends SlipwayError {
   }
 }
 
+/** Another instance took the deployment over (this one's lease ran out): stop without touching it. */
+export class LeaseLost extends SlipwayError {
+  constructor(id: string) {
+    super("conflict", `deployment ${id} is no longer leased to this instance`, { hint: "another instance resumed it; nothing to do here" });
+    this.name = "LeaseLost";
+  }
+}
+
 /** The deployment was cancelled by a person while it ran. */
 export class CancelRequested extends SlipwayError {
   constructor() {

@@ -1,11 +1,12 @@
+import type { Transaction } from "kysely";
 import { isSlipwayError, isTerminal, type Deployment, type Step } from "../core/index.js";
-import { getDeploymentRow, listSteps, markRunningStepFailed, markStepDone, markStepRunning, toDeployment } from "../store/index.js";
+import { getDeploymentRow, holdsLease, listSteps, markRunningStepFailed, markStepDone, markStepRunning, toDeployment, type Database } from "../store/index.js";
 import { admitDeployment } from "./admission.js";
 import type { EngineContext } from "./context.js";
 import { parseFrozen } from "./frozen.js";
 import { deploymentSubject, record } from "./record.js";
 import { restorePrevious } from "./rollback.js";
-import { CancelRequested, VerificationFailed, type RunState } from "./run-state.js";
+import { CancelRequested, LeaseLost, VerificationFailed, type RunState } from "./run-state.js";
 import { throwIfCancelled } from "./pause.js";
 import { startDeployment } from "./start.js";
 import { runStep } from "./steps.js";
@@ -41,7 +42,7 @@ export async function runDeployment(ctx: EngineContext, id: string, signal: Abor
     }
     return await transition(ctx, run.deployment, "succeeded");
   } catch (err) {
-    if (signal.aborted) return run.deployment;
+    if (signal.aborted || err instanceof LeaseLost) return run.deployment;
     return handleFailure(ctx, run, err);
   }
 }
@@ -54,12 +55,27 @@ async function executeStep(ctx: EngineContext, run: RunState, step: Step): Promi
   const d = run.deployment;
   const startedAt = step.startedAt ?? ctx.clock.now();
   if (step.state !== "running") {
-    await markStepRunning(ctx.store.db, d.id, step.idx, startedAt);
-    await record(ctx, { actor: "slipway", action: "step.started", subject: deploymentSubject(d.id), payload: { idx: step.idx, ...step.params } });
+    await fenced(ctx, d.id, async (trx) => {
+      await markStepRunning(trx, d.id, step.idx, startedAt);
+      await record(ctx, { actor: "slipway", action: "step.started", subject: deploymentSubject(d.id), payload: { idx: step.idx, ...step.params } }, trx);
+    });
   }
   const result = await runStep(ctx, run, step.params, startedAt);
-  await markStepDone(ctx.store.db, d.id, step.idx, result, ctx.clock.now());
-  await record(ctx, { actor: "slipway", action: "step.done", subject: deploymentSubject(d.id), payload: { idx: step.idx, ...step.params } });
+  await fenced(ctx, d.id, async (trx) => {
+    await markStepDone(trx, d.id, step.idx, result, ctx.clock.now());
+    await record(ctx, { actor: "slipway", action: "step.done", subject: deploymentSubject(d.id), payload: { idx: step.idx, ...step.params } }, trx);
+  });
+}
+
+/**
+ * Runs `write` only while this instance still holds the deployment's lease, so a step's start
+ * and end are recorded once even when a slow instance lost its lease to another mid-step.
+ */
+async function fenced(ctx: EngineContext, id: string, write: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+  await ctx.store.db.transaction().execute(async (trx) => {
+    if (!(await holdsLease(trx, ctx.store.dialect, id, ctx.instanceId))) throw new LeaseLost(id);
+    await write(trx);
+  });
 }
 
 async function handleFailure(ctx: EngineContext, run: RunState, err: unknown): Promise<Deployment> {

@@ -1,11 +1,12 @@
 import type { Deployment, EnvironmentConfig } from "../core/index.js";
 import type { GateResult } from "../policy/index.js";
-import { insertPlan, listRunningReplicas, setPreviousState, takeEnvLock, weightsOf, type PreviousState } from "../store/index.js";
+import { insertPlan, listRunningReplicas, setPreviousState, takeEnvLock, tieToNode, weightsOf, type PreviousState } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { parseFrozen } from "./frozen.js";
 import { planDeploymentSteps } from "./plan.js";
 import { ensureEnvironment } from "./routing.js";
 import { deploymentSubject, record } from "./record.js";
+import { driverFor } from "./targets.js";
 import { transition } from "./transition.js";
 
 /**
@@ -23,7 +24,11 @@ export async function startDeployment(ctx: EngineContext, d: Deployment, envConf
     replicas: env.current_version === null ? 0 : (await listRunningReplicas(ctx.store.db, d.service, d.environment, { version: env.current_version })).length,
     weights: weightsOf(env),
   };
+  const local = driverFor(ctx, frozen.environment.target).scope === "node";
   return ctx.store.db.transaction().execute(async (trx) => {
+    // Local replicas (and the router in front of them) live on one node: the environment is tied
+    // to it, and a deployment claimed elsewhere is left queued for that node's instances.
+    if (local && (await tieToNode(trx, d.id, d.service, d.environment, ctx.node)) !== ctx.node) return undefined;
     if (!(await takeEnvLock(trx, { service: d.service, environment: d.environment, deploymentId: d.id, now: ctx.clock.now() }))) return undefined;
     // A rollback is planned like a blue-green switch: all new replicas ready before any traffic moves.
     const environment: EnvironmentConfig = d.kind === "rollback" ? { ...frozen.environment, strategy: { type: "blue-green" } } : frozen.environment;

@@ -14,8 +14,8 @@ export interface TransitionDetail {
 
 /**
  * Moves a deployment from its current state to `to`, only if nobody changed it meanwhile.
- * Every transition is an audit event (and so an SSE event); reaching a terminal state frees
- * the environment's lock.
+ * Every transition is an audit event (and so an SSE event), naming the control-plane instance
+ * that made it; reaching a terminal state frees the environment's lock.
  */
 export async function transition(ctx: EngineContext, d: Deployment, to: DeploymentState, detail: TransitionDetail = {}, outer?: Transaction<Database>): Promise<Deployment> {
   const now = ctx.clock.now();
@@ -28,7 +28,7 @@ export async function transition(ctx: EngineContext, d: Deployment, to: Deployme
     });
     if (!moved) throw conflict(`deployment ${d.id} is no longer ${d.state}`, { hint: "reload it: another action changed it first" });
     if (isTerminal(to)) await releaseEnvLock(trx, d.id);
-    await record(ctx, { actor: detail.actor ?? "slipway", action: `deployment.${to}`, subject: deploymentSubject(d.id), payload: { from: d.state, to, service: d.service, environment: d.environment, version: d.version, ...(detail.error ? { error: detail.error } : {}), ...detail.payload } }, trx);
+    await record(ctx, { actor: detail.actor ?? "slipway", action: `deployment.${to}`, subject: deploymentSubject(d.id), payload: { from: d.state, to, service: d.service, environment: d.environment, version: d.version, ...(detail.error ? { error: detail.error } : {}), instance: ctx.instanceId, ...detail.payload } }, trx);
   };
   if (outer) await apply(outer);
   else await ctx.store.db.transaction().execute(apply);

@@ -55,7 +55,7 @@ function errorBody(err: unknown): { status: number; body: unknown } {
 function routes(app: FastifyInstance, table: RouteTable): void {
   type KeyParams = { Params: { key: string } };
   const startedAt = Date.now();
-  // startedAt tells a reader of cumulative stats that counters restarted with the process.
+  // startedAt says when this process started; counters carry on across restarts (stats-file.ts).
   app.get("/healthz", async () => ({ ok: true, pid: process.pid, startedAt, routes: (await table.listRoutes()).length, unserved: table.unserved() }));
   app.get("/routes", () => table.listRoutes());
   app.put<KeyParams>("/routes/:key", async (req) => {

@@ -11,7 +11,7 @@ import type { Route, RouterControl } from "./types.js";
 export interface RouterHealth {
   ok: boolean;
   pid: number;
-  /** When the daemon started (ms): stats counters restart with it, so a later value means a reset. */
+  /** When the daemon process started (ms). Its counters carry on across restarts when it keeps a stats file. */
   startedAt: number;
   routes: number;
   /** Routes restored from the state file whose port could not be bound. */

@@ -10,9 +10,15 @@ import { badInput, failed, unavailable } from "../core/index.js";
 import { RouterClient } from "./client.js";
 
 /** Where a data directory keeps the daemon's files. */
-export function routerPaths(dataDir: string): { socket: string; state: string; log: string; pid: string } {
+export function routerPaths(dataDir: string): { socket: string; state: string; stats: string; log: string; pid: string } {
   const dir = resolve(dataDir);
-  return { socket: join(dir, "router.sock"), state: join(dir, "router-state.json"), log: join(dir, "router.log"), pid: join(dir, "router.pid") };
+  return {
+    socket: join(dir, "router.sock"),
+    state: join(dir, "router-state.json"),
+    stats: join(dir, "router-stats.json"),
+    log: join(dir, "router.log"),
+    pid: join(dir, "router.pid"),
+  };
 }
 
 /** Options of `ensureRouterDaemon`. */
@@ -54,7 +60,7 @@ export async function ensureRouterDaemon(options: EnsureRouterOptions): Promise<
   // Runs main.ts under tsx (execArgv carries the loader) and main.js from dist/ alike.
   const self = fileURLToPath(import.meta.url);
   const main = fileURLToPath(new URL(`./main${extname(self)}`, import.meta.url));
-  const args = ["--socket", paths.socket, "--state", paths.state, ...(options.host ? ["--host", options.host] : [])];
+  const args = ["--socket", paths.socket, "--state", paths.state, "--stats", paths.stats, ...(options.host ? ["--host", options.host] : [])];
   const log = openSync(paths.log, "a", 0o600);
   let exited: string | undefined;
   try {

@@ -1,32 +1,5 @@
 /** Small HTTP helpers shared by the data plane and the admin API. */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders, Server, ServerResponse } from "node:http";
-
-/** Headers that describe one connection, not the message: never forwarded (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "proxy-connection",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-]);
-
-/** Copies `headers` without hop-by-hop headers, including those the Connection header names. */
-export function stripHopByHop(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const named = String(headers.connection ?? "")
-    .split(",")
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.includes(name)) continue;
-    out[name] = value;
-  }
-  return out;
-}
+import type { Server, ServerResponse } from "node:http";
 
 /** Answers with a JSON body; `close` asks the client not to reuse the connection. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, close = false): void {

@@ -6,13 +6,14 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { startRouter } from "./router.js";
 
-const USAGE = "usage: router --socket PATH --state PATH [--host HOST] [--grace-ms N]";
+const USAGE = "usage: router --socket PATH --state PATH [--stats PATH] [--host HOST] [--grace-ms N]";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       socket: { type: "string" },
       state: { type: "string" },
+      stats: { type: "string" },
       host: { type: "string", default: "127.0.0.1" },
       "grace-ms": { type: "string", default: "10000" },
     },
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   }
   const graceMs = Number(values["grace-ms"]);
   const logger = pino({ name: "slipway-router", base: { pid: process.pid } });
-  const router = await startRouter({ host: values.host, socketPath: values.socket, statePath: values.state, logger, graceMs });
+  const router = await startRouter({ host: values.host, socketPath: values.socket, statePath: values.state, statsPath: values.stats, logger, graceMs });
   logger.info({ host: values.host, socket: values.socket, state: values.state }, "router daemon ready");
 
   let stopping = false;

@@ -12,6 +12,8 @@ import type { RouterLogger } from "./logger.js";
 import { createProxyHandler } from "./proxy.js";
 import type { ProxyDeps } from "./proxy.js";
 import { parseRoute } from "./schema.js";
+import { StatsWriter } from "./stats-file.js";
+import type { SavedStats } from "./stats-file.js";
 import { createRouteStats } from "./stats.js";
 import type { RouteStats } from "./stats.js";
 import type { Route, RouterControl } from "./types.js";
@@ -25,7 +27,12 @@ export interface RouteTableOptions {
   onChange?: (routes: Route[]) => Promise<void>;
   /** Bound on waiting for requests in flight when a listener closes. */
   graceMs?: number;
+  /** Where per-version counters are kept across restarts; without it they start at zero. */
+  statsPath?: string;
 }
+
+/** How often counters are saved while traffic flows (reads of the stats save them at once). */
+const STATS_SAVE_MS = 1_000;
 
 interface Listener {
   server: Server;
@@ -46,10 +53,25 @@ export class RouteTable implements RouterControl {
   readonly #closingListeners = new Set<Promise<void>>();
   readonly #deps: ProxyDeps;
   readonly #options: RouteTableOptions;
+  readonly #stats: StatsWriter | undefined;
+  #statsTimer: NodeJS.Timeout | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: RouteTableOptions) {
     this.#options = options;
+    if (options.statsPath) {
+      this.#stats = new StatsWriter(options.statsPath, () =>
+        Object.fromEntries([...this.#entries.values()].map((e) => [e.route.key, e.stats.snapshot(e.route.backends.map((b) => b.version))])),
+      );
+      let saved = -1;
+      this.#statsTimer = setInterval(() => {
+        const recorded = [...this.#entries.values()].reduce((n, e) => n + e.stats.recorded(), 0);
+        if (recorded === saved) return;
+        saved = recorded;
+        this.#stats!.save().catch((err: Error) => options.logger.error({ err: err.message }, "cannot save router stats"));
+      }, STATS_SAVE_MS);
+      this.#statsTimer.unref();
+    }
     this.#deps = {
       // Below Node's default 5 s server keep-alive so we rarely reuse a socket the backend is closing.
       pooled: new Agent({ keepAlive: true, timeout: 4000 }),
@@ -58,10 +80,10 @@ export class RouteTable implements RouterControl {
     };
   }
 
-  /** Starts serving persisted routes; a route whose port cannot be bound is kept and logged. */
-  async restore(routes: Route[]): Promise<void> {
+  /** Starts serving persisted routes, counting on from their saved counters; a route whose port cannot be bound is kept and logged. */
+  async restore(routes: Route[], saved: SavedStats = new Map()): Promise<void> {
     for (const route of routes) {
-      const entry = this.#newEntry(route);
+      const entry = this.#newEntry(route, saved.get(route.key));
       this.#entries.set(route.key, entry);
       try {
         entry.listener = await this.#listen(entry, route.port);
@@ -107,9 +129,12 @@ export class RouteTable implements RouterControl {
     return [...this.#entries.values()].map((e) => structuredClone(e.route));
   }
 
+  /** Saved to disk before they are answered: no counter a caller has seen can go backwards after a crash. */
   async getStats(key: string): Promise<VersionStats[]> {
     const entry = this.#get(key);
-    return entry.stats.snapshot(entry.route.backends.map((b) => b.version));
+    const snapshot = entry.stats.snapshot(entry.route.backends.map((b) => b.version));
+    await this.#stats?.save();
+    return snapshot;
   }
 
   drain(key: string, version: string, timeoutMs: number): Promise<boolean> {
@@ -129,6 +154,8 @@ export class RouteTable implements RouterControl {
         entry.listener = undefined;
       }
       await Promise.all(this.#closingListeners);
+      clearInterval(this.#statsTimer);
+      await this.#stats?.save();
       this.#deps.pooled.destroy();
       this.#deps.fresh.destroy();
     });
@@ -140,8 +167,8 @@ export class RouteTable implements RouterControl {
     return entry;
   }
 
-  #newEntry(route: Route): Entry {
-    return { route, stats: createRouteStats(), cursors: new Map(), listener: undefined };
+  #newEntry(route: Route, saved?: VersionStats[]): Entry {
+    return { route, stats: createRouteStats(saved), cursors: new Map(), listener: undefined };
   }
 
   #serialized<T>(work: () => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import { silentLogger } from "./logger.js";
 import { RouteTable } from "./route-table.js";
 import { startAdminServer } from "./admin.js";
 import { readState, writeState } from "./state-file.js";
+import { readStatsFile } from "./stats-file.js";
 import type { RouterControl } from "./types.js";
 
 /** Options of `startRouter`. */
@@ -15,6 +16,8 @@ export interface StartRouterOptions {
   socketPath?: string;
   /** Route table file; without it routes are not persisted. */
   statePath?: string;
+  /** Per-version counters file; without it counters start at zero on every start. */
+  statsPath?: string;
   logger?: RouterLogger;
   /** Bound on waiting for requests in flight when listeners close; default 10 s. */
   graceMs?: number;
@@ -42,11 +45,12 @@ export async function startRouter(options: StartRouterOptions = {}): Promise<Run
     host,
     logger,
     graceMs: options.graceMs,
+    statsPath: options.statsPath,
     onChange: statePath ? (routes) => writeState(statePath, routes) : undefined,
   });
   if (statePath) {
     const routes = await readState(statePath, logger);
-    await table.restore(routes);
+    await table.restore(routes, options.statsPath ? await readStatsFile(options.statsPath, logger) : undefined);
     logger.info({ statePath, routes: routes.length, unserved: table.unserved() }, "routes restored");
   }
   let admin: FastifyInstance | undefined;

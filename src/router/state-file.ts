@@ -1,6 +1,7 @@
 /**
  * The route table on disk, so a restarted daemon serves the same routes before the control
- * plane says anything. Stats are deliberately not persisted: they are cheap to lose.
+ * plane says anything. The per-version counters live in their own file (stats-file.ts): they
+ * change with every request, the table only when the control plane changes it.
  */
 import { mkdir, open, readFile, rename } from "node:fs/promises";
 import { dirname } from "node:path";

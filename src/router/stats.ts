@@ -1,6 +1,7 @@
 /**
  * Per-route, per-version counters and in-flight tracking. Counters are cumulative for the life
- * of the route so analysis can diff two snapshots; in-flight counts back `drain`.
+ * of the route (across router restarts: see stats-file.ts) so analysis can diff two snapshots;
+ * in-flight counts back `drain`.
  */
 import { LATENCY_BUCKETS_MS } from "../core/index.js";
 import type { VersionStats } from "../core/index.js";
@@ -19,8 +20,9 @@ export function statusClassOf(status: number): StatusClass {
 
 /** Index of the histogram bucket for a latency: the first bound >= ms, else the +Inf bucket. */
 export function bucketIndex(ms: number): number {
-  const i = LATENCY_BUCKETS_MS.findIndex((bound) => ms <= bound);
-  return i === -1 ? LATENCY_BUCKETS_MS.length : i;
+  let i = 0;
+  while (i < LATENCY_BUCKETS_MS.length && ms > LATENCY_BUCKETS_MS[i]!) i++;
+  return i;
 }
 
 function emptyStats(version: string): VersionStats {
@@ -36,18 +38,29 @@ function emptyStats(version: string): VersionStats {
 export interface RouteStats {
   /** Counts one finished request against `version`. */
   record(version: string, status: StatusClass, latencyMs: number): void;
-  /** Marks a request as in flight at `version` until the returned function is called (once). */
-  enter(version: string): () => void;
+  /** Marks a request as in flight at `version`; each enter is matched by exactly one leave. */
+  enter(version: string): void;
+  leave(version: string): void;
   inFlight(version: string): number;
   /** Resolves true once `version` has nothing in flight, false if `timeoutMs` passes first. */
   drain(version: string, timeoutMs: number): Promise<boolean>;
   /** Snapshot (deep copy): the listed versions first, in order, then any other counted version. */
   snapshot(versions: readonly string[]): VersionStats[];
+  /** Requests recorded since the counters were created: tells a writer whether anything changed. */
+  recorded(): number;
 }
 
-/** Creates the counters of a new route. */
-export function createRouteStats(): RouteStats {
+/** Creates the counters of a route, continuing from `initial` (counters saved before a restart). */
+export function createRouteStats(initial: readonly VersionStats[] = []): RouteStats {
   const counters = new Map<string, VersionStats>();
+  for (const saved of initial) {
+    const s = emptyStats(saved.version);
+    s.requests = saved.requests;
+    s.statusClasses = { ...s.statusClasses, ...saved.statusClasses };
+    saved.latencyBuckets.forEach((n, i) => (s.latencyBuckets[Math.min(i, s.latencyBuckets.length - 1)]! += n));
+    counters.set(saved.version, s);
+  }
+  let recorded = 0;
   const inflight = new Map<string, number>();
   const waiters = new Map<string, Set<() => void>>();
 
@@ -65,6 +78,7 @@ export function createRouteStats(): RouteStats {
 
   return {
     record(version, status, latencyMs) {
+      recorded++;
       let s = counters.get(version);
       if (!s) counters.set(version, (s = emptyStats(version)));
       s.requests += 1;
@@ -74,13 +88,8 @@ export function createRouteStats(): RouteStats {
     },
     enter(version) {
       inflight.set(version, (inflight.get(version) ?? 0) + 1);
-      let done = false;
-      return () => {
-        if (done) return;
-        done = true;
-        release(version);
-      };
     },
+    leave: release,
     inFlight: (version) => inflight.get(version) ?? 0,
     drain(version, timeoutMs) {
       if (!inflight.get(version)) return Promise.resolve(true);
@@ -102,5 +111,6 @@ export function createRouteStats(): RouteStats {
       const order = [...versions, ...[...counters.keys()].filter((v) => !versions.includes(v))];
       return order.map((v) => structuredClone(counters.get(v) ?? emptyStats(v)));
     },
+    recorded: () => recorded,
   };
 }

@@ -27,6 +27,7 @@ import {
   setReplicaState,
   setRouteWeights,
   takeEnvLock,
+  tieToNode,
   updateDeploymentState,
   weightsOf,
   type DeploymentsTable,
@@ -42,7 +43,7 @@ function deploymentRow(overrides: Partial<DeploymentsTable> = {}): DeploymentsTa
   return {
     id, service: "hello", environment: "dev", kind: "deploy", artifact_id: "a1", version: "1.0.0", digest: "d".repeat(64),
     state: "queued", strategy: "rolling", actor: "ci", reason: null, previous_version: null, previous_digest: null,
-    previous_deployment_id: null, previous_replicas: null, previous_weights_json: null,
+    previous_deployment_id: null, previous_replicas: null, previous_weights_json: null, node: null,
     env_config_json: "{}", error: null, error_hint: null, cancel_requested: 0, lease_owner: null, lease_until: null,
     override_by: null, override_reason: null, not_before: null, waiting_for: null,
     created_at: T0, updated_at: T0, started_at: null, finished_at: null, ...overrides,
@@ -63,7 +64,7 @@ for (const dialect of TEST_DIALECTS) {
     before(async () => (t = await freshStore(dialect)));
     after(async () => t.cleanup());
     const db = () => t.store.db;
-    const claim = (owner: string, now: number, limit = 20) => claimRunnableDeployments(db(), t.store.dialect, { owner, now, leaseMs: 5_000, limit });
+    const claim = (owner: string, now: number, limit = 20, node = "node-1") => claimRunnableDeployments(db(), t.store.dialect, { owner, node, now, leaseMs: 5_000, limit });
 
     test("of two instances racing to claim the same work, each deployment goes to exactly one", async () => {
       const rows = Array.from({ length: 6 }, () => deploymentRow());
@@ -72,8 +73,8 @@ for (const dialect of TEST_DIALECTS) {
       const all = [...a, ...b].sort();
       assert.deepEqual(all, rows.map((r) => r.id).sort(), "every runnable deployment is claimed once");
       assert.equal(new Set(all).size, all.length, "no deployment is claimed twice");
-      await releaseAllLeases(db(), "A");
-      await releaseAllLeases(db(), "B");
+      await releaseAllLeases(db(), t.store.dialect, "A");
+      await releaseAllLeases(db(), t.store.dialect, "B");
       for (const r of rows) await updateDeploymentState(db(), r.id, "queued", "cancelled", { at: T0 });
     });
 
@@ -83,10 +84,10 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(await claim("A", T0), [row.id]);
       assert.deepEqual(await claim("B", T0 + 1_000), [], "leased: B cannot take it");
       assert.ok(await isLeased(db(), row.id, T0 + 1_000));
-      assert.deepEqual([...(await renewLeases(db(), "A", [row.id], T0 + 9_000))], [row.id]);
+      assert.deepEqual([...(await renewLeases(db(), t.store.dialect, "A", [row.id], T0 + 9_000))], [row.id]);
       assert.deepEqual(await claim("B", T0 + 6_000), [], "the renewal moved the lease on");
       assert.deepEqual(await claim("B", T0 + 9_001), [row.id], "after expiry another instance takes over");
-      assert.equal((await renewLeases(db(), "A", [row.id], T0 + 20_000)).size, 0, "A lost it and learns so");
+      assert.equal((await renewLeases(db(), t.store.dialect, "A", [row.id], T0 + 20_000)).size, 0, "A lost it and learns so");
       await releaseLease(db(), "A", row.id);
       assert.ok(await isLeased(db(), row.id, T0 + 9_500), "A's release does not free B's lease");
       await releaseLease(db(), "B", row.id);
@@ -102,6 +103,19 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(await claim("A", T0), []);
       assert.deepEqual(await claim("A", T0 + 60_000), [later.id], "claimable once not_before has passed");
       await updateDeploymentState(db(), later.id, "queued", "cancelled", { at: T0 });
+    });
+
+    test("a deployment tied to a node is claimed only by that node's instances; tying follows the environment", async () => {
+      await insertEnvironment(db(), "hello", "tied", 45_100);
+      const first = deploymentRow({ environment: "tied" });
+      const second = deploymentRow({ environment: "tied" });
+      await insertDeployment(db(), first);
+      await insertDeployment(db(), second);
+      assert.equal(await tieToNode(db(), first.id, "hello", "tied", "node-2"), "node-2");
+      assert.equal(await tieToNode(db(), second.id, "hello", "tied", "node-1"), "node-2", "the environment is node-2's already");
+      assert.deepEqual(await claim("A", T0, 20, "node-1"), []);
+      assert.deepEqual(await claim("B", T0, 20, "node-2"), [first.id, second.id].sort());
+      for (const r of [first, second]) await updateDeploymentState(db(), r.id, "queued", "cancelled", { at: T0 });
     });
 
     test("a state change happens only from the state the caller saw; terminal states record the finish and free the lease", async () => {

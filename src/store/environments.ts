@@ -11,7 +11,7 @@ export async function getEnvironment(db: Db, service: string, environment: strin
 export async function insertEnvironment(db: Db, service: string, environment: string, port: number): Promise<boolean> {
   const result = await db
     .insertInto("environments")
-    .values({ service, environment, port, current_version: null, current_digest: null, current_deployment_id: null, since: null, weights_json: "[]" })
+    .values({ service, environment, port, current_version: null, current_digest: null, current_deployment_id: null, since: null, weights_json: "[]", node: null })
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;

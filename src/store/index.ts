@@ -15,3 +15,4 @@ export * from "./replicas.js";
 export * from "./decisions.js";
 export * from "./approvals.js";
 export * from "./services.js";
+export * from "./instances.js";

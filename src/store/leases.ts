@@ -1,5 +1,6 @@
+import type { SelectQueryBuilder } from "kysely";
 import type { DeploymentState } from "../core/index.js";
-import type { Db } from "./schema.js";
+import type { Database, Db } from "./schema.js";
 
 /**
  * Executor leases on deployments. A control-plane instance owns a deployment while
@@ -12,6 +13,8 @@ export const RUNNABLE_STATES: readonly DeploymentState[] = ["queued", "awaiting_
 
 export interface ClaimRequest {
   owner: string;
+  /** The claiming instance's node: deployments tied to another node are left to that node's instances. */
+  node: string;
   now: number;
   leaseMs: number;
   /** At most this many deployments per claim. */
@@ -32,6 +35,7 @@ export async function claimRunnableDeployments(db: Db, dialect: "sqlite" | "post
     .where("state", "in", RUNNABLE_STATES)
     .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", req.now)]))
     .where((eb) => eb.or([eb("not_before", "is", null), eb("not_before", "<=", req.now)]))
+    .where((eb) => eb.or([eb("node", "is", null), eb("node", "=", req.node)]))
     .orderBy("id")
     .limit(req.limit);
   if (dialect === "postgres") candidates = candidates.forUpdate().skipLocked();
@@ -47,18 +51,32 @@ export async function claimRunnableDeployments(db: Db, dialect: "sqlite" | "post
   return rows.map((r) => r.id).sort();
 }
 
-/** Extends `owner`'s leases on `ids`; returns the ids it still holds (a lease lost is not renewed). */
-export async function renewLeases(db: Db, owner: string, ids: readonly string[], until: number): Promise<Set<string>> {
+/**
+ * Extends `owner`'s leases on `ids`; returns the ids it still holds (a lease lost is not
+ * renewed). On PostgreSQL the rows are locked in id order first: every statement that locks
+ * several deployments does so in the same order, so instances renewing and claiming at once
+ * cannot deadlock.
+ */
+export async function renewLeases(db: Db, dialect: "sqlite" | "postgres", owner: string, ids: readonly string[], until: number): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await db
     .updateTable("deployments")
     .set({ lease_until: until })
-    .where("id", "in", ids)
+    .where("id", "in", ownedInOrder(db, dialect, owner, (q) => q.where("id", "in", ids)))
     .where("lease_owner", "=", owner)
     .returning("id")
     .execute();
   return new Set(rows.map((r) => r.id));
 }
+
+/** The ids of deployments `owner` holds (narrowed by `narrow`), locked in id order on PostgreSQL. */
+function ownedInOrder(db: Db, dialect: "sqlite" | "postgres", owner: string, narrow: (q: OwnedQuery) => OwnedQuery = (q) => q) {
+  let q: OwnedQuery = db.selectFrom("deployments").select("id").where("lease_owner", "=", owner);
+  q = narrow(q).orderBy("id");
+  return dialect === "postgres" ? q.forUpdate() : q;
+}
+
+type OwnedQuery = SelectQueryBuilder<Database, "deployments", { id: string }>;
 
 /** Gives one lease back, if `owner` still holds it. */
 export async function releaseLease(db: Db, owner: string, id: string): Promise<void> {
@@ -66,8 +84,20 @@ export async function releaseLease(db: Db, owner: string, id: string): Promise<v
 }
 
 /** Gives back every lease `owner` holds (a clean shutdown: others may resume at once). */
-export async function releaseAllLeases(db: Db, owner: string): Promise<void> {
-  await db.updateTable("deployments").set({ lease_owner: null, lease_until: null }).where("lease_owner", "=", owner).execute();
+export async function releaseAllLeases(db: Db, dialect: "sqlite" | "postgres", owner: string): Promise<void> {
+  await db.updateTable("deployments").set({ lease_owner: null, lease_until: null }).where("id", "in", ownedInOrder(db, dialect, owner)).where("lease_owner", "=", owner).execute();
+}
+
+/**
+ * The fence before a write that must happen once: true if `owner` still holds the deployment.
+ * On PostgreSQL the row stays locked until the caller's transaction ends, so a takeover cannot
+ * slip in between this check and the write.
+ */
+export async function holdsLease(db: Db, dialect: "sqlite" | "postgres", id: string, owner: string): Promise<boolean> {
+  let q = db.selectFrom("deployments").select("lease_owner").where("id", "=", id);
+  if (dialect === "postgres") q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row?.lease_owner === owner;
 }
 
 /** Whether some instance holds a live lease on the deployment now. */

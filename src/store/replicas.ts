@@ -79,7 +79,7 @@ export async function listActiveReplicasWithOwners(db: Db) {
     .innerJoin("deployments", "deployments.id", "replicas.deployment_id")
     .leftJoin("environments", (join) => join.onRef("environments.service", "=", "replicas.service").onRef("environments.environment", "=", "replicas.environment"))
     .selectAll("replicas")
-    .select(["deployments.state as deployment_state", "deployments.env_config_json", "environments.current_version"])
+    .select(["deployments.state as deployment_state", "deployments.env_config_json", "deployments.node as deployment_node", "environments.current_version"])
     .where("replicas.state", "in", ACTIVE_REPLICA_STATES)
     .execute();
 }

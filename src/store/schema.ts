@@ -8,6 +8,7 @@ export interface Database {
   steps: StepsTable;
   decisions: DecisionsTable;
   env_locks: EnvLocksTable;
+  instances: InstancesTable;
   environments: EnvironmentsTable;
   replicas: ReplicasTable;
   audit_events: AuditEventsTable;
@@ -62,6 +63,8 @@ export interface DeploymentsTable {
   previous_deployment_id: string | null;
   previous_replicas: number | null;
   previous_weights_json: string | null;
+  /** The node (host and data directory) whose instances alone may run it: set when its replicas are local processes (migration 017). */
+  node: string | null;
   /** The environment config this deployment runs with, frozen when it was created. */
   env_config_json: string;
   error: string | null;
@@ -103,6 +106,19 @@ export interface DecisionsTable {
   at: number;
 }
 
+/** A control-plane instance sharing the database, with its heartbeat (migration 017). */
+export interface InstancesTable {
+  id: string;
+  /** Host and data directory: instances of one node see the same local replicas and router. */
+  node: string;
+  hostname: string;
+  pid: number;
+  api_url: string | null;
+  started_at: number;
+  heartbeat_at: number;
+  stopped_at: number | null;
+}
+
 export interface EnvLocksTable {
   service: string;
   environment: string;
@@ -121,6 +137,8 @@ export interface EnvironmentsTable {
   since: number | null;
   /** The traffic split the router should have: TrafficWeight[] as JSON. The router follows it. */
   weights_json: string;
+  /** The node whose router and local replicas serve it, when they are local processes (migration 017). */
+  node: string | null;
 }
 
 export interface ReplicasTable {

@@ -1,40 +1,46 @@
 import { badInput, ROUTER_METRICS } from "../core/index.js";
 import type { MetricConfig, RouterMetric, Verdict, VersionStats } from "../core/index.js";
-import { formatMs, formatPercent, formatRate } from "./format.js";
+import { errorRateCeiling, latencyCeiling } from "./ceilings.js";
 import { compareErrorRate, compareLatency } from "./compare.js";
-import { errorCount, latencyCount, latencyQuantile, wilsonInterval } from "./stats.js";
+import type { RatioTestState } from "./sequential.js";
+import { formatPercent } from "./format.js";
+import { latencyCount } from "./stats.js";
 import type { Decision, DecisionNumbers } from "./types.js";
 
 /**
- * Analysis of router metrics. The rules, and why:
- *
- * - `max` on error-rate: a 95% Wilson interval. Fail as soon as the interval's low end is above
- *   the ceiling, even before `min_requests`, because a clear regression should be rolled back
- *   while it hurts few users; at least {@link MIN_REQUESTS_TO_FAIL} requests are required so a
- *   single early error cannot decide. Pass only with `min_requests` seen and the observed rate
- *   at or under the ceiling: "no errors in 20 requests" says little about a 1% ceiling, and the
- *   minimum sample is the operator's statement of how much evidence a pass needs. (Requiring the
- *   interval's high end under the ceiling instead would need ~380 clean requests for a 1%
- *   ceiling, too slow for a canary step.) Anything else is inconclusive.
- * - `max` on latency-pNN: with `min_requests` observations, fail above the ceiling and pass at or
- *   under it; fewer is inconclusive.
- * - `max_increase`: see compare.ts. Both canary and baseline need `min_requests`.
- * - A metric with both `max` and `max_increase` is judged on both; the worse verdict wins.
+ * Analysis of router metrics by always-valid sequential tests: the canary's windows grow from
+ * the start of the analysis, every look may fail it, and the chance that a canary within its
+ * limits is failed at any look stays at most α (the analysis's `alpha`, shared equally among
+ * its tests). `max` is judged in ceilings.ts, `max_increase` in compare.ts. A metric with both
+ * is judged on both; the worse verdict wins.
  */
 
-/** Fewer requests than this never fail a check early, however bad they look. */
-export const MIN_REQUESTS_TO_FAIL = 10;
+/** What one metric's tests carry from one look to the next (plain data). */
+export interface MetricState {
+  /** The error-rate comparison's accumulated evidence; the other tests read cumulative windows afresh. */
+  errorRatio?: RatioTestState;
+}
 
-/** Input of {@link evaluateMetric}: windows (see diffStats), not cumulative counters. */
+/** Input of {@link evaluateMetric}: windows since the analysis began (see diffStats), not raw counters. */
 export interface EvaluateMetricInput {
   metric: MetricConfig;
   canary: VersionStats;
   baseline?: VersionStats;
   minRequests: number;
+  /** The α of each of this metric's tests (the analysis's α divided among all its tests). */
+  alpha: number;
+  /** What this metric carried out of the previous look; absent at the first. */
+  state?: MetricState;
 }
 
-/** Judges one router metric over one window. Pure; throws only for a metric it cannot measure. */
-export function evaluateMetric(input: EvaluateMetricInput): Decision {
+/** One metric's decision at one look, and what to carry into the next. */
+export interface MetricOutcome {
+  decision: Decision;
+  state: MetricState;
+}
+
+/** Judges one router metric at one look. Pure; throws only for a metric it cannot measure. */
+export function evaluateMetric(input: EvaluateMetricInput): MetricOutcome {
   const { metric } = input;
   if (metric.source !== "router") {
     throw badInput(`metric "${metric.name}" reads from ${metric.source}, not the router`, {
@@ -48,9 +54,16 @@ export function evaluateMetric(input: EvaluateMetricInput): Decision {
     });
   }
   const decisions: Decision[] = [];
+  const state: MetricState = { ...input.state };
   if (metric.max !== undefined) decisions.push(absolute(measured, metric.max, input));
-  if (metric.max_increase !== undefined) decisions.push(relative(measured, metric.max_increase, input));
-  return combine(metric.name, decisions);
+  if (metric.max_increase !== undefined) decisions.push(relative(measured, metric.max_increase, input, state));
+  return { decision: combine(metric.name, decisions), state };
+}
+
+/** How many sequential tests a metric runs (one per limit); external sources run none. */
+export function testsOf(metric: MetricConfig): number {
+  if (metric.source !== "router") return 0;
+  return (metric.max !== undefined ? 1 : 0) + (metric.max_increase !== undefined ? 1 : 0);
 }
 
 /** The router metric a config entry measures, or null if it names none. */
@@ -67,70 +80,38 @@ export function quantileOf(metric: RouterMetric): number | null {
 
 function absolute(measured: RouterMetric, max: number, input: EvaluateMetricInput): Decision {
   const q = quantileOf(measured);
-  return q === null ? absoluteErrorRate(max, input) : absoluteLatency(q, max, input);
+  return q === null ? errorRateCeiling(max, input) : latencyCeiling(q, max, input);
 }
 
-function absoluteErrorRate(max: number, { metric, canary, minRequests }: EvaluateMetricInput): Decision {
-  const n = canary.requests;
-  const errors = Math.min(errorCount(canary), n);
-  const numbers: DecisionNumbers = { requests: n, value: n > 0 ? errors / n : null, limit: max, minRequests };
-  const decide = (verdict: Verdict, reason: string): Decision => ({ check: metric.name, verdict, numbers, reason });
-  if (n === 0) return decide("inconclusive", `${metric.name}: no requests yet (need ${minRequests})`);
-  const rate = errors / n;
-  const ci = wilsonInterval(errors, n);
-  numbers.test = { ciLow: ci.low, ciHigh: ci.high, confidence: 0.95, errors };
-  const sample = `n=${n}, 95% CI ${formatRate(ci.low)}–${formatRate(ci.high)}`;
-  const head = `${metric.name} ${formatRate(rate)}`;
-  if (n >= MIN_REQUESTS_TO_FAIL && ci.low > max) return decide("fail", `${head} > max ${max} (${sample})`);
-  if (rate > max) {
-    const why = n < MIN_REQUESTS_TO_FAIL ? `only ${n} requests` : "not yet significant";
-    return decide("inconclusive", `${head} > max ${max}, ${why} (${sample})`);
-  }
-  if (n < minRequests) {
-    return decide("inconclusive", `${head} ≤ max ${max}, but only ${n} requests (need ${minRequests} to pass)`);
-  }
-  return decide("pass", `${head} ≤ max ${max} (${sample})`);
-}
-
-function absoluteLatency(q: number, max: number, input: EvaluateMetricInput): Decision {
-  const { metric, canary, minRequests } = input;
-  const n = latencyCount(canary);
-  const value = latencyQuantile(canary, q);
-  const numbers: DecisionNumbers = { requests: n, value, limit: max, minRequests };
-  const decide = (verdict: Verdict, reason: string): Decision => ({ check: metric.name, verdict, numbers, reason });
-  const head = `${metric.name} ${formatMs(value)}`;
-  if (value === null || n < minRequests) {
-    return decide("inconclusive", `${head}, but only ${n} requests (need ${minRequests})`);
-  }
-  if (value > max) return decide("fail", `${head} > max ${formatMs(max)} (n=${n})`);
-  return decide("pass", `${head} ≤ max ${formatMs(max)} (n=${n})`);
-}
-
-function relative(measured: RouterMetric, maxIncrease: number, input: EvaluateMetricInput): Decision {
-  const { metric, canary, baseline, minRequests } = input;
+function relative(measured: RouterMetric, maxIncrease: number, input: EvaluateMetricInput, state: MetricState): Decision {
+  const { metric, canary, baseline, minRequests, alpha } = input;
   const q = quantileOf(measured);
   const count = (w: VersionStats) => (q === null ? w.requests : latencyCount(w));
   const numbers: DecisionNumbers = { requests: count(canary), value: null, limit: null, minRequests };
-  const short = (reason: string): Decision => ({ check: metric.name, verdict: "inconclusive", numbers, reason });
   const increase = `max_increase ${formatPercent(maxIncrease)}`;
-  if (!baseline) return short(`${metric.name}: no baseline version to compare with (${increase})`);
+  if (!baseline) {
+    return { check: metric.name, verdict: "inconclusive", numbers, reason: `${metric.name}: no baseline version to compare with (${increase})` };
+  }
   numbers.baselineRequests = count(baseline);
   const shortOf = [
     numbers.requests < minRequests ? `canary has ${numbers.requests}` : null,
     numbers.baselineRequests < minRequests ? `baseline has ${numbers.baselineRequests}` : null,
   ].filter((s): s is string => s !== null);
-  if (shortOf.length > 0) {
-    return short(`${metric.name}: too few requests to compare: ${shortOf.join(", ")} (need ${minRequests} each)`);
+  const compareInput = { canary, baseline, maxIncrease, alpha, enough: shortOf.length === 0 };
+  let compared;
+  if (q === null) {
+    const withState = compareErrorRate(compareInput, state.errorRatio);
+    state.errorRatio = withState.state;
+    compared = withState;
+  } else {
+    compared = compareLatency(compareInput, q);
   }
-  const compared =
-    q === null
-      ? compareErrorRate(canary, baseline, maxIncrease)
-      : compareLatency(canary, baseline, q, maxIncrease);
+  const short = shortOf.length > 0 && compared.verdict !== "fail" ? ` (${shortOf.join(", ")}; need ${minRequests} each)` : "";
   return {
     check: metric.name,
     verdict: compared.verdict,
     numbers: { ...numbers, ...compared.numbers },
-    reason: `${metric.name} ${compared.reason}`,
+    reason: `${metric.name} ${compared.reason}${short}`,
   };
 }
 

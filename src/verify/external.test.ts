@@ -84,7 +84,7 @@ describe("external metric sources", () => {
     const analysis: AnalysisConfig = {
       interval: 10_000,
       min_requests: 50,
-      on_inconclusive: "fail",
+      alpha: 0.01, on_inconclusive: "fail",
       metrics: [
         { name: "error-rate", source: "router", max: 0.01 },
         { name: "checkout-errors", source: "prometheus", url: `${base}/prom`, query: "sum(rate(checkout_errors_total[1m]))", max: 5 },
@@ -106,7 +106,7 @@ describe("external metric sources", () => {
     const analysis: AnalysisConfig = {
       interval: 10_000,
       min_requests: 50,
-      on_inconclusive: "fail",
+      alpha: 0.01, on_inconclusive: "fail",
       metrics: [{ name: "checkout-errors", source: "prometheus", url: `http://127.0.0.1:${port}`, query: "up", max: 5 }],
     };
     const r = await analyseWindow({ analysis, canary: windowOf({ requests: 100 }), timeoutMs: 5_000 });

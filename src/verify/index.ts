@@ -8,26 +8,20 @@ export { httpProbe, tcpProbe, waitUntil, describeNetError } from "./probes.js";
 export type { HttpProbeOptions, TcpProbeOptions, WaitOptions } from "./probes.js";
 export { runSmokeCommand, SMOKE_OUTPUT_LIMIT } from "./smoke.js";
 export type { SmokeOptions } from "./smoke.js";
+export { diffStats, errorRate, errorCount, latencyQuantile, latencyCount, countAbove } from "./stats.js";
+export { evaluateMetric, aggregateVerdict, routerMetricOf, quantileOf, testsOf } from "./analysis.js";
+export type { EvaluateMetricInput, MetricOutcome, MetricState } from "./analysis.js";
 export {
-  diffStats,
-  errorRate,
-  errorCount,
-  latencyQuantile,
-  latencyCount,
-  wilsonInterval,
-  marginZTest,
-  binomialUpperTail,
-} from "./stats.js";
-export {
-  evaluateMetric,
-  aggregateVerdict,
-  routerMetricOf,
-  quantileOf,
-  MIN_REQUESTS_TO_FAIL,
-} from "./analysis.js";
-export type { EvaluateMetricInput } from "./analysis.js";
-export { ALPHA, ERROR_RATE_FLOOR } from "./compare.js";
+  logEValueRateAbove,
+  upperCountBound,
+  emptyRatioTest,
+  updateRatioTest,
+  ratioLogEValue,
+  defaultPrior,
+  RATIO_GRID,
+} from "./sequential.js";
+export type { BetaPrior, RatioTestState, IntervalCounts } from "./sequential.js";
 export { queryPrometheus, queryHttpJson, readExternalMetric, evaluateExternalMetric } from "./external.js";
 export type { ExternalQueryOptions, EvaluateExternalInput } from "./external.js";
 export { analyseWindow, checkMetricConfig, probeFromConfig } from "./run.js";
-export type { AnalyseWindowInput, ProbeTarget } from "./run.js";
+export type { AnalyseWindowInput, AnalyseWindowResult, JudgeState, ProbeTarget } from "./run.js";

@@ -1,33 +1,54 @@
 import { isSlipwayError } from "../core/index.js";
 import type { AnalysisConfig, MetricConfig, ProbeConfig, VersionStats } from "../core/index.js";
-import { aggregateVerdict, evaluateMetric, routerMetricOf } from "./analysis.js";
+import { aggregateVerdict, evaluateMetric, routerMetricOf, testsOf } from "./analysis.js";
+import type { MetricState } from "./analysis.js";
 import { evaluateExternalMetric, readExternalMetric } from "./external.js";
 import { httpProbe, tcpProbe } from "./probes.js";
 import type { AnalysisResult, Decision, ProbeResult } from "./types.js";
 
-/** Input of {@link analyseWindow}: router windows (see diffStats) for canary and baseline. */
+/**
+ * What an analysis carries from one look to the next, one entry per configured metric. Plain
+ * data; a fresh analysis (a new step, or a step resumed after a crash) starts without it.
+ */
+export type JudgeState = (MetricState | undefined)[];
+
+/** Input of {@link analyseWindow}: router windows since the analysis began (see diffStats). */
 export interface AnalyseWindowInput {
   analysis: AnalysisConfig;
   canary: VersionStats;
   baseline?: VersionStats;
+  /** The previous look's state (see {@link JudgeState}); absent at the first look. */
+  state?: JudgeState;
   /** Per external read; defaults to the analysis interval, so a slow source cannot stack up looks. */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
 
+/** One look's decisions, their verdict, and the state to pass to the next look. */
+export interface AnalyseWindowResult extends AnalysisResult {
+  state: JudgeState;
+}
+
 /**
- * One analysis round: every configured metric judged, and the verdict they add up to. An
+ * One analysis look: every configured metric judged, and the verdict they add up to. The
+ * analysis's α is shared equally among its router tests (Bonferroni), so the chance that any of
+ * them fails a good canary at any look stays within α. An
  * external source that cannot be read gives an inconclusive decision naming the error rather
  * than an exception: a flaky Prometheus should not by itself fail or pass a deployment, and
  * the step's on_inconclusive policy decides once time runs out.
  */
-export async function analyseWindow(input: AnalyseWindowInput): Promise<AnalysisResult> {
+export async function analyseWindow(input: AnalyseWindowInput): Promise<AnalyseWindowResult> {
   const { analysis, canary, baseline, signal } = input;
   const timeoutMs = input.timeoutMs ?? analysis.interval;
+  const tests = analysis.metrics.reduce((n, m) => n + testsOf(m), 0);
+  const alpha = analysis.alpha / Math.max(1, tests);
+  const state: JudgeState = analysis.metrics.map((_, i) => input.state?.[i]);
   const decisions = await Promise.all(
-    analysis.metrics.map(async (metric): Promise<Decision> => {
+    analysis.metrics.map(async (metric, i): Promise<Decision> => {
       if (metric.source === "router") {
-        return evaluateMetric({ metric, canary, baseline, minRequests: analysis.min_requests });
+        const outcome = evaluateMetric({ metric, canary, baseline, minRequests: analysis.min_requests, alpha, state: state[i] });
+        state[i] = outcome.state;
+        return outcome.decision;
       }
       try {
         const value = await readExternalMetric(metric, { timeoutMs, signal });
@@ -39,7 +60,7 @@ export async function analyseWindow(input: AnalyseWindowInput): Promise<Analysis
       }
     }),
   );
-  return { verdict: aggregateVerdict(decisions), decisions };
+  return { verdict: aggregateVerdict(decisions), decisions, state };
 }
 
 /**

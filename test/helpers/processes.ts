@@ -59,6 +59,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** The server's stdout/stderr are appended here. */
   logFile: string;
+  /** The API token to use (default: the admin token the first start wrote into the data directory). */
+  token?: string;
 }
 
 /** Starts `slipway server` and resolves once /readyz answers 200 and the admin token is on disk. */
@@ -96,7 +98,7 @@ export async function spawnServer(options: ServerOptions): Promise<ServerProcess
     await gone;
     throw err;
   }
-  const token = readFileSync(join(options.dataDir, "admin-token"), "utf8").trim();
+  const token = options.token ?? readFileSync(join(options.dataDir, "admin-token"), "utf8").trim();
   const waitGone = async (signal: NodeJS.Signals, graceMs: number) => {
     if (exited) return;
     child.kill(signal);

@@ -64,4 +64,13 @@ export function registerDeploymentRoutes(app: FastifyInstance, ctx: ApiContext):
   route(app, { method: "GET", path: "/api/v1/status", summary: "What runs where", query: z.object({ service: name.optional() }), access: "viewer", scope: ({ query }) => query }, async ({ query, request }) => ({
     environments: (await ctx.engine.status(query.service ?? scopeFilter(request).service)).filter((e) => mayView(request, e)),
   }));
+
+  route(app, { method: "GET", path: "/api/v1/cluster", summary: "Control-plane instances: heartbeats, what each holds, work waiting for a node", access: "viewer" }, async ({ request }) => {
+    const view = await ctx.engine.cluster();
+    return {
+      ...view,
+      instances: view.instances.map((i) => ({ ...i, holds: i.holds.filter((d) => mayView(request, d)) })),
+      stranded: view.stranded.filter((d) => mayView(request, d)),
+    };
+  });
 }

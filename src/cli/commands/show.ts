@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { Deployment } from "../../core/index.js";
 import { formatDuration } from "../../core/index.js";
-import type { DeploymentDetail, EnvironmentStatus } from "../../engine/index.js";
+import type { ClusterView, DeploymentDetail, EnvironmentStatus } from "../../engine/index.js";
 import { apiRequest } from "../api-client.js";
 import type { CliContext } from "../context.js";
 import { ago, clockTime, printJson, printTable } from "../output.js";
@@ -13,8 +13,10 @@ export function registerShowCommands(program: Command, ctx: CliContext): void {
     .command("status")
     .description("what runs where: version, since, replicas, and the URL each environment serves on")
     .argument("[service]", "only this service")
+    .option("--cluster", "the control-plane instances instead: heartbeats, what each holds")
     .option("--json", "print JSON")
-    .action(async (service: string | undefined, opts: { json?: boolean }) => {
+    .action(async (service: string | undefined, opts: { json?: boolean; cluster?: boolean }) => {
+      if (opts.cluster) return printCluster(await apiRequest<ClusterView>(ctx.target(), "GET", "/cluster"), ctx.out, opts.json === true);
       const { environments } = await apiRequest<{ environments: EnvironmentStatus[] }>(ctx.target(), "GET", `/status${service ? `?service=${encodeURIComponent(service)}` : ""}`);
       if (opts.json) return printJson(environments);
       printTable(
@@ -96,5 +98,27 @@ export function printDeploymentDetail(detail: DeploymentDetail, out: NodeJS.Writ
   if (options.timeline) {
     out.write("timeline:\n");
     for (const e of detail.timeline) out.write(`  ${formatEvent({ ...e, payload: e.payload as Record<string, unknown> })}\n`);
+  }
+}
+
+/** `status --cluster`: one row per instance, then the work that waits for a node with no live instance. */
+function printCluster(view: ClusterView, out: NodeJS.WritableStream, json: boolean): void {
+  if (json) return printJson(view, out);
+  printTable(
+    view.instances.map((i) => ({
+      instance: `${i.hostname} pid ${i.pid}${i.self ? " (this one)" : ""}`,
+      state: i.alive ? "alive" : "no heartbeat",
+      heartbeat: ago(i.heartbeatAt),
+      started: ago(i.startedAt),
+      api: i.apiUrl ?? "-",
+      node: i.node,
+      holds: i.holds.map((d) => `${d.service}/${d.environment} ${d.version} (${d.state})`).join(", ") || "-",
+    })),
+    ["instance", "state", "heartbeat", "started", "api", "node", "holds"],
+    out,
+  );
+  if (view.stranded.length > 0) {
+    out.write(`\nwaiting for a node with no live instance (its local replicas are there; start a server on it):\n`);
+    for (const d of view.stranded) out.write(`  ${d.id}  ${d.service}/${d.environment} ${d.version} (${d.state}) on ${d.node}\n`);
   }
 }

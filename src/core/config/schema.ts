@@ -121,14 +121,22 @@ const metric = z
   });
 
 const analysis = z.strictObject({
-  interval: duration.default(10_000).describe("time between analysis runs (e.g. 10s)"),
-  /** Below this many requests in the window a check is inconclusive, never passed. */
+  /** Sequential tests stay valid however often they look, so looking often only makes rollbacks faster. */
+  interval: duration.default(1_000).describe("time between analysis looks (e.g. 1s)"),
+  /** Below this many requests a check is inconclusive, never passed; a significant regression fails sooner. */
   min_requests: z
     .number()
     .int()
     .min(1)
     .default(50)
-    .describe("requests needed in a window before a check counts; fewer is inconclusive"),
+    .describe("requests needed before a check may pass; fewer is inconclusive"),
+  /** The chance that a canary within its limits is failed, over all looks and router metrics together. */
+  alpha: z
+    .number()
+    .gt(0, { error: "alpha must be above 0 (e.g. 0.01 for a 1% false-rollback chance)" })
+    .max(0.2, { error: "alpha above 0.2 would roll back one good canary in five; use 0.01 or 0.05" })
+    .default(0.01)
+    .describe("the false-rollback probability of the whole analysis (e.g. 0.01)"),
   /** What an inconclusive result means once the step's pause is over. */
   on_inconclusive: z
     .enum(["fail", "pass"])

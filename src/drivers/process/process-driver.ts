@@ -32,6 +32,7 @@ const FINAL_STATES: ReadonlySet<ShimState["state"]> = new Set(["stopped", "faile
  */
 export class ProcessDriver implements Driver {
   readonly name = "process";
+  readonly scope = "node";
   private readonly dataDir: string;
   private readonly host: string;
   private readonly startTimeoutMs: number;
