@@ -35,7 +35,10 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
     });
   }
   // The bytes must still be the ones pushed: a changed byte in the store is refused here, by digest.
-  await checkStoredArtifact(ctx.dataDir, artifact.digest);
+  // A node that does not hold the blob leaves the check to the unpack on the node that runs it.
+  await checkStoredArtifact(ctx.dataDir, artifact.digest).catch((err: unknown) => {
+    if (!isSlipwayError(err) || err.code !== "not_found") throw err;
+  });
   const frozen: FrozenConfig = { run: config.run, environment, config: config.config[req.environment] ?? {} };
   const env = await getEnvironment(ctx.store.db, req.service, req.environment);
   resolveConfig(frozen.config, ctx.secretSource); // a missing secret fails now, not half-way through
