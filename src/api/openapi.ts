@@ -15,6 +15,7 @@ export function buildOpenApi(docs: RouteDoc[]): unknown {
       ],
       responses: { "200": { description: "OK" }, "400": { description: "bad input" }, "401": { description: "no or bad token" }, "403": { description: "role too low" }, "404": { description: "not found" } },
     };
+    if (doc.rawBody) operation.requestBody = { required: true, content: { [doc.rawBody]: { schema: { type: "string", description: "the document, taken byte for byte" } } } };
     if (doc.body) operation.requestBody = { required: true, content: { "application/json": { schema: z.toJSONSchema(doc.body, { io: "input", unrepresentable: "any" }) } } };
     (paths[doc.path] ??= {})[doc.method.toLowerCase()] = operation;
   }

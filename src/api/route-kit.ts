@@ -21,6 +21,10 @@ export interface RouteDoc {
   scope?(input: ScopeInput<unknown, unknown>): Target | Promise<Target>;
   /** What the route does, for the 403 ("cannot approve: …"); default: the summary. */
   action?: string;
+  /** The largest body this route reads, in bytes (default: the server's 10 MiB). */
+  bodyLimit?: number;
+  /** The body is a document taken as sent (its bytes matter: digests), not parsed with zod: its content type. */
+  rawBody?: string;
 }
 
 /** The parsed input a route's `scope` sees. */
@@ -56,6 +60,7 @@ export function route<B = undefined, Q = Record<string, never>>(
   app.route({
     method: doc.method,
     url: fastifyPath,
+    ...(doc.bodyLimit ? { bodyLimit: doc.bodyLimit } : {}),
     config: { access: doc.access, scopedByRoute: true },
     handler: async (request, reply) => {
       const params = request.params as Record<string, string>;

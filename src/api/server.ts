@@ -10,10 +10,14 @@ import { registerDeploymentRoutes } from "./routes/deployments.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerEvidenceRoutes } from "./routes/evidence.js";
 import { registerGovernanceRoutes } from "./routes/governance.js";
+import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOpsRoutes } from "./routes/ops.js";
+import { registerPipelineRunRoutes } from "./routes/pipeline-runs.js";
 import { registerServiceRoutes } from "./routes/services.js";
+import { registerSupplyRoutes } from "./routes/supply.js";
 import { registerTokenRoutes } from "./routes/tokens.js";
 import { registerTriageRoutes } from "./routes/triage.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
 
 /** Builds the HTTP API (not listening yet): routes, auth, validation, one error shape. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -27,12 +31,16 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   registerOpsRoutes(app, ctx);
   registerServiceRoutes(app, ctx);
   registerArtifactRoutes(app, ctx);
+  registerSupplyRoutes(app, ctx);
+  registerKeyRoutes(app, ctx);
   registerDeploymentRoutes(app, ctx);
   registerGovernanceRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
   registerEvidenceRoutes(app, ctx);
   registerChangeRoutes(app, ctx);
+  registerPipelineRunRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
   registerTriageRoutes(app, { store: ctx.store, rules: ctx.triageRules, serviceRules: async (service) => (await getServiceConfig(ctx, service)).triage?.rules ?? [] });
   app.addHook("onClose", async () => feed.close());
   await app.ready();

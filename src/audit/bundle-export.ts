@@ -3,6 +3,7 @@ import { notFound, systemClock, type Clock } from "../core/index.js";
 import { getDeployment, listSteps } from "../store/index.js";
 import type { Database, Store } from "../store/index.js";
 import { rowToArtifact } from "../supply/index.js";
+import { buildSupplySection } from "./bundle-supply.js";
 import { artifactSubjectOf, buildEvidenceBundle, deploymentSubjectOf, type BundleDecision, type BundleEvent, type EvidenceBundle } from "./bundle.js";
 import { getAuditHead, listAuditEvents, MAX_AUDIT_PAGE, type ListAuditOptions } from "./list.js";
 
@@ -83,6 +84,7 @@ export async function exportEvidenceBundle(store: Store, id: string, options: Ex
         finishedAt: s.finishedAt === null ? null : Number(s.finishedAt),
       })),
       decisions,
+      supplyChain: await buildSupplySection({ db }, artifact),
       segment,
       head,
       generatedAt: clock.now(),

@@ -31,6 +31,7 @@
  * hash recorded earlier) is what anchors it.
  */
 import { createHash } from "node:crypto";
+import { checkSupplySection, type SupplySection } from "./bundle-supply.js";
 import { canonicalJson, GENESIS_HASH, hashEvent } from "./canonical.js";
 import type { AuditEvent } from "./types.js";
 
@@ -187,6 +188,8 @@ export interface EvidenceBundle {
   approvals: ApprovalRecord[];
   overrides: OverrideRecord[];
   verification: { steps: BundleStep[]; decisions: BundleDecision[] };
+  /** Provenance, SBOM digest and signature verification results (bundle-supply.ts); null when none was gathered. */
+  supplyChain: SupplySection | null;
   timeline: TimelineEntry[];
   chain: EvidenceChain;
   /** `sha256:` + sha256_hex(canonicalJson(the bundle without this member)). */
@@ -198,6 +201,7 @@ export interface EvidenceInput {
   artifact: BundleArtifact;
   steps: BundleStep[];
   decisions: BundleDecision[];
+  supplyChain?: SupplySection | null;
   /** The segment: every event from the first evidence event to the head, in seq order. */
   segment: BundleEvent[];
   head: { seq: number; hash: string };
@@ -342,6 +346,7 @@ export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
     artifact: input.artifact,
     ...summary,
     verification: { steps: input.steps, decisions: input.decisions },
+    supplyChain: input.supplyChain ?? null,
     chain: {
       scheme: CHAIN_SCHEME,
       genesisHash: GENESIS_HASH,
@@ -468,6 +473,7 @@ export function verifyEvidenceBundle(json: unknown): BundleVerifyResult {
     checkDeploymentFacts(b, d, evidence, summary, problems);
   }
   checkSteps(b, evidence, d.id, problems);
+  checkSupplySection(b.supplyChain, asRecord(b.artifact)?.digest, events, problems);
 
   return {
     ok: problems.length === 0,

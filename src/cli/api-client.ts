@@ -7,24 +7,29 @@ export interface ApiTarget {
   token: string | undefined;
 }
 
+/** A JSON document sent byte for byte (attachments: their digest is over the exact text). */
+export class JsonDocument {
+  constructor(readonly text: string) {}
+}
+
 /**
  * Calls the Slipway API and returns its parsed JSON body, or throws the server's SlipwayError.
- * A Buffer body is sent as-is (application/gzip: artifact uploads), a stream is streamed as
- * text/plain (logs of any size), anything else is sent as JSON.
+ * A Buffer body is sent as-is (application/gzip: artifact uploads), a JsonDocument as its text,
+ * a stream is streamed as text/plain (logs of any size), anything else is sent as JSON.
  */
 export async function apiRequest<T>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
   const url = new URL(`/api/v1${path}`, target.server);
-  const raw = Buffer.isBuffer(body);
+  const raw = Buffer.isBuffer(body) || body instanceof JsonDocument;
   const stream = body instanceof Readable;
   let response: Response;
   try {
     response = await fetch(url, {
       method,
       headers: {
-        ...(body === undefined ? {} : { "content-type": raw ? "application/gzip" : stream ? "text/plain" : "application/json" }),
+        ...(body === undefined ? {} : { "content-type": body instanceof JsonDocument ? "application/json" : raw ? "application/gzip" : stream ? "text/plain" : "application/json" }),
         ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
       },
-      body: body === undefined ? undefined : raw ? (body as Buffer) : stream ? (Readable.toWeb(body) as ReadableStream<Uint8Array>) : JSON.stringify(body),
+      body: body === undefined ? undefined : body instanceof JsonDocument ? body.text : raw ? (body as Buffer) : stream ? (Readable.toWeb(body) as ReadableStream<Uint8Array>) : JSON.stringify(body),
       ...(stream ? { duplex: "half" } : {}),
     } as RequestInit);
   } catch (err) {

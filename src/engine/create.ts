@@ -1,7 +1,7 @@
 import { badInput, conflict, isSlipwayError, isTerminal, newId, notFound, type Deployment, type DeploymentKind } from "../core/index.js";
 import { resolveConfig } from "../secrets/index.js";
 import { getDeployment, getEnvironment, insertDeployment, isLeased, lastGoodVersion, lastSucceeded, requestCancel, toDeployment } from "../store/index.js";
-import { getArtifact } from "../supply/index.js";
+import { checkStoredArtifact, getArtifact } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
 import type { FrozenConfig } from "./frozen.js";
 import { deploymentSubject, record } from "./record.js";
@@ -34,6 +34,11 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
       hint: `push it first: slipway artifact push PATH --service ${req.service} --version ${req.version}`,
     });
   }
+  // The bytes must still be the ones pushed: a changed byte in the store is refused here, by digest.
+  // A node that does not hold the blob leaves the check to the unpack on the node that runs it.
+  await checkStoredArtifact(ctx.dataDir, artifact.digest).catch((err: unknown) => {
+    if (!isSlipwayError(err) || err.code !== "not_found") throw err;
+  });
   const frozen: FrozenConfig = { run: config.run, environment, config: config.config[req.environment] ?? {} };
   const env = await getEnvironment(ctx.store.db, req.service, req.environment);
   resolveConfig(frozen.config, ctx.secretSource); // a missing secret fails now, not half-way through

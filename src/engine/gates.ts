@@ -1,7 +1,7 @@
 import { badInput, type EnvironmentConfig, type Role } from "../core/index.js";
 import { evaluateGates, type DeploymentFacts, type GateInput, type GateReport, type SourceHistory } from "../policy/index.js";
 import { getEnvironment, listApprovals, listFinishedDeployments } from "../store/index.js";
-import { getArtifact, requireArtifact } from "../supply/index.js";
+import { getArtifact, requireArtifact, supplyFacts } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
 import { getServiceConfig } from "./services.js";
 
@@ -20,6 +20,8 @@ export async function gatherGateInput(ctx: EngineContext, subject: GateSubject, 
   const artifact = await getArtifact(ctx.store, subject.service, subject.version);
   const approvals = subject.id ? await listApprovals(ctx.store.db, subject.id) : [];
   const source = environment.requires?.promoted_from;
+  const requires = environment.requires;
+  const needsSupply = Boolean(requires?.signed_by || requires?.provenance || requires?.sbom || requires?.max_severity);
   return {
     now: ctx.clock.now(),
     environment,
@@ -30,6 +32,8 @@ export async function gatherGateInput(ctx: EngineContext, subject: GateSubject, 
     approverRoles: Object.fromEntries(approvals.map((a) => [a.by, a.role as Role])),
     // Only people allowed to break glass can have set it (the API checks before the deployment exists).
     override: subject.override ? { ...subject.override, allowed: true } : null,
+    // Checked at every evaluation, so a key revoked since the upload no longer counts.
+    ...(needsSupply ? { supply: await supplyFacts(ctx.store, subject.digest, subject.service) } : {}),
   };
 }
 

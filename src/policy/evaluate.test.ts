@@ -115,15 +115,6 @@ test("freeze: the refusal names the range, its reason and when it ends; outside 
   assert.equal(only(before, "freeze"), 'freeze: none in force; next: 2026-12-20..2027-01-04 "year-end freeze" begins 2026-12-20 00:00 UTC (in 3d)');
 });
 
-test("signatures: refused as not implemented until signature facts are supplied", () => {
-  const env = prod("requires: { signed_by: [release-key] }");
-  const report = evaluateGates(input(env));
-  assert.equal(report.verdict, "refuse");
-  assert.match(only(report, "signatures"), /requires a signature by release-key, but signature checks are not implemented yet: they come with the supply-chain work/);
-  assert.equal(evaluateGates(input(env, { signatures: [{ key: "release-key", verified: true }] })).verdict, "pass");
-  assert.match(only(evaluateGates(input(env, { signatures: [{ key: "ci-key", verified: true }] })), "signatures"), /no verified signature by release-key \(verified: ci-key\)/);
-});
-
 const GOVERNED = [
   "requires:",
   "  promoted_from: staging",

@@ -1,6 +1,7 @@
 /**
  * Policy: the gates between an artifact and an environment (promotion, soak, approvals with
- * separation of duties, change windows, freezes, signatures), as pure functions over facts
+ * separation of duties, change windows, freezes, signatures, provenance, SBOM, vulnerability
+ * severity), as pure functions over facts
  * the engine gathers. Nothing here does I/O or reads a clock: pass `now`.
  *
  * The engine's calls:
@@ -21,13 +22,13 @@ export type {
   GateResult,
   Override,
   ShiftGateInput,
-  SignatureFact,
   SourceFailure,
   SourceHistory,
   SourceRun,
   WaitReason,
 } from "./types.js";
-export { evaluateGates, signaturesGate } from "./evaluate.js";
+export { evaluateGates } from "./evaluate.js";
+export { provenanceGate, sbomGate, signaturesGate, vulnerabilitiesGate } from "./supply-gates.js";
 export { evaluateShiftGates, applyOverride } from "./window-gates.js";
 export { freezeInForce, inWindow, isInWindow, nextFreeze, nextOpenTime, nextWindowOpening } from "./calendar.js";
 export { approvalsGate, minimumRole, roleAtLeast, tallyApprovals } from "./approvals.js";

@@ -1,4 +1,5 @@
 import type { RequiresConfig, Role, WindowsConfig } from "../core/config/index.js";
+import type { SupplyFacts } from "../supply/index.js";
 
 /**
  * The facts a gate decision is made from, and the decision. Everything here is plain data
@@ -6,7 +7,7 @@ import type { RequiresConfig, Role, WindowsConfig } from "../core/config/index.j
  * no I/O and reads no clock, so the same input always gives the same report.
  */
 
-export type GateName = "promotion" | "soak" | "approvals" | "window" | "freeze" | "signatures";
+export type GateName = "promotion" | "soak" | "approvals" | "window" | "freeze" | "signatures" | "provenance" | "sbom" | "vulnerabilities";
 
 /**
  * What a failing gate means for the deployment:
@@ -95,12 +96,6 @@ export interface Override {
   allowed: boolean;
 }
 
-/** A verified signature on the artifact (from the supply-chain work). */
-export interface SignatureFact {
-  key: string;
-  verified: boolean;
-}
-
 export interface DeploymentFacts {
   /** The deployment id, for remedies like `slipway approve ID`; absent on a dry run. */
   id?: string;
@@ -130,10 +125,11 @@ export interface GateInput {
   approverRoles: Readonly<Record<string, Role>>;
   override: Override | null;
   /**
-   * Verified signatures on the artifact. Undefined until signing exists: then `signed_by`
-   * refuses with "not implemented yet" rather than pass unchecked.
+   * What the supply chain says about the artifact (signatures checked against the registered
+   * keys, provenance, SBOM, scans). Needed when the environment asks for signed_by,
+   * provenance, sbom or max_severity; a gate refuses when it is missing (fail closed).
    */
-  signatures?: readonly SignatureFact[];
+  supply?: SupplyFacts;
 }
 
 /** What evaluateShiftGates needs: the window and freeze facts only (a GateInput fits). */

@@ -18,6 +18,11 @@ export interface Database {
   triage_clusters: TriageClustersTable;
   triage_occurrences: TriageOccurrencesTable;
   triage_examples: TriageExamplesTable;
+  signing_keys: SigningKeysTable;
+  artifact_attachments: ArtifactAttachmentsTable;
+  pipeline_runs: PipelineRunsTable;
+  webhook_sources: WebhookSourcesTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export interface ServicesTable {
@@ -245,3 +250,81 @@ export interface ApprovalsTable {
 
 /** A handle queries run on: the database, or a transaction in progress. */
 export type Db = Kysely<Database> | Transaction<Database>;
+
+/** A registered public signing key (migration 007). The private half never reaches the server. */
+export interface SigningKeysTable {
+  id: string;
+  name: string;
+  algorithm: string; // KeyAlgorithm
+  /** sha256 hex of the SPKI DER bytes. */
+  key_id: string;
+  public_pem: string;
+  /** JSON array of the services whose artifacts the key may sign; [] = any service. */
+  services_json: string;
+  description: string | null;
+  created_by: string;
+  created_at: number;
+  revoked_at: number | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+}
+
+/** A document about an artifact digest: a signature envelope, provenance, an SBOM or a scan. */
+export interface ArtifactAttachmentsTable {
+  id: string;
+  digest: string;
+  kind: string; // "signature" | "provenance" | "sbom" | "scan"
+  format: string; // "dsse" | "in-toto" | "cyclonedx" | "spdx" | "sarif" | "grype" | "trivy"
+  /** sha256 hex of `document`'s UTF-8 bytes. */
+  doc_digest: string;
+  document: string;
+  summary_json: string;
+  uploaded_by: string;
+  created_at: number;
+}
+
+/** A CI pipeline run: run by `slipway pipeline run`, posted by CI, or from a webhook. */
+export interface PipelineRunsTable {
+  id: string;
+  source: string; // "slipway" | "api" | "github" | "gitlab"
+  /** The run's id at its source (unique per source). */
+  external_id: string;
+  service: string | null;
+  pipeline: string;
+  repository: string | null;
+  commit_sha: string | null;
+  branch: string | null;
+  status: string; // PipelineRunStatus
+  actor: string | null;
+  url: string | null;
+  /** PipelineStage[] as JSON. */
+  stages_json: string;
+  /** The run's log (redacted by whoever sent it), or null. */
+  log: string | null;
+  log_bytes: number | null;
+  /** The triage of a failed run with a log, as JSON. */
+  triage_json: string | null;
+  artifact_digest: string | null;
+  started_at: number | null;
+  finished_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A repository allowed to post webhooks, and where its secret is (a reference, never the value). */
+export interface WebhookSourcesTable {
+  id: string;
+  provider: string; // "github" | "gitlab"
+  repository: string;
+  secret_ref: string;
+  service: string | null;
+  created_by: string;
+  created_at: number;
+}
+
+/** Webhook deliveries already accepted (GitHub X-GitHub-Delivery, GitLab X-Gitlab-Event-UUID). */
+export interface WebhookDeliveriesTable {
+  provider: string;
+  delivery_id: string;
+  received_at: number;
+}

@@ -187,7 +187,7 @@ describe("unpackArtifact", () => {
       const target = join(work, "release");
       await assert.rejects(unpackArtifact(dataDir, artifact.digest, target), (err: Error & { code?: string }) => {
         assert.equal(err.code, "failed");
-        assert.match(err.message, new RegExp(`^artifact sha256:${artifact.digest} is corrupted in the store: expected ${artifact.digest}, found [0-9a-f]{64}$`));
+        assert.match(err.message, new RegExp(`^artifact sha256:${artifact.digest} is corrupted in the store: digest mismatch, expected sha256:${artifact.digest}, found sha256:[0-9a-f]{64}$`));
         return true;
       });
       await assert.rejects(stat(target), /ENOENT/);

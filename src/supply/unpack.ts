@@ -33,19 +33,31 @@ export async function unpackArtifact(dataDir: string, digest: string, targetDir:
       hint: "unpack each digest into its own directory",
     });
   }
+  const file = await checkStoredArtifact(dataDir, hex);
+  await validateArchive(file, `artifact ${formatDigest(hex)}`);
+  await extractAtomically(file, hex, target);
+  return target;
+}
+
+/**
+ * Recomputes the sha256 of the stored blob of `digest` and returns its path. A blob that is
+ * missing is not_found; one whose bytes no longer hash to its digest (a byte changed on disk)
+ * is `failed`, naming the digest expected and the one found.
+ */
+export async function checkStoredArtifact(dataDir: string, digest: string): Promise<string> {
+  const hex = parseDigest(digest);
   const file = artifactPath(dataDir, hex);
   if (!(await exists(file))) {
     throw notFound(`artifact ${formatDigest(hex)} is not in the store (${file})`, { hint: "push the artifact again" });
   }
   const found = await sha256File(file);
   if (found !== hex) {
-    throw failed(`artifact ${formatDigest(hex)} is corrupted in the store: expected ${hex}, found ${found}`, {
+    throw failed(`artifact ${formatDigest(hex)} is corrupted in the store: digest mismatch, expected ${formatDigest(hex)}, found ${formatDigest(found)}`, {
       hint: "push the artifact again from its build output; do not deploy this copy",
+      details: { expected: formatDigest(hex), found: formatDigest(found) },
     });
   }
-  await validateArchive(file, `artifact ${formatDigest(hex)}`);
-  await extractAtomically(file, hex, target);
-  return target;
+  return file;
 }
 
 async function markerDigest(target: string): Promise<string | undefined> {

@@ -45,7 +45,7 @@ export interface AccessHarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(dialect: TestDialect, options: { triageRules?: readonly RuleSpec[] } = {}): Promise<AccessHarness> {
+export async function startHarness(dialect: TestDialect, options: { triageRules?: readonly RuleSpec[]; secretSource?: Record<string, string> } = {}): Promise<AccessHarness> {
   const db = await freshStore(dialect);
   const dataDir = await mkdtemp(join(tmpdir(), "slipway-access-"));
   const logs: string[] = [];
@@ -58,7 +58,7 @@ export async function startHarness(dialect: TestDialect, options: { triageRules?
   const log = pino({ level: "trace" }, sink);
   const router = await startRouter();
   const clock = new ManualClock();
-  const engine = new Engine({ store: db.store, drivers: createDriverSet({ dataDir, host: "127.0.0.1" }), router: router.control, dataDir, log, clock });
+  const engine = new Engine({ store: db.store, drivers: createDriverSet({ dataDir, host: "127.0.0.1" }), router: router.control, dataDir, log, clock, secretSource: options.secretSource });
   const app = await buildApi({ engine, store: db.store, router: router.control, dataDir, clock, log, triageRules: options.triageRules });
   return {
     app,

@@ -53,7 +53,14 @@ for (const dialect of TEST_DIALECTS) {
     test("covers every registered route, token routes included", () => {
       const routes = routesOf(h);
       const keys = routes.map((r) => `${r.method} ${r.path}`);
-      for (const must of ["POST /api/v1/tokens", "GET /api/v1/tokens", "DELETE /api/v1/tokens/{id}", "POST /api/v1/deployments", "GET /api/v1/deployments/{id}"]) assert.ok(keys.includes(must), `${must} missing from ${keys.join(", ")}`);
+      const musts = [
+        ...["POST /api/v1/tokens", "GET /api/v1/tokens", "DELETE /api/v1/tokens/{id}", "POST /api/v1/deployments", "GET /api/v1/deployments/{id}"],
+        // The supply chain: keys, attachments, verification, pipeline runs, CI webhooks, trace.
+        ...["POST /api/v1/keys", "GET /api/v1/keys", "POST /api/v1/keys/{name}/revoke", "POST /api/v1/artifacts/by-digest/{digest}/signatures", "POST /api/v1/artifacts/by-digest/{digest}/provenance"],
+        ...["POST /api/v1/artifacts/by-digest/{digest}/sbom", "POST /api/v1/artifacts/by-digest/{digest}/scans", "GET /api/v1/artifacts/by-digest/{digest}/verify", "POST /api/v1/pipeline-runs", "PUT /api/v1/pipeline-runs/{id}/log"],
+        ...["POST /api/v1/webhooks/github", "POST /api/v1/webhooks/gitlab", "POST /api/v1/webhook-sources", "GET /api/v1/trace"],
+      ];
+      for (const must of musts) assert.ok(keys.includes(must), `${must} missing from ${keys.join(", ")}`);
       assert.ok(routes.length >= 15, `only ${routes.length} routes found`);
     });
 

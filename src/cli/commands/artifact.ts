@@ -4,33 +4,74 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import type { Artifact } from "../../core/index.js";
 import { badInput } from "../../core/index.js";
-import { packDirectory, shortDigest } from "../../supply/index.js";
+import { packDirectory, shortDigest, shortKeyId, type AttachmentKind } from "../../supply/index.js";
 import { apiRequest } from "../api-client.js";
+import { attachDocument, readDocument, readSigningKey, signRelease } from "../supply-client.js";
 import type { CliContext } from "../context.js";
 import { printJson, printTable, ago } from "../output.js";
 
-/** `slipway artifact push|list`: a directory is packed here (deterministically) and uploaded as .tgz. */
-export function registerArtifactCommands(program: Command, ctx: CliContext): void {
-  const artifact = program.command("artifact").description("build artifacts: push and list");
+interface PushOptions {
+  service: string;
+  version: string;
+  commit?: string;
+  author?: string;
+  provenance?: string;
+  sbom?: string;
+  scan?: string;
+  sign?: string;
+  json?: boolean;
+}
+
+async function readPushDocuments(opts: PushOptions): Promise<[AttachmentKind, string][]> {
+  const docs: [AttachmentKind, string][] = [];
+  if (opts.provenance) docs.push(["provenance", await readDocument(opts.provenance, "provenance")]);
+  if (opts.sbom) docs.push(["sbom", await readDocument(opts.sbom, "sbom")]);
+  if (opts.scan) docs.push(["scan", await readDocument(opts.scan, "scan")]);
+  return docs;
+}
+
+/**
+ * `slipway artifact push|list` (here) and `sign|verify|show|attach` (artifact-supply.ts): a
+ * directory is packed here (deterministically) and uploaded as .tgz.
+ */
+export function registerArtifactCommands(program: Command, ctx: CliContext): Command {
+  const artifact = program.command("artifact").description("build artifacts: push, list, show, sign, verify, attach");
 
   artifact
     .command("push")
-    .description("store an artifact (a directory or a .tgz) and print its digest")
+    .description("store an artifact (a directory or a .tgz) and print its digest; attach provenance, SBOM, scan and a signature with it")
     .argument("<path>", "directory or .tgz file")
     .requiredOption("--service <name>", "the service it belongs to")
     .requiredOption("--version <version>", "its version (immutable once pushed)")
     .option("--commit <sha>", "the commit it was built from")
     .option("--author <email>", "the commit's author")
+    .option("--provenance <file>", "SLSA v1 provenance from CI (an in-toto statement, or a DSSE envelope of one)")
+    .option("--sbom <file>", "an SBOM (CycloneDX JSON or SPDX 2.3 JSON)")
+    .option("--scan <file>", "a vulnerability report (SARIF, Grype or Trivy JSON)")
+    .option("--sign <keyfile>", "sign the release with this private key (after the documents above are attached)")
     .option("--json", "print the artifact as JSON")
-    .action(async (path: string, opts: { service: string; version: string; commit?: string; author?: string; json?: boolean }) => {
+    .action(async (path: string, opts: PushOptions) => {
+      // Read every document (and the key) before uploading anything: bad input fails before a byte is sent.
+      const docs = await readPushDocuments(opts);
+      if (opts.sign) await readSigningKey(opts.sign);
       const bytes = await archiveBytes(path);
       const query = new URLSearchParams();
       if (opts.commit) query.set("commit", opts.commit);
       if (opts.author) query.set("author", opts.author);
       const uploadPath = `/artifacts/${encodeURIComponent(opts.service)}/${encodeURIComponent(opts.version)}?${query}`;
       const body = await apiRequest<{ artifact: Artifact; created: boolean }>(ctx.target(), "PUT", uploadPath, bytes);
-      if (opts.json) return printJson(body);
+      const attached: string[] = [];
+      for (const [kind, text] of docs) {
+        await attachDocument(ctx.target(), body.artifact.digest, kind, text);
+        attached.push(kind);
+      }
+      if (opts.sign) {
+        const { keyId } = await signRelease(ctx.target(), body.artifact.digest, opts.sign);
+        attached.push(`signature (${shortKeyId(keyId)})`);
+      }
+      if (opts.json) return printJson({ ...body, attached }, ctx.out);
       ctx.out.write(`${body.created ? "pushed" : "already stored"} ${body.artifact.service} ${body.artifact.version}\nsha256:${body.artifact.digest}\n`);
+      if (attached.length > 0) ctx.out.write(`attached: ${attached.join(", ")}\n`);
     });
 
   artifact
@@ -47,6 +88,7 @@ export function registerArtifactCommands(program: Command, ctx: CliContext): voi
         ctx.out,
       );
     });
+  return artifact;
 }
 
 async function archiveBytes(path: string): Promise<Buffer> {

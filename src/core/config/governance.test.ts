@@ -101,7 +101,7 @@ test("bad requires values: unknown role and party, bad duration, unknown key", (
   assert.match(found[0]!, /approvals\.from\.0: found "approvers"; allowed: viewer, deployer, approver, admin/);
   assert.match(found[1]!, /approvals\.not_by\.0: found "reviewer"; allowed: deployer, author/);
   assert.match(found[2]!, /approvals\.expires: found "1 day", expected a duration/);
-  assert.match(found[3]!, /requires\.soak_time: unknown key "soak_time" under environments\.prod\.requires; allowed: promoted_from, soak, approvals, signed_by$/);
+  assert.match(found[3]!, /requires\.soak_time: unknown key "soak_time" under environments\.prod\.requires; allowed: promoted_from, soak, approvals, signed_by, provenance, sbom, max_severity$/);
 });
 
 test("promoted_from must name another declared environment, with a did-you-mean", () => {

@@ -5,13 +5,16 @@ import type { AllowWindow, FreezeWindow } from "./windows.js";
 
 /**
  * The environment keys that govern the road to production: `requires` (promotion, soak,
- * approvals, signatures) and `windows` (allowed change windows and freezes). Window and
+ * approvals, signatures, provenance, SBOM, vulnerability severity) and `windows` (allowed change windows and freezes). Window and
  * freeze strings are parsed here, into AllowWindow / FreezeWindow values, so a bad one is a
  * located lint error and policy code only ever sees structured data.
  */
 
 /** Roles in ascending order of power; a higher role can do what a lower one can. */
 export const ROLE_NAMES = ["viewer", "deployer", "approver", "admin"] as const;
+
+/** What `max_severity` may say: the worst severity a scan may report and still pass. */
+export const SCAN_THRESHOLDS = ["none", "low", "medium", "high", "critical"] as const;
 
 /** Who `not_by` can exclude from approving. */
 export const SEPARATED_PARTIES = ["deployer", "author"] as const;
@@ -49,6 +52,21 @@ export const requiresSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("the keys whose signature the artifact must carry (e.g. [release-key])"),
+  provenance: z
+    .union([
+      z.literal(true),
+      z.strictObject({
+        builders: z.array(z.string().min(1)).min(1).describe("the builder ids trusted to build for this environment (e.g. [https://github.com/actions/runner])"),
+        signed: z.boolean().default(false).describe("true: a signed_by key must vouch for the provenance"),
+      }),
+    ])
+    .optional()
+    .describe("the artifact must carry SLSA provenance about its digest (true, or { builders: [...], signed: true })"),
+  sbom: z.boolean().optional().describe("true: the artifact must carry an SBOM (CycloneDX or SPDX)"),
+  max_severity: z
+    .enum(SCAN_THRESHOLDS)
+    .optional()
+    .describe("the worst vulnerability severity allowed in the artifact's scans: none, low, medium, high or critical (e.g. high)"),
 });
 
 const allowWindow = z
@@ -101,4 +119,6 @@ export type SeparatedParty = (typeof SEPARATED_PARTIES)[number];
 export type RequiresConfig = z.output<typeof requiresSchema>;
 export type ApprovalsConfig = NonNullable<RequiresConfig["approvals"]>;
 export type WindowsConfig = z.output<typeof windowsSchema>;
+export type ScanThreshold = (typeof SCAN_THRESHOLDS)[number];
+export type ProvenanceRequirement = NonNullable<RequiresConfig["provenance"]>;
 export type { AllowWindow, FreezeWindow } from "./windows.js";

@@ -167,22 +167,26 @@ export const environmentSchema = z.strictObject({
     .describe('when deployments may run (e.g. { allow: ["Mon-Thu 09:00-16:00 Europe/Berlin"] })'),
 });
 
+const secretRef = z
+  .string()
+  .regex(/^(env|file):.+$/, { error: "expected a secret reference env:NAME or file:/path" })
+  .describe("a secret reference: env:NAME or file:/path");
+
 export const configValue = z.union([
   z.string(),
   z.number().transform(String),
   z.boolean().transform(String),
   z.strictObject({
-    secret: z
-      .string()
-      .regex(/^(env|file):.+$/, {
-        error: "expected a secret reference env:NAME or file:/path",
-      })
-      .describe("a secret reference: env:NAME or file:/path"),
+    secret: secretRef,
   }),
 ]);
 
 const buildSchema = z.strictObject({
-  env: z.array(envVarName).default([]).describe("environment variables that must be set before any stage runs"),
+  env: z.array(envVarName).default([]).describe("environment variables that must be set before any stage runs (their values are redacted from the log)"),
+  secrets: z
+    .record(envVarName, z.strictObject({ secret: secretRef }))
+    .default({})
+    .describe("variables the stages get from secret references, redacted from the log (e.g. { NPM_TOKEN: { secret: env:CI_NPM_TOKEN } })"),
   stages: z
     .array(
       z.strictObject({
@@ -230,10 +234,12 @@ export type {
   AllowWindow,
   ApprovalsConfig,
   FreezeWindow,
+  ProvenanceRequirement,
   RequiresConfig,
   Role,
+  ScanThreshold,
   SeparatedParty,
   WindowsConfig,
 } from "./governance.js";
-export { ROLE_NAMES, SEPARATED_PARTIES, requiresSchema, windowsSchema } from "./governance.js";
+export { ROLE_NAMES, SCAN_THRESHOLDS, SEPARATED_PARTIES, requiresSchema, windowsSchema } from "./governance.js";
 export type RouterMetric = (typeof ROUTER_METRICS)[number];
