@@ -26,6 +26,9 @@ interface ServerOptions {
   data: string;
   example: boolean;
   triageRules?: string;
+  notifications?: string;
+  publicUrl?: string;
+  metricsPublic?: boolean;
 }
 
 /** `slipway server`: runs the control plane until SIGINT/SIGTERM. */
@@ -39,16 +42,26 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
     .option("--data <dir>", "data directory", ".slipway")
     .option("--no-example", "do not register examples/hello on a fresh database")
     .option("--triage-rules <file>", "server-wide extra triage rules (YAML, see docs/triage.md); default: $SLIPWAY_TRIAGE_RULES")
+    .option("--notifications <file>", "server-wide notification routes (YAML, see docs/notifications.md); default: $SLIPWAY_NOTIFICATIONS")
+    .option("--public-url <url>", "the URL people reach this server at, for links in notifications; default: $SLIPWAY_PUBLIC_URL or the API address")
+    .option("--metrics-public", "serve GET /metrics without a token (default: a viewer token; also $SLIPWAY_METRICS_PUBLIC=1)")
     .action(async (opts: ServerOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`--port must be a port number, got "${opts.port}"`);
       const rulesFile = opts.triageRules ?? (ctx.env.SLIPWAY_TRIAGE_RULES || undefined);
       // Checked before anything starts: a bad rules file is bad input, not a half-started server.
       const triageRules = rulesFile ? (await import("../../triage/index.js")).loadRulesFile(rulesFile) : undefined;
+      const notify = await import("../../notify/index.js");
+      const notificationsFile = opts.notifications ?? (ctx.env.SLIPWAY_NOTIFICATIONS || undefined);
+      const serverRoutes = notificationsFile ? notify.loadNotificationsFile(notificationsFile) : undefined;
+      const publicUrl = opts.publicUrl ?? (ctx.env.SLIPWAY_PUBLIC_URL || undefined);
+      const notifications = { ...(serverRoutes ? { serverRoutes } : {}), ...(publicUrl ? { publicUrl } : {}), settings: notify.deliverySettingsFromEnv(ctx.env) };
+      const metricsPublic = opts.metricsPublic === true || ctx.env.SLIPWAY_METRICS_PUBLIC === "1";
       const { startControlPlane } = await controlPlane();
-      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env), triageRules });
+      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env), triageRules, notifications, metricsPublic });
       ctx.out.write(`slipway control plane on ${plane.url} (data: ${opts.data})\n`);
       if (triageRules) ctx.out.write(`triage: ${triageRules.length} server-wide rule(s) from ${rulesFile}\n`);
+      if (serverRoutes) ctx.out.write(`notifications: ${serverRoutes.routes.length} server-wide route(s) from ${notificationsFile}\n`);
       if (plane.newAdminToken) {
         ctx.out.write(`admin token (shown once; also in ${opts.data}/admin-token, mode 0600):\n  ${plane.newAdminToken}\n`);
       }

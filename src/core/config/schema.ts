@@ -3,6 +3,7 @@ import { parsePercent } from "../duration.js";
 import { duration } from "./values.js";
 import { requiresSchema, windowsSchema } from "./governance.js";
 import { triageConfigSchema } from "./triage.js";
+import { notificationsSchema } from "./notifications.js";
 
 export { duration };
 
@@ -217,6 +218,7 @@ export const serviceConfigSchema = z.strictObject({
     .default({})
     .describe("per-environment settings passed as environment variables"),
   triage: triageConfigSchema.optional().describe("pipeline-failure triage for this service (e.g. triage: { rules: [...] })"),
+  notifications: notificationsSchema.optional().describe("where this service's deployment events are sent (see docs/notifications.md)"),
 });
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;
