@@ -17,3 +17,4 @@ export * from "./approvals.js";
 export * from "./services.js";
 export * from "./instances.js";
 export * from "./notify-outbox.js";
+export * from "./metrics.js";
