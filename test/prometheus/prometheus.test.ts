@@ -12,6 +12,8 @@ import { startPlane, type PlaneFixture } from "../helpers/fixture.js";
 import { helloYaml } from "../helpers/fixture.js";
 import { summarize, waitFor, waitForEnd } from "../helpers/http.js";
 import { startPrometheus, type PrometheusServer } from "../helpers/prometheus.js";
+import { startReceiver, type TestReceiver } from "../../src/notify/testing.js";
+import YAML from "yaml";
 
 const SERVICE = "promsvc";
 const ERROR_RATE = "sum(rate(app_errors_total[4s])) / sum(rate(app_requests_total[4s]))";
@@ -44,9 +46,11 @@ describe("Prometheus: a real server scrapes /metrics, and its PromQL error rate 
   let f: PlaneFixture;
   let prom: PrometheusServer;
   let app: Awaited<ReturnType<typeof startCountingService>>;
+  let slack: TestReceiver;
 
   before(async () => {
-    f = await startPlane("sqlite");
+    slack = await startReceiver();
+    f = await startPlane("sqlite", { secretSource: { SLACK_URL: `${slack.url}/services/T1/B1/xyz` } });
     app = await startCountingService();
     const { token } = await f.api.ok<{ token: string }>("POST", "/tokens", { name: "prometheus", role: "viewer" });
     prom = await startPrometheus([
@@ -57,6 +61,7 @@ describe("Prometheus: a real server scrapes /metrics, and its PromQL error rate 
   after(async () => {
     await prom?.stop();
     app?.stop();
+    await slack?.close();
     await f?.cleanup();
   });
 
@@ -72,7 +77,9 @@ describe("Prometheus: a real server scrapes /metrics, and its PromQL error rate 
       strategy: { type: "canary", steps: [{ weight: 50, pause: "6s" }, { weight: 100 }] },
       verify: { analysis: { interval: "1s", on_inconclusive: "fail", metrics: [{ name: "app-error-rate", source: "prometheus", url: prom.url, query: ERROR_RATE, max: 0.05 }] } },
     };
-    await f.api.apply(helloYaml(SERVICE, { prod: env }));
+    const config = YAML.parse(helloYaml(SERVICE, { prod: env })) as Record<string, unknown>;
+    config.notifications = { destinations: { ops: { type: "slack", url: { secret: "env:SLACK_URL" } } }, routes: [{ events: ["deployment.rolled_back"], to: ["ops"] }] };
+    await f.api.apply(YAML.stringify(config));
     for (const v of ["1.0.0", "2.0.0", "3.0.0"]) await f.pushHello(SERVICE, v);
     await waitFor("the app's rate in Prometheus", async () => ((await prom.query(ERROR_RATE)).length === 1 ? true : undefined), 20_000, 250);
 
@@ -94,6 +101,12 @@ describe("Prometheus: a real server scrapes /metrics, and its PromQL error rate 
     const observed = (failing[0]!.numbers as { value: number }).value;
     assert.ok(observed > 0.05 && observed <= 0.45, `observed error rate ${observed}`);
     app.setErrorShare(0);
+    // The Slack message of the rollback carries the verdict with its numbers.
+    await waitFor("the rollback's Slack message", async () => (slack.accepted().size === 1 ? true : undefined), 20_000, 100);
+    const message = JSON.parse([...slack.accepted().values()][0]![0]!.body) as { text: string; blocks: { text?: { text: string } }[] };
+    assert.match(message.text, /promsvc 3\.0\.0 was rolled back in prod/);
+    const verdict = message.blocks.map((b) => b.text?.text ?? "").find((t) => t.startsWith("*Verdict*"));
+    assert.match(verdict ?? "", /app-error-rate: fail \(requests=1, value=0\.\d+, limit=0\.05\)/);
   });
 
   test("Slipway's series arrived in Prometheus: deployments by result, steps, verdicts, queue, leases, outbox, router", async () => {

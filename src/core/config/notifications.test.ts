@@ -33,7 +33,8 @@ test("a plain URL, an unknown event, a webhook without a key and an undeclared d
   );
   const lines = result.errors.map((p) => formatProblem(p));
   const text = lines.join("\n");
-  assert.match(text, /^slipway\.yaml:9:\d+: notifications\.destinations\.slack\.url: /m);
+  assert.match(text, /^slipway\.yaml:9:\d+: notifications\.destinations\.slack\.url: a secret reference is needed here/m);
+  assert.ok(!text.includes("hooks.slack.com"), "the error repeats the URL it refuses");
   assert.match(text, /^slipway\.yaml:10:\d+: missing required key notifications\.destinations\.hook\.key: .*signing key/m);
   assert.match(text, /^slipway\.yaml:12:\d+: notifications\.routes\.0\.events\.0: .*deployment\.exploded/m);
   assert.equal(result.config, undefined);

@@ -23,13 +23,19 @@ export const NOTIFY_EVENTS = [
 ] as const;
 export type NotifyEventName = (typeof NOTIFY_EVENTS)[number];
 
+/**
+ * A URL or key written out in slipway.yaml would be a secret in the repository: such a string
+ * is refused with a message that does not repeat it (error output ends up in CI logs).
+ */
+const WRITTEN_OUT = "a secret reference is needed here, { secret: env:NAME } or { secret: file:/path }: a webhook URL or key written in slipway.yaml is a secret in the repository";
+
 const secretReference = z
   .strictObject({
     secret: z
       .string()
       .regex(/^(env|file):.+$/, { error: "expected a secret reference env:NAME or file:/path" })
       .describe("a secret reference: env:NAME or file:/path"),
-  })
+  }, { error: (issue) => (typeof issue.input === "string" ? WRITTEN_OUT : undefined) })
   .describe("a secret reference (e.g. { secret: env:SLACK_WEBHOOK_URL }); the value itself never goes in slipway.yaml");
 
 const destinationName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, {
