@@ -3,4 +3,4 @@
  * queue, leases, the notification outbox and the router's per-version series
  * (docs/metrics-prometheus.md). The public face of src/prometheus.
  */
-export { createMetricsRegistry, type MetricsSources } from "./metrics.js";
+export { createMetricsExposition, type MetricsExposition, type MetricsSources } from "./metrics.js";

@@ -22,7 +22,13 @@ const STEP_BOUNDS_MS = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_0
  * router series from this node's router, whose counters persist across its restarts;
  * lease renewals and the process metrics belong to this instance.
  */
-export function createMetricsRegistry(sources: MetricsSources): Registry {
+export interface MetricsExposition {
+  contentType: string;
+  /** Reads every source once and returns the exposition text. */
+  scrape(): Promise<string>;
+}
+
+export function createMetricsExposition(sources: MetricsSources): MetricsExposition {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "slipway_process_" });
   const { store } = sources;
@@ -49,8 +55,14 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     Object.entries(await countOutboxByState(store.db)).map(([state, value]) => ({ labels: { state }, value })),
   );
   registerProcessCounters(registry, sources);
-  registerRouterSeries(registry, sources.router);
-  return registry;
+  const router = registerRouterSeries(registry);
+  return {
+    contentType: registry.contentType,
+    scrape: async () => {
+      router.current = readRouter(sources.router).catch(() => undefined);
+      return registry.metrics();
+    },
+  };
 }
 
 function registerProcessCounters(registry: Registry, sources: MetricsSources): void {
@@ -64,13 +76,18 @@ function registerProcessCounters(registry: Registry, sources: MetricsSources): v
   } });
 }
 
-/** One read of the router per scrape (reused for half a second), shared by its four families. */
-function registerRouterSeries(registry: Registry, router: RouterControl): void {
-  let last: { at: number; read: Promise<RouterRead[]> } | undefined;
-  const read = () => {
-    if (!last || Date.now() - last.at > 500) last = { at: Date.now(), read: readRouter(router) };
-    return last.read;
-  };
+/**
+ * The router's families, fed by one read per scrape (`current`, set by scrape()). A router that
+ * does not answer (restarting, say) leaves its series out of that scrape and sets
+ * slipway_router_up to 0, rather than failing the whole scrape.
+ */
+function registerRouterSeries(registry: Registry): { current: Promise<RouterRead[] | undefined> } {
+  const holder: { current: Promise<RouterRead[] | undefined> } = { current: Promise.resolve(undefined) };
+  const snapshot = () => holder.current;
+  const read = async () => (await snapshot()) ?? [];
+  registerSnapshot(registry, { name: "slipway_router_up", help: "1 when this node's router answered the scrape's stats read, 0 when it did not (its series are left out then)", type: "gauge" }, async () => [
+    { labels: {}, value: (await snapshot()) ? 1 : 0 },
+  ]);
   const boundsSeconds = LATENCY_BUCKETS_MS.map((b) => b / 1000);
   registerSnapshot(registry, { name: "slipway_router_requests_total", help: "Requests the router proxied, per service, environment and version (kept across router restarts)", type: "counter" }, async () =>
     (await read()).map((r) => ({ labels: r.labels, value: r.stats.requests })),
@@ -89,6 +106,7 @@ function registerRouterSeries(registry: Registry, router: RouterControl): void {
       return histogramSamples("slipway_router_request_duration_seconds", r.labels, boundsSeconds, cumulative, count);
     }),
   );
+  return holder;
 }
 
 interface RouterRead {

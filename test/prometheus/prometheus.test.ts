@@ -14,6 +14,7 @@ import { summarize, waitFor, waitForEnd } from "../helpers/http.js";
 import { startPrometheus, type PrometheusServer } from "../helpers/prometheus.js";
 import { startReceiver, type TestReceiver } from "../../src/notify/testing.js";
 import YAML from "yaml";
+import { ensureRouterDaemon, stopRouterDaemon } from "../../src/router/index.js";
 
 const SERVICE = "promsvc";
 const ERROR_RATE = "sum(rate(app_errors_total[4s])) / sum(rate(app_requests_total[4s]))";
@@ -129,5 +130,36 @@ describe("Prometheus: a real server scrapes /metrics, and its PromQL error rate 
         return result.length > 0 && ok(Number(result[0]!.value[1])) ? true : undefined;
       }, 20_000, 250);
     }
+
+    // The router's counters continue across a restart of the router daemon.
+    const scrape = async () => {
+      const answer = await f.api.call("GET", "/../../metrics");
+      assert.equal(answer.status, 200, answer.text);
+      return answer.text;
+    };
+    const before = sampleSum(await scrape(), "slipway_router_requests_total", { service: SERVICE, environment: "prod" });
+    assert.ok(before >= 20, `router requests before the restart: ${before}`);
+    await stopRouterDaemon(f.dataDir);
+    // While it is down the scrape still answers, without router series.
+    const whileDown = await scrape();
+    assert.match(whileDown, /^slipway_router_up 0$/m);
+    assert.match(whileDown, /^slipway_deployment_queue_depth 0$/m);
+    await ensureRouterDaemon({ dataDir: f.dataDir, host: "127.0.0.1" });
+    const back = await waitFor("the router in the scrape again", async () => {
+      const text = await scrape();
+      return /^slipway_router_up 1$/m.test(text) ? text : undefined;
+    }, 20_000, 200);
+    const afterRestart = sampleSum(back, "slipway_router_requests_total", { service: SERVICE, environment: "prod" });
+    assert.ok(afterRestart >= before, `router requests went from ${before} to ${afterRestart} across the restart`);
   });
 });
+
+/** The value of one sample line of a /metrics answer (summed over matching lines). */
+function sampleSum(text: string, name: string, labels: Record<string, string>): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(`${name}{`)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return sum;
+}

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { createMetricsRegistry } from "../../prometheus/index.js";
+import { createMetricsExposition } from "../../prometheus/index.js";
 import type { ApiContext } from "../context.js";
 import { route } from "../route-kit.js";
 
@@ -9,10 +9,10 @@ import { route } from "../route-kit.js";
  * with --metrics-public for a scraper on a trusted network.
  */
 export function registerMetricsRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const registry = createMetricsRegistry({ store: ctx.store, router: ctx.router, counters: () => ctx.engine.ctx.counters });
+  const exposition = createMetricsExposition({ store: ctx.store, router: ctx.router, counters: () => ctx.engine.ctx.counters });
   route(app, { method: "GET", path: "/metrics", summary: "Prometheus metrics: deployments, steps, verdicts, queue, leases, notification outbox, router per-version series", access: ctx.metricsPublic ? "public" : "viewer" }, async ({ reply }) => {
-    const text = await registry.metrics();
-    reply.type(registry.contentType);
+    const text = await exposition.scrape();
+    reply.type(exposition.contentType);
     return text;
   });
 }
