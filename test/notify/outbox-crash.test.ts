@@ -1,7 +1,8 @@
 /**
  * Notifications end to end, with `slipway server` as a real child process: a deployment's
  * messages wait in the outbox while their receiver is down, the server is killed with -9, and
- * after a restart every message arrives exactly once (Slack Block Kit and a signed webhook).
+ * after a restart every message arrives exactly once (Slack Block Kit and a signed webhook); on
+ * PostgreSQL a second instance starts with it, and the two still send each message once.
  * A receiver that refuses a message dead-letters it; `slipway notify failed` lists it and
  * `slipway notify retry` sends it again. The secret URLs and key appear in no log, API answer
  * or stored row.
@@ -31,6 +32,8 @@ for (const dialect of TEST_DIALECTS) {
     let db: TestDatabase;
     let port: number;
     let server: ServerProcess | undefined;
+    let second: ServerProcess | undefined;
+    let secondDir: string | undefined;
     let store: Store | undefined;
     let receiver: TestReceiver;
     let starts = 0;
@@ -60,6 +63,11 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     after(async () => {
+      await second?.stop().catch(() => undefined);
+      if (secondDir) {
+        await stopEverything(secondDir);
+        await rm(secondDir, { recursive: true, force: true });
+      }
       await server?.stop().catch(() => undefined);
       await store?.close().catch(() => undefined);
       await receiver?.close();
@@ -102,7 +110,15 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(accepted, 0);
 
       receiver.answer = ({ path }) => (path.startsWith("/gone") ? 410 : 200);
-      await start();
+      if (dialect === "postgres") {
+        // Two instances come up at once and race for the same outbox rows.
+        secondDir = await tempDir("notify-second");
+        const token = server!.api.token;
+        const [, other] = await Promise.all([start(), spawnServer({ dataDir: secondDir, db: db.url, port: await findFreePort("127.0.0.1"), logFile: join(workDir, "second.log"), env, token })]);
+        second = other;
+      } else {
+        await start();
+      }
       await waitFor("3 delivered and 1 dead", async () => {
         const rows = await listOutboxRows(store!.db);
         return rows.filter((r) => r.state === "delivered").length === 3 && rows.some((r) => r.state === "dead") ? true : undefined;
