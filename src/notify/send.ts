@@ -1,6 +1,7 @@
 import { makeRedactor } from "../core/index.js";
 import { resolveSecretReference } from "../secrets/index.js";
 import type { NotifyDestination } from "../core/index.js";
+import { renderEmail, sendEmail } from "./email.js";
 import type { NotificationMessage } from "./message.js";
 import { signPayload } from "./signature.js";
 import { renderSlack } from "./slack.js";
@@ -25,6 +26,12 @@ export interface SendOptions {
 export async function sendMessage(destination: NotifyDestination, message: NotificationMessage, options: SendOptions): Promise<SendResult> {
   const secrets: string[] = [];
   try {
+    if (destination.type === "email") {
+      const smtp = resolveSecretReference("notification smtp", destination.smtp.secret, options.secretSource);
+      secrets.push(smtp, ...smtpCredentials(smtp));
+      const result = await sendEmail(smtp, { from: destination.from, to: destination.to, deliveryId: options.deliveryId, timeoutMs: options.timeoutMs, ...renderEmail(message) });
+      return result.ok ? result : { ...result, error: makeRedactor(secrets)(result.error) };
+    }
     const url = resolveSecretReference("notification url", destination.url.secret, options.secretSource);
     secrets.push(url);
     const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "slipway-notify", "slipway-delivery": options.deliveryId, "slipway-event": message.event };
@@ -47,5 +54,15 @@ export async function sendMessage(destination: NotifyDestination, message: Notif
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     const text = `${(err as Error).message}${cause?.code ? ` (${cause.code})` : cause?.message ? ` (${cause.message})` : ""}`;
     return { ok: false, permanent: false, error: makeRedactor(secrets)(text) };
+  }
+}
+
+/** The user and password of an SMTP URL: an SMTP error may quote either without the URL. */
+function smtpCredentials(smtpUrl: string): string[] {
+  try {
+    const u = new URL(smtpUrl);
+    return [decodeURIComponent(u.username), decodeURIComponent(u.password)].filter(Boolean);
+  } catch {
+    return [];
   }
 }

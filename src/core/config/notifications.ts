@@ -38,19 +38,28 @@ const secretReference = z
   }, { error: (issue) => (typeof issue.input === "string" ? WRITTEN_OUT : undefined) })
   .describe("a secret reference (e.g. { secret: env:SLACK_WEBHOOK_URL }); the value itself never goes in slipway.yaml");
 
+/** Deliberately loose: the SMTP server is the judge of an address; this catches slips like a missing @. */
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
+
 const destinationName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, {
   error: "expected a lower-case destination name of letters, digits and '-' (e.g. team-slack)",
 });
 
 const destination = z.discriminatedUnion("type", [
   z.strictObject({
-    type: z.literal("slack").describe("the destination's kind: slack or webhook"),
+    type: z.literal("slack").describe("the destination's kind: slack, webhook or email"),
     url: secretReference.describe("the Slack incoming-webhook URL, as a secret reference (e.g. { secret: env:SLACK_WEBHOOK_URL })"),
   }),
   z.strictObject({
-    type: z.literal("webhook").describe("the destination's kind: slack or webhook"),
+    type: z.literal("webhook").describe("the destination's kind: slack, webhook or email"),
     url: secretReference.describe("the receiver's URL, as a secret reference (e.g. { secret: env:DEPLOY_HOOK_URL })"),
     key: secretReference.describe("the HMAC-SHA256 signing key, as a secret reference (e.g. { secret: file:/etc/slipway/hook.key })"),
+  }),
+  z.strictObject({
+    type: z.literal("email").describe("the destination's kind: slack, webhook or email"),
+    smtp: secretReference.describe("the SMTP server as a URL with its credentials (e.g. smtps://user:pass@mail.example.com:465), as a secret reference"),
+    from: z.string().regex(EMAIL, { error: "expected an email address (e.g. slipway@example.com)" }).describe("the sender address (e.g. slipway@example.com)"),
+    to: z.array(z.string().regex(EMAIL, { error: "expected an email address (e.g. oncall@example.com)" })).min(1).describe("the recipients (e.g. [oncall@example.com])"),
   }),
 ]);
 
