@@ -1,5 +1,6 @@
+import type { Logger } from "pino";
 import { listAuditEvents } from "../audit/index.js";
-import { newId, type Clock, type NotificationsConfig, type ServiceConfig } from "../core/index.js";
+import { isSlipwayError, newId, type Clock, type NotificationsConfig, type ServiceConfig } from "../core/index.js";
 import { enqueueAndAdvance, getNotifyCursor, getServiceRow, type NewOutboxRow, type Store } from "../store/index.js";
 import { triggerOf } from "./events.js";
 import { buildMessage } from "./message.js";
@@ -13,6 +14,7 @@ export interface EnqueueOptions {
   publicUrl: string | null;
   /** Audit events read per transaction. */
   batch: number;
+  log?: Pick<Logger, "warn">;
 }
 
 /**
@@ -38,7 +40,16 @@ export async function enqueueNewEvents(store: Store, options: EnqueueOptions): P
       if (serviceRoutes) sources.push({ scope: `service/${trigger.service}`, config: serviceRoutes });
       const targets = destinationsFor(sources, trigger);
       if (targets.length === 0) continue;
-      const message = JSON.stringify(await buildMessage(store.db, event, trigger, options.publicUrl));
+      const built = await buildMessage(store.db, event, trigger, options.publicUrl).catch((err: unknown) => {
+        // A deployment that does not exist will not appear on a retry: skip the event rather than stall every later one.
+        if (isSlipwayError(err) && err.code === "not_found") return undefined;
+        throw err;
+      });
+      if (!built) {
+        options.log?.warn({ seq: event.seq, subject: event.subject }, "notification skipped: the event names a deployment that does not exist");
+        continue;
+      }
+      const message = JSON.stringify(built);
       const at = options.clock.now();
       for (const t of targets) {
         rows.push({ id: newId(), eventSeq: event.seq, destination: t.id, kind: t.destination.type, targetJson: JSON.stringify(t.destination), event: trigger.name, service: trigger.service, environment: trigger.environment, subject: event.subject, messageJson: message, at });

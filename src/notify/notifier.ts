@@ -68,7 +68,7 @@ export class Notifier {
 
   private async runRound(): Promise<void> {
     const { store, clock, log, publicUrl, serverRoutes } = this.options;
-    await enqueueNewEvents(store, { clock, publicUrl, batch: 500, ...(serverRoutes ? { serverRoutes } : {}) });
+    await enqueueNewEvents(store, { clock, publicUrl, log, batch: 500, ...(serverRoutes ? { serverRoutes } : {}) });
     const ctx = { store, log, clock, owner: this.options.instanceId, secretSource: this.options.secretSource, settings: this.settings };
     while (!this.stopped && (await deliverDue(ctx)) === this.settings.batch);
   }

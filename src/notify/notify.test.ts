@@ -75,6 +75,15 @@ for (const dialect of TEST_DIALECTS) {
       await t.store.db.deleteFrom("notify_outbox").execute();
     });
 
+    test("an event naming a deployment that does not exist is skipped, and does not hold up the next ones", async () => {
+      await appendAuditEvent(t.store.db, t.store.dialect, { actor: "slipway", action: "deployment.succeeded", subject: "deployment/01NOSUCHDEPLOYMENT00000000", payload: { from: "verifying", to: "succeeded", service: "checkout", environment: "prod" } });
+      await openIncidents(t, 1);
+      const added = await enqueueNewEvents(t.store, { clock: systemClock, publicUrl: null, batch: 10, serverRoutes: routesTo(["deployment.succeeded", "incident.opened"]) });
+      assert.equal(added, 1);
+      assert.deepEqual((await listOutboxRows(t.store.db)).map((r) => r.event), ["incident.opened"]);
+      await t.store.db.deleteFrom("notify_outbox").execute();
+    });
+
     test("a receiver down for the first 3 attempts gets every message exactly once, signed, from two instances", async () => {
       const tries = new Map<string, number>();
       receiver.answer = ({ headers }) => {
