@@ -15,6 +15,7 @@ export function renderEmail(m: NotificationMessage): { subject: string; text: st
   fact("By", m.actor);
   fact("Severity", m.incident?.severity);
   if (m.verdict?.length) lines.push("", "Verdict:", ...m.verdict.map((v) => `  ${v.check}: ${v.verdict}${v.reason ? ` (${v.reason})` : ""} ${JSON.stringify(v.numbers)}`));
+  if (m.waitingFor) lines.push("", `Waiting for: ${m.waitingFor}`);
   if (m.gates?.length) lines.push("", "Gates:", ...m.gates.map((g) => `  ${g.gate}: ${g.facts}${g.remedy ? ` (${g.remedy})` : ""}`));
   if (m.deployment?.url) lines.push("", `Open the deployment: ${m.deployment.url}`);
   lines.push("", `${m.event} at ${new Date(m.at).toISOString()}`);

@@ -38,8 +38,10 @@ export interface NotificationMessage {
   };
   /** The deployment's last verdict per check, when it was analysed or verified. */
   verdict?: VerdictCheck[];
-  /** Gates that refused it or that it waits for. */
+  /** Gates that refused it. */
   gates?: { gate: string; passed: boolean; facts: string; remedy?: string }[];
+  /** What it waits for (approval.needed), as the gates put it. */
+  waitingFor?: string;
   incident?: { id: string; severity: string | null; title: string | null };
 }
 
@@ -72,7 +74,8 @@ export async function buildMessage(db: Db, event: AuditEvent, trigger: NotifyTri
     const verdict = await lastVerdicts(db, row.id);
     const gates = Array.isArray(payload.gates) ? (payload.gates as NonNullable<NotificationMessage["gates"]>).filter((g) => !g.passed) : undefined;
     const summary = `${row.service} ${row.version} ${VERBS[trigger.name]} in ${row.environment}${deployment.error ? `: ${deployment.error}` : ""}`;
-    return { ...base, actor: row.actor, service: row.service, environment: row.environment, summary, deployment, ...(verdict.length ? { verdict } : {}), ...(gates?.length ? { gates } : {}) };
+    const waitingFor = typeof payload.waitingFor === "string" ? payload.waitingFor : undefined;
+    return { ...base, actor: row.actor, service: row.service, environment: row.environment, summary, deployment, ...(verdict.length ? { verdict } : {}), ...(gates?.length ? { gates } : {}), ...(waitingFor ? { waitingFor } : {}) };
   }
   const id = trigger.incidentId ?? event.subject;
   const title = typeof payload.title === "string" ? payload.title : typeof payload.summary === "string" ? payload.summary : null;

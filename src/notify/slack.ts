@@ -35,6 +35,7 @@ export function renderSlack(m: NotificationMessage): SlackBody {
   if (m.incident?.severity) fields.push(`*Severity*\n${escape(m.incident.severity)}`);
   blocks.push({ type: "section", fields: fields.slice(0, 10).map((text) => ({ type: "mrkdwn", text })) });
   if (m.verdict?.length) blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Verdict*\n${m.verdict.map(verdictLine).join("\n")}` } });
+  if (m.waitingFor) blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Waiting for*\n${escape(m.waitingFor)}` } });
   if (m.gates?.length) blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Gates*\n${m.gates.map((g) => `• ${escape(`${g.gate}: ${g.facts}${g.remedy ? ` (${g.remedy})` : ""}`)}`).join("\n")}` } });
   if (m.deployment?.url) {
     blocks.push({ type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open deployment" }, url: m.deployment.url }] });
