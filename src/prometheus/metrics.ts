@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Registry } from "prom-client";
 import { LATENCY_BUCKETS_MS } from "../core/index.js";
 import type { RouterControl } from "../router/types.js";
-import { countDecisions, countDeployments, countOutboxByState, stepDurationHistograms, type Store } from "../store/index.js";
+import { countDecisions, countDeployments, countOutboxByState, countVerificationSteps, stepDurationHistograms, type Store } from "../store/index.js";
 import { histogramSamples, registerSnapshot, type Sample } from "./snapshot.js";
 
 export interface MetricsSources {
@@ -50,6 +50,9 @@ export function createMetricsExposition(sources: MetricsSources): MetricsExposit
   );
   registerSnapshot(registry, { name: "slipway_analysis_verdicts_total", help: "Verification analysis verdicts, one per check per recorded look", type: "counter" }, async () =>
     (await countDecisions(store.db)).map((d) => ({ labels: { check: d.check, verdict: d.verdict }, value: d.count })),
+  );
+  registerSnapshot(registry, { name: "slipway_verifications_total", help: "Finished verification (probes, smoke) and analysis steps by kind and verdict (pass or fail)", type: "counter" }, async () =>
+    (await countVerificationSteps(store.db)).map((v) => ({ labels: { kind: v.kind, verdict: v.state === "done" ? "pass" : "fail" }, value: v.count })),
   );
   registerSnapshot(registry, { name: "slipway_notification_outbox_messages", help: "Notification outbox rows by state (pending is the depth still to send; dead is the dead-letter list)", type: "gauge" }, async () =>
     Object.entries(await countOutboxByState(store.db)).map(([state, value]) => ({ labels: { state }, value })),

@@ -54,3 +54,15 @@ export async function countDecisions(db: Db): Promise<{ check: string; verdict: 
   const rows = await db.selectFrom("decisions").select(["check_name", "verdict", (eb) => eb.fn.countAll<number>().as("n")]).groupBy(["check_name", "verdict"]).execute();
   return rows.map((r) => ({ check: r.check_name, verdict: r.verdict, count: Number(r.n) }));
 }
+
+/** Finished verification and analysis steps by kind and outcome (done = passed, failed). */
+export async function countVerificationSteps(db: Db): Promise<{ kind: string; state: string; count: number }[]> {
+  const rows = await db
+    .selectFrom("steps")
+    .select(["kind", "state", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("kind", "in", ["verify", "analyse"])
+    .where("state", "in", ["done", "failed"])
+    .groupBy(["kind", "state"])
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, state: r.state, count: Number(r.n) }));
+}

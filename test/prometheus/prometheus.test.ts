@@ -118,6 +118,7 @@ describe("Prometheus: a real server scrapes /metrics, and its PromQL error rate 
       [`slipway_deployments_total{service="${SERVICE}",result="rolled_back"}`, (v) => v === 1],
       ['sum(slipway_step_duration_seconds_count{kind="analyse"})', (v) => v >= 2],
       ['sum(slipway_analysis_verdicts_total{check="app-error-rate",verdict="fail"})', (v) => v >= 1],
+      ['slipway_verifications_total{kind="analyse",verdict="fail"}', (v) => v === 1],
       ["slipway_deployment_queue_depth", (v) => v === 0],
       ["slipway_lease_renewals_total", (v) => v >= 1],
       ['slipway_notification_outbox_messages{state="pending"}', (v) => v === 0],
