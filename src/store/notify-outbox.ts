@@ -39,26 +39,11 @@ export async function getNotifyCursor(db: Db): Promise<number> {
  */
 export async function enqueueAndAdvance(db: Db, rows: readonly NewOutboxRow[], seq: number): Promise<number> {
   let added = 0;
-  for (const r of rows) {
+  // In slices: one statement per slice, within both databases' bound-parameter limits.
+  for (let i = 0; i < rows.length; i += 200) {
     const res = await db
       .insertInto("notify_outbox")
-      .values({
-        id: r.id,
-        event_seq: r.eventSeq,
-        destination: r.destination,
-        kind: r.kind,
-        target_json: r.targetJson,
-        event: r.event,
-        service: r.service,
-        environment: r.environment,
-        subject: r.subject,
-        message_json: r.messageJson,
-        state: "pending",
-        attempts: 0,
-        next_at: r.at,
-        created_at: r.at,
-        updated_at: r.at,
-      })
+      .values(rows.slice(i, i + 200).map(toRow))
       .onConflict((oc) => oc.columns(["event_seq", "destination"]).doNothing())
       .executeTakeFirst();
     added += Number(res.numInsertedOrUpdatedRows ?? 0);
@@ -66,6 +51,24 @@ export async function enqueueAndAdvance(db: Db, rows: readonly NewOutboxRow[], s
   await db.updateTable("notify_cursor").set({ last_seq: seq }).where("name", "=", CURSOR).where("last_seq", "<", seq).execute();
   return added;
 }
+
+const toRow = (r: NewOutboxRow) => ({
+  id: r.id,
+  event_seq: r.eventSeq,
+  destination: r.destination,
+  kind: r.kind,
+  target_json: r.targetJson,
+  event: r.event,
+  service: r.service,
+  environment: r.environment,
+  subject: r.subject,
+  message_json: r.messageJson,
+  state: "pending",
+  attempts: 0,
+  next_at: r.at,
+  created_at: r.at,
+  updated_at: r.at,
+});
 
 export interface OutboxClaim {
   owner: string;
