@@ -68,6 +68,7 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
     cancel_requested: 0,
     lease_owner: null,
     lease_until: null,
+    lease_token: null,
     override_by: req.override?.by ?? null,
     override_reason: req.override?.reason ?? null,
     not_before: null,
