@@ -2,8 +2,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import { resolve } from "node:path";
 import { failed } from "../../core/errors.js";
 import { makeRedactor } from "../../core/redact.js";
-import { findFreePort } from "../../net/index.js";
-import type { Driver, Placement, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "../types.js";
+import { findListenPort } from "../../net/index.js";
+import type { Driver, Placement, PlacementRequest, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "../types.js";
 import { spawnShim } from "./launch.js";
 import { commandLineOf, isGroupAlive, isProcessAlive, signalGroup, signalProcess, waitFor } from "./proc.js";
 import { readJson, readState, replicaPaths, writeJsonAtomic, type ReplicaPaths, type ShimSpec, type ShimState } from "./state-file.js";
@@ -25,6 +25,8 @@ const STOP_MARGIN_MS = 5_000;
 /** After SIGKILL a process is gone almost at once; this only bounds the wait. */
 const KILL_WAIT_MS = 5_000;
 const FINAL_STATES: ReadonlySet<ShimState["state"]> = new Set(["stopped", "failed"]);
+/** How long a port handed out stays reserved here: the replica binds it within its start-up. */
+const PLACED_PORT_HOLD_MS = 120_000;
 
 /**
  * Runs replicas as local processes, each under a detached shim, so replicas survive the
@@ -36,6 +38,8 @@ export class ProcessDriver implements Driver {
   private readonly dataDir: string;
   private readonly host: string;
   private readonly startTimeoutMs: number;
+  /** Ports recently handed out, by when: concurrent deployments must not be given the same one. */
+  private readonly placed = new Map<number, number>();
 
   constructor(options: ProcessDriverOptions) {
     this.dataDir = resolve(options.dataDir);
@@ -43,9 +47,17 @@ export class ProcessDriver implements Driver {
     this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
   }
 
-  /** Every replica runs on this machine, on a port the kernel says is free now. */
-  async place(): Promise<Placement> {
-    return { host: this.host, port: await findFreePort(this.host) };
+  /**
+   * Every replica runs on this machine, on a port free now, outside the kernel's ephemeral
+   * range (see findListenPort), and not one this driver handed out moments ago.
+   */
+  async place(request?: PlacementRequest): Promise<Placement> {
+    const now = Date.now();
+    for (const [port, at] of this.placed) if (now - at > PLACED_PORT_HOLD_MS) this.placed.delete(port);
+    const taken = new Set([...this.placed.keys(), ...(request?.occupied ?? []).filter((o) => o.host === this.host).map((o) => o.port)]);
+    const port = await findListenPort(this.host, taken);
+    this.placed.set(port, now);
+    return { host: this.host, port };
   }
 
   /**
