@@ -28,6 +28,8 @@ export interface ControlPlaneOptions {
   triageRules?: readonly RuleSpec[];
   /** Users `run.user` may name, by service (`--run-user service=user`); others are refused. */
   runUsers?: Readonly<Record<string, readonly string[]>>;
+  /** Directories replicas must not see besides the data directory (`--hide`). */
+  hidden?: readonly string[];
 }
 
 export interface ControlPlane {
@@ -55,7 +57,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   logIsolation(log);
   const store = await openStore(options.db ?? `sqlite:${join(dataDir, "slipway.db")}`);
   const router = await ensureRouterDaemon({ dataDir, host: options.host });
-  const drivers = createDriverSet({ dataDir, host: options.host, runUsers: options.runUsers ?? {} });
+  const drivers = createDriverSet({ dataDir, host: options.host, runUsers: options.runUsers ?? {}, hidden: options.hidden ?? [] });
   const engine = new Engine({ store, drivers, router, dataDir, log, clock, secretSource: options.secretSource ?? {}, settings: { host: options.host, ...options.settings } });
   try {
     await engine.join();

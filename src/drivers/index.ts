@@ -21,6 +21,8 @@ export interface DriverSetOptions {
   host: string;
   /** The operator's allow-list of `run.user` by service (process driver, control plane as root). */
   runUsers?: Readonly<Record<string, readonly string[]>>;
+  /** Directories replicas must not see besides the data directory (e.g. where `file:` secrets live). */
+  hidden?: readonly string[];
 }
 
 /** How each driver is made; a new driver is one more entry here. */
