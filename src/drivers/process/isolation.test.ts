@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { bwrapArgs, confinedLaunch, detectSandbox, type Launch } from "./isolation.js";
 import { ensureServiceUser } from "./run-user.js";
+import { unshareWorks } from "./unshare-sandbox.js";
 
 const root = mkdtempSync(join(tmpdir(), "slipway-isolation-"));
 const dataDir = join(root, "data");
@@ -31,31 +32,48 @@ describe("confinedLaunch", () => {
     assert.deepEqual(confinedLaunch({ sandbox: "none", command: "true", workdir, hidden: [dataDir], user: null }), { file: "/bin/sh", args: ["-c", "true"] });
   });
 
-  test("the bubblewrap sandbox hides the data directory but the workdir, which stays writable", { skip: sandbox === "bwrap" ? false : "no usable bubblewrap here" }, () => {
-    const { stdout, status } = runLaunch(confinedLaunch({ sandbox: "bwrap", command: `${LOOK}; echo x > written.txt && echo WROTE`, workdir, hidden: [dataDir], user: null }));
-    assert.equal(status, 0, stdout);
-    assert.doesNotMatch(stdout, /TOKEN-READ|the-admin-token/);
-    assert.match(stdout, /^work \n/m, "the data directory shows only the way to the workdir");
-    assert.match(stdout, /the app's own file/);
-    assert.match(stdout, /WROTE/);
-  });
+  for (const kind of ["bwrap", "unshare"] as const) {
+    const usable = kind === "bwrap" ? sandbox === "bwrap" : unshareWorks();
 
-  test("as root, a sandboxed command runs as the given user and reaches its workdir below private parents", { skip: isRoot && sandbox === "bwrap" ? false : "needs root and bubblewrap" }, async () => {
-    const user = await ensureServiceUser("isolation-test");
-    spawnSync("chown", ["-R", `${user.uid}:${user.gid}`, workdir]);
-    const { stdout, status } = runLaunch(confinedLaunch({ sandbox: "bwrap", command: `${LOOK}; cat ${workdir}/app.txt`, workdir, hidden: [dataDir], user }));
-    assert.equal(status, 0, stdout);
-    assert.doesNotMatch(stdout, /TOKEN-READ/);
-    assert.match(stdout, new RegExp(`^${user.uid}$`, "m"));
-    assert.equal(stdout.match(/the app's own file/g)?.length, 2, "by relative and by absolute path");
-  });
+    test(`the ${kind} sandbox hides the data directory but the workdir, which stays writable`, { skip: usable ? false : `${kind} is not usable here` }, () => {
+      const { stdout, status } = runLaunch(confinedLaunch({ sandbox: kind, command: `${LOOK}; echo x > written.txt && echo WROTE; touch /written-to-root 2>/dev/null && echo ROOT-WRITABLE; umount -l ${dataDir} 2>/dev/null && echo UNMOUNTED; true`, workdir, hidden: [dataDir], user: null }));
+      assert.equal(status, 0, stdout);
+      assert.doesNotMatch(stdout, /TOKEN-READ|the-admin-token/);
+      assert.match(stdout, /^work \n/m, "the data directory shows only the way to the workdir");
+      assert.match(stdout, /the app's own file/);
+      assert.match(stdout, /WROTE/);
+      assert.doesNotMatch(stdout, /ROOT-WRITABLE|UNMOUNTED/, "/ is read-only and the hiding cannot be undone");
+    });
+
+    test(`as root, a command in the ${kind} sandbox runs as the given user and reaches its workdir below private parents`, { skip: isRoot && usable ? false : `needs root and ${kind}` }, async () => {
+      const user = await ensureServiceUser("isolation-test");
+      spawnSync("chown", ["-R", `${user.uid}:${user.gid}`, workdir]);
+      let answer;
+      try {
+        answer = runLaunch(confinedLaunch({ sandbox: kind, command: `${LOOK}; cat ${workdir}/app.txt`, workdir, hidden: [dataDir], user }));
+      } finally {
+        spawnSync("chown", ["-R", "0:0", workdir]);
+      }
+      const { stdout, status } = answer;
+      assert.equal(status, 0, stdout);
+      assert.doesNotMatch(stdout, /TOKEN-READ/);
+      assert.match(stdout, new RegExp(`^${user.uid}$`, "m"));
+      assert.equal(stdout.match(/the app's own file/g)?.length, 2, "by relative and by absolute path");
+    });
+  }
 
   test("as root without a sandbox, the user's permissions alone keep it out of the 0700 data directory", { skip: isRoot ? false : "needs root" }, async () => {
     const user = await ensureServiceUser("isolation-test");
     spawnSync("chown", ["-R", `${user.uid}:${user.gid}`, workdir]);
     const launch = confinedLaunch({ sandbox: "none", command: LOOK, workdir, hidden: [dataDir], user });
     assert.equal(launch.uid, user.uid);
-    const { stdout, status } = runLaunch(launch);
+    let answer;
+    try {
+      answer = runLaunch(launch);
+    } finally {
+      spawnSync("chown", ["-R", "0:0", workdir]);
+    }
+    const { stdout, status } = answer;
     assert.equal(status, 0, stdout);
     assert.doesNotMatch(stdout, /TOKEN-READ/);
     assert.match(stdout, /the app's own file/, "its own workdir is its current directory");

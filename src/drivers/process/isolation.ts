@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { join, relative, resolve, sep } from "node:path";
+import { badInput } from "../../core/errors.js";
 import type { Launch } from "../types.js";
+import { unshareLaunch, unshareWorks } from "./unshare-sandbox.js";
 
 /**
  * How deployed code is confined: the command line that starts it, and the user it runs as.
@@ -8,7 +10,7 @@ import type { Launch } from "../types.js";
  * Two layers, each applied when it can be:
  * - a dedicated user (only when the control plane runs as root; see run-user.ts), so the
  *   replica cannot read what the control plane's user owns (0700 data directory, 0600 files);
- * - a bubblewrap sandbox: new mount, pid and IPC namespaces, the host's file system read-only,
+ * - a sandbox (bubblewrap, or util-linux unshare when bubblewrap is missing): new mount, pid and IPC namespaces, the host's file system read-only,
  *   the data directory replaced by an empty tmpfs with only the replica's own working directory
  *   bound back in, and a private /proc, so neither the database, the admin token, other
  *   services' artifacts nor the control plane's processes are visible.
@@ -16,8 +18,9 @@ import type { Launch } from "../types.js";
  * host's loopback.
  */
 
-/** The sandbox kinds: bubblewrap, or none (then only the user separation, if any, confines the replica). */
-export type SandboxKind = "bwrap" | "none";
+/** The sandbox kinds: bubblewrap, util-linux unshare (the fallback), or none (then only the user separation, if any, confines the replica). */
+export type SandboxKind = "bwrap" | "unshare" | "none";
+const SANDBOX_KINDS: readonly SandboxKind[] = ["bwrap", "unshare", "none"];
 
 export type { Launch };
 
@@ -56,8 +59,12 @@ export function confinedLaunch(c: Confinement): Launch {
   if (c.sandbox === "none") {
     return c.user ? { file: "/bin/sh", args: shell.slice(1), uid: c.user.uid, gid: c.user.gid } : { file: "/bin/sh", args: shell.slice(1) };
   }
+  if (c.sandbox === "unshare") return unshareLaunch(c.command, c.workdir, c.hidden, c.user);
   const drop = c.user ? [SETPRIV, `--reuid=${c.user.uid}`, `--regid=${c.user.gid}`, "--clear-groups", "--"] : [];
-  return { file: BWRAP, args: [...bwrapArgs(c.workdir, c.hidden), "--", ...drop, ...shell] };
+  // bubblewrap started by root keeps root's capabilities for the command (it could unmount the
+  // tmpfs that hides the data directory); setpriv's switch to the user drops them otherwise.
+  const capabilities = !c.user && process.getuid?.() === 0 ? ["--cap-drop", "ALL"] : [];
+  return { file: BWRAP, args: [...bwrapArgs(c.workdir, c.hidden), ...capabilities, "--", ...drop, ...shell] };
 }
 
 /**
@@ -92,14 +99,19 @@ let detected: SandboxKind | undefined;
 
 /**
  * The best sandbox this machine offers, checked once by running one: bubblewrap may be
- * installed and still refused (no unprivileged user namespaces for a non-root control plane).
- * `SLIPWAY_SANDBOX=none` turns it off (the driver warns when it runs without one).
+ * installed and still refused (no unprivileged user namespaces for a non-root control plane),
+ * then util-linux unshare is tried. `SLIPWAY_SANDBOX=bwrap|unshare|none` chooses instead
+ * (the server warns when it runs without one).
  */
 export function detectSandbox(env: NodeJS.ProcessEnv = process.env): SandboxKind {
-  if (env.SLIPWAY_SANDBOX === "none") return "none";
+  const chosen = env.SLIPWAY_SANDBOX;
+  if (chosen && chosen !== "auto") {
+    if ((SANDBOX_KINDS as readonly string[]).includes(chosen)) return chosen as SandboxKind;
+    throw badInput(`SLIPWAY_SANDBOX=${chosen} is not a sandbox`, { hint: `use one of auto, ${SANDBOX_KINDS.join(", ")}` });
+  }
   if (detected !== undefined) return detected;
   const probe = spawnSync(BWRAP, [...BASE_ARGS, "--", "/bin/true"], { stdio: "ignore", timeout: 10_000 });
-  detected = probe.status === 0 ? "bwrap" : "none";
+  detected = probe.status === 0 ? "bwrap" : unshareWorks() ? "unshare" : "none";
   return detected;
 }
 
@@ -107,5 +119,6 @@ export function detectSandbox(env: NodeJS.ProcessEnv = process.env): SandboxKind
 export function noSandboxReason(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SLIPWAY_SANDBOX === "none") return "SLIPWAY_SANDBOX=none";
   const which = spawnSync(BWRAP, ["--version"], { stdio: "ignore" });
-  return which.error ? "bubblewrap (bwrap) is not installed" : "bubblewrap cannot create namespaces here (unprivileged user namespaces disabled?)";
+  const bwrap = which.error ? "bubblewrap (bwrap) is not installed" : "bubblewrap cannot create namespaces here";
+  return `${bwrap}, and unshare cannot either (unprivileged user namespaces disabled?)`;
 }
