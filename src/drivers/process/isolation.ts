@@ -10,15 +10,16 @@ import { unshareLaunch, unshareWorks } from "./unshare-sandbox.js";
  * Two layers, each applied when it can be:
  * - a dedicated user (only when the control plane runs as root; see run-user.ts), so the
  *   replica cannot read what the control plane's user owns (0700 data directory, 0600 files);
- * - a sandbox (bubblewrap, or util-linux unshare when bubblewrap is missing): new mount, pid and IPC namespaces, the host's file system read-only,
- *   the data directory replaced by an empty tmpfs with only the replica's own working directory
- *   bound back in, and a private /proc, so neither the database, the admin token, other
- *   services' artifacts nor the control plane's processes are visible.
+ * - a sandbox (bubblewrap; util-linux unshare when bubblewrap is missing): new mount, pid and
+ *   IPC namespaces, the host's file system read-only, the data directory replaced by an empty
+ *   tmpfs with only the replica's own working directory bound back in, a private /tmp and
+ *   /proc, so neither the database, the admin token, other services' artifacts nor the control
+ *   plane's processes are visible.
  * The network is shared on purpose: the router and the health probes reach the replica on the
  * host's loopback.
  */
 
-/** The sandbox kinds: bubblewrap, util-linux unshare (the fallback), or none (then only the user separation, if any, confines the replica). */
+/** bubblewrap, util-linux unshare (the fallback), or none (then only a user of its own, if any, confines the replica). */
 export type SandboxKind = "bwrap" | "unshare" | "none";
 const SANDBOX_KINDS: readonly SandboxKind[] = ["bwrap", "unshare", "none"];
 

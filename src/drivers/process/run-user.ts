@@ -46,7 +46,7 @@ export async function ensureServiceUser(service: string): Promise<RunUser> {
       const found = await lookupUser(name);
       if (found) return found;
       try {
-        await run("useradd", ["--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", "--comment", `slipway service ${service}`, "--", name]);
+        await run("useradd", ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--user-group", "--shell", "/usr/sbin/nologin", "--comment", `slipway service ${service}`, "--", name]);
       } catch (err) {
         if (attempt >= 5) {
           throw failed(`cannot create the user ${name} for the replicas of ${service}: ${(err as Error).message.trim()}`, {
