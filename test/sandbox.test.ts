@@ -76,6 +76,9 @@ interface ProbeReport {
 }
 
 const isRoot = process.getuid?.() === 0;
+/** Without a sandbox, root's replicas enter (not list) the data directory on the way to their workdirs. */
+const enterOnly = isRoot && process.env.SLIPWAY_SANDBOX === "none";
+const DIR_MODE = enterOnly ? 0o711 : 0o700;
 
 /** Files and directories under `dir` whose mode lets anyone but the owner in, except under `skip`. */
 async function openToOthers(dir: string, skip: readonly string[]): Promise<string[]> {
@@ -85,7 +88,8 @@ async function openToOthers(dir: string, skip: readonly string[]): Promise<strin
     if (skip.includes(path)) continue;
     const info = await lstat(path);
     if (info.isSymbolicLink()) continue;
-    if ((info.mode & 0o077) !== 0) out.push(`${path} ${(info.mode & 0o777).toString(8)}`);
+    const allowed = info.isDirectory() && enterOnly ? 0o011 : 0;
+    if ((info.mode & 0o077 & ~allowed) !== 0) out.push(`${path} ${(info.mode & 0o777).toString(8)}`);
     if (info.isDirectory()) out.push(...(await openToOthers(path, skip)));
   }
   return out;
@@ -139,8 +143,8 @@ describe("deployed code runs with less privilege than the control plane", () => 
     assert.deepEqual(report.user, { ok: true, value: `slipway-${SERVICE}` });
   });
 
-  test("the data directory is 0700 and everything the control plane wrote in it is private (0600 files)", async () => {
-    assert.equal((await stat(fx.dataDir)).mode & 0o777, 0o700);
+  test("the data directory is 0700 (0711 as root without a sandbox) and everything the control plane wrote in it is private (0600 files)", async () => {
+    assert.equal((await stat(fx.dataDir)).mode & 0o777, DIR_MODE);
     for (const name of ["slipway.db", "slipway.db-wal", "slipway.db-shm", "admin-token"]) {
       assert.equal((await stat(join(fx.dataDir, name))).mode & 0o777, 0o600, name);
     }
@@ -153,22 +157,24 @@ describe("deployed code runs with less privilege than the control plane", () => 
 
 describe("a data directory an older version left open is closed at start", () => {
   let parent: string;
-  let dataDir: string;
+  let opened: string | undefined;
   after(async () => {
-    await stopEverything(dataDir);
+    if (opened === undefined) return; // filtered out
+    await stopEverything(opened);
     await rm(parent, { recursive: true, force: true });
   });
 
   test("0755 directory and 0644 database become 0700 and 0600", async () => {
     parent = await tempDir("open");
-    dataDir = join(parent, "data");
+    const dataDir = join(parent, "data");
+    opened = dataDir;
     await mkdir(dataDir, { mode: 0o755 });
     await chmod(dataDir, 0o755);
     await writeFile(join(dataDir, "slipway.db"), "", { mode: 0o644 });
     await chmod(join(dataDir, "slipway.db"), 0o644);
     const plane = await startControlPlane({ dataDir, port: 0, host: "127.0.0.1", log: (await import("pino")).default({ level: "silent" }) });
     try {
-      assert.equal((await stat(dataDir)).mode & 0o777, 0o700);
+      assert.equal((await stat(dataDir)).mode & 0o777, DIR_MODE);
       assert.equal((await stat(join(dataDir, "slipway.db"))).mode & 0o777, 0o600);
       assert.equal((await stat(join(dataDir, "admin-token"))).mode & 0o777, 0o600);
     } finally {

@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { buildApi, createToken } from "../api/index.js";
 import { systemClock, type Clock } from "../core/index.js";
-import { createDriverSet, detectSandbox, noSandboxReason } from "../drivers/index.js";
+import { createDriverSet, detectSandbox, noSandboxReason, type SandboxKind } from "../drivers/index.js";
 import { Engine, type EngineSettings } from "../engine/index.js";
 import { ensureRouterDaemon } from "../router/index.js";
 import { openStore, type Store } from "../store/index.js";
@@ -53,8 +53,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const dataDir = resolve(options.dataDir);
   const log = options.log ?? pino({ level: process.env.SLIPWAY_LOG_LEVEL ?? "info" });
   const clock = options.clock ?? systemClock;
-  await privateDataDir(dataDir);
-  logIsolation(log);
+  const isolation = { sandbox: detectSandbox(), separateUsers: process.getuid?.() === 0 };
+  // Without a sandbox, replicas of their own users reach their workdirs through the data directory.
+  await privateDataDir(dataDir, isolation.separateUsers && isolation.sandbox === "none" ? 0o711 : 0o700);
+  logIsolation(log, isolation);
   const store = await openStore(options.db ?? `sqlite:${join(dataDir, "slipway.db")}`);
   const router = await ensureRouterDaemon({ dataDir, host: options.host });
   const drivers = createDriverSet({ dataDir, host: options.host, runUsers: options.runUsers ?? {}, hidden: options.hidden ?? [] });
@@ -92,16 +94,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
  * (router, shims) create, and a data directory only its owner can enter, also when an older
  * version created it open.
  */
-async function privateDataDir(dataDir: string): Promise<void> {
+async function privateDataDir(dataDir: string, mode: number): Promise<void> {
   process.umask(0o077);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  await chmod(dataDir, 0o700);
+  await mkdir(dataDir, { recursive: true, mode });
+  await chmod(dataDir, mode);
 }
 
 /** Says once, at start, how deployed code is confined, and loudly when it is not. */
-function logIsolation(log: Logger): void {
-  const sandbox = detectSandbox();
-  const separateUsers = process.getuid?.() === 0;
+function logIsolation(log: Logger, { sandbox, separateUsers }: { sandbox: SandboxKind; separateUsers: boolean }): void {
   log.info({ sandbox, separateUsers }, `replicas run ${separateUsers ? "as their service's own user" : "as the control plane's user"}, ${sandbox === "none" ? "without a sandbox" : `in a ${sandbox} sandbox that hides the data directory`}`);
   if (sandbox === "none") {
     log.warn(

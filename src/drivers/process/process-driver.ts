@@ -9,7 +9,7 @@ import { spawnShim } from "./launch.js";
 import { commandLineOf, isGroupAlive, isProcessAlive, signalGroup, signalProcess, waitFor } from "./proc.js";
 import { replicaUser } from "./run-user.js";
 import { readJson, readState, replicaPaths, writeJsonAtomic, type ReplicaPaths, type ShimSpec, type ShimState } from "./state-file.js";
-import { giveTo } from "./workdir-owner.js";
+import { giveTo, openPathTo } from "./workdir-owner.js";
 
 /** Options of the process driver. */
 export interface ProcessDriverOptions {
@@ -78,6 +78,7 @@ export class ProcessDriver implements Driver {
   async confine(request: ConfineRequest): Promise<Launch> {
     const user: RunUser | null = this.separateUsers ? await replicaUser(request.service, request.user, this.runUsers) : null;
     if (user) await giveTo(request.workdir, user);
+    if (user && this.sandbox === "none") await openPathTo(this.dataDir, resolve(request.workdir));
     return confinedLaunch({ sandbox: this.sandbox, command: request.command, workdir: resolve(request.workdir), hidden: this.hidden, user });
   }
 
