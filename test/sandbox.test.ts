@@ -143,6 +143,17 @@ describe("deployed code runs with less privilege than the control plane", () => 
     assert.deepEqual(report.user, { ok: true, value: `slipway-${SERVICE}` });
   });
 
+  test("as root, a run.user the operator did not allow is refused when the deployment is created", { skip: isRoot ? false : "run.user applies only to a root control plane" }, async () => {
+    const yaml = helloYaml("climber", { dev: { target: { driver: "process", replicas: 1 } } }).replace("run:\n", "run:\n  user: postgres\n");
+    assert.match(yaml, /user: postgres/);
+    await fx.api.apply(yaml);
+    await fx.pushHello("climber", "1.0.0");
+    const answer = await fx.api.call<{ error: { message: string; hint: string } }>("POST", "/deployments", { service: "climber", environment: "dev", version: "1.0.0" });
+    assert.equal(answer.status, 422, JSON.stringify(answer.body));
+    assert.match(answer.body.error.message, /run.user postgres is not allowed for the service climber/);
+    assert.match(answer.body.error.hint, /--run-user climber=postgres/);
+  });
+
   test("the data directory is 0700 (0711 as root without a sandbox) and everything the control plane wrote in it is private (0600 files)", async () => {
     assert.equal((await stat(fx.dataDir)).mode & 0o777, DIR_MODE);
     for (const name of ["slipway.db", "slipway.db-wal", "slipway.db-shm", "admin-token"]) {

@@ -82,6 +82,8 @@ export interface Driver {
    * same user, same sandbox. Drivers whose commands do not run here leave it out.
    */
   confine?(request: { service: string; user?: string | undefined; workdir: string; command: string }): Promise<Launch>;
+  /** Refuses, when a deployment is created, a `run.user` that start would refuse. */
+  checkUser?(service: string, user: string | undefined): Promise<void>;
 }
 
 /** How to start one confined command: program, arguments, and the ids it runs as (unset: the caller's). */

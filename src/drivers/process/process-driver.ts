@@ -82,6 +82,11 @@ export class ProcessDriver implements Driver {
     return confinedLaunch({ sandbox: this.sandbox, command: request.command, workdir: resolve(request.workdir), hidden: this.hidden, user });
   }
 
+  /** A `run.user` the operator did not allow (or that does not exist) is refused before anything starts. */
+  async checkUser(service: string, user: string | undefined): Promise<void> {
+    if (this.separateUsers && user !== undefined) await replicaUser(service, user, this.runUsers);
+  }
+
   /** Every replica runs on this machine, on a port the kernel says is free now. */
   async place(): Promise<Placement> {
     return { host: this.host, port: await findFreePort(this.host) };
