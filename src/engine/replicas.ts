@@ -101,6 +101,7 @@ async function startReplica(
     version: row.version,
     workdir,
     command: frozen.run.command,
+    ...(frozen.run.user === undefined ? {} : { user: frozen.run.user }),
     portEnv: frozen.run.port_env,
     host: row.host,
     port: row.port,

@@ -11,6 +11,7 @@ import * as m007 from "./migrations/007-supply-chain.js";
 import * as m011 from "./migrations/011-notifications.js";
 import * as m016 from "./migrations/016-restore-state.js";
 import * as m017 from "./migrations/017-cluster.js";
+import * as m018 from "./migrations/018-lease-token.js";
 
 type Dialect = "sqlite" | "postgres";
 
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   "011-notifications": m011.up,
   "016-restore-state": m016.up,
   "017-cluster": m017.up,
+  "018-lease-token": m018.up,
 };
 
 function providerFor(dialect: Dialect): MigrationProvider {

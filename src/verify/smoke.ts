@@ -29,6 +29,11 @@ export interface SmokeOptions {
   /** Applied to the output and the command line before either is returned. */
   redact?: (text: string) => string;
   signal?: AbortSignal;
+  /**
+   * How the command is started when it must not run with our privileges (a sandbox, another
+   * user): the program and arguments that run it, and the ids to switch to. Default: `/bin/sh -c`.
+   */
+  launch?: { file: string; args: string[]; uid?: number; gid?: number };
 }
 
 /**
@@ -72,9 +77,12 @@ interface GroupEnd {
 /** Runs the command in its own process group, feeding stdout and stderr to `onOutput` as they arrive. */
 function runInGroup(command: string, options: SmokeOptions, onOutput: (chunk: Buffer) => void): Promise<GroupEnd> {
   return new Promise((resolve) => {
-    const child = spawn("/bin/sh", ["-c", command], {
+    const launch = options.launch ?? { file: "/bin/sh", args: ["-c", command] };
+    const child = spawn(launch.file, launch.args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
+      ...(launch.uid === undefined ? {} : { uid: launch.uid }),
+      ...(launch.gid === undefined ? {} : { gid: launch.gid }),
       detached: true, // its own process group, so a timeout can kill grandchildren too
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { badInput } from "../../core/index.js";
 import type { EngineSettings } from "../../engine/index.js";
@@ -19,6 +20,9 @@ function leaseSettings(env: NodeJS.ProcessEnv): Partial<EngineSettings> | undefi
   return { leaseMs, heartbeatMs: Math.floor(leaseMs / 4), pollMs: Math.min(200, Math.floor(leaseMs / 4)) };
 }
 
+/** Commander's accumulator for a repeatable option. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
 interface ServerOptions {
   db?: string;
   port: string;
@@ -29,6 +33,8 @@ interface ServerOptions {
   notifications?: string;
   publicUrl?: string;
   metricsPublic?: boolean;
+  runUser: string[];
+  hide: string[];
 }
 
 /** `slipway server`: runs the control plane until SIGINT/SIGTERM. */
@@ -45,6 +51,8 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
     .option("--notifications <file>", "server-wide notification routes (YAML, see docs/notifications.md); default: $SLIPWAY_NOTIFICATIONS")
     .option("--public-url <url>", "the URL people reach this server at, for links in notifications; default: $SLIPWAY_PUBLIC_URL or the API address")
     .option("--metrics-public", "serve GET /metrics without a token (default: a viewer token; also $SLIPWAY_METRICS_PUBLIC=1)")
+    .option("--run-user <service=user>", "allow a service's run.user (repeatable; also $SLIPWAY_RUN_USERS, comma-separated); only used when running as root", collect, [])
+    .option("--hide <dir>", "another directory replicas must not see, e.g. where file: secrets live (repeatable; the data directory always is)", collect, [])
     .action(async (opts: ServerOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`--port must be a port number, got "${opts.port}"`);
@@ -57,8 +65,13 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
       const publicUrl = opts.publicUrl ?? (ctx.env.SLIPWAY_PUBLIC_URL || undefined);
       const notifications = { ...(serverRoutes ? { serverRoutes } : {}), ...(publicUrl ? { publicUrl } : {}), settings: notify.deliverySettingsFromEnv(ctx.env) };
       const metricsPublic = opts.metricsPublic === true || ctx.env.SLIPWAY_METRICS_PUBLIC === "1";
+      const { parseRunUsers } = await import("../../drivers/index.js");
+      const runUsers = parseRunUsers([...(ctx.env.SLIPWAY_RUN_USERS ? [ctx.env.SLIPWAY_RUN_USERS] : []), ...opts.runUser]);
+      for (const dir of opts.hide) {
+        if (!existsSync(dir)) throw badInput(`--hide ${dir}: no such directory`, { hint: "name a directory that exists; replicas see an empty one in its place" });
+      }
       const { startControlPlane } = await controlPlane();
-      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env), triageRules, notifications, metricsPublic });
+      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env), triageRules, runUsers, hidden: opts.hide, notifications, metricsPublic });
       ctx.out.write(`slipway control plane on ${plane.url} (data: ${opts.data})\n`);
       if (triageRules) ctx.out.write(`triage: ${triageRules.length} server-wide rule(s) from ${rulesFile}\n`);
       if (serverRoutes) ctx.out.write(`notifications: ${serverRoutes.routes.length} server-wide route(s) from ${notificationsFile}\n`);
