@@ -23,6 +23,8 @@ export interface BlockLine {
   categorized: CompiledRule[];
   /** pass-diff: the passing log prints this line too. */
   inPassLog?: true;
+  /** The log coloured the line red (an ANSI foreground red), as tools colour their errors. */
+  red?: true;
 }
 
 /** A run of lines that together may explain the failure. */
@@ -78,6 +80,9 @@ const PASSED_TEST = /^\s*[․✓✔] /;
 const MAX_HEADING_DEPTH = 3; // lines above an indented signal its heading may be
 // A command's echo or CI bookkeeping: never the heading of what a command printed.
 const BOOKKEEPING_OR_ECHO = /^(?:\$ |> |\+ |##\[|travis_|section_)/;
+// An ANSI SGR sequence that sets a red foreground (31, bright 91, or 38;5;1/9).
+// eslint-disable-next-line no-control-regex -- ANSI escapes are control characters
+const RED = /\x1b\[(?:[\d;]*;)?(?:31|91|38;5;(?:1|9))(?:;[\d;]*)?m/;
 // A stack frame: it continues a block however far from the block's last signal.
 const STACK_FRAME = /^\s*(?:at |\.\.\. \d+ more|File "|from \/|#\d+ )/;
 
@@ -139,6 +144,7 @@ export class FailureScanner {
     }
     const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
     if (passLines && !novel) entry.inPassLog = true;
+    if (raw.includes("\x1b[") && RED.test(raw)) entry.red = true;
     const command = this.commands.see(text, no, this.tail);
     const failedMarker = command === "failed";
     // A block never spans two commands: the output of each explains its own exit.
