@@ -29,8 +29,8 @@ export interface Learner {
   fit(train: Corpus): Promise<Partial<TriageOptions>> | Partial<TriageOptions>;
 }
 
-/** The fixed code: nothing is fitted per fold. */
-export const FIXED: Learner = { name: "fixed", learns: false, fit: () => ({}) };
+/** The committed code as it is: nothing is fitted per fold. */
+export const FIXED: Learner = { name: "committed code, nothing fitted per fold", learns: false, fit: () => ({}) };
 
 /** A cross-validated figure: held-out folds, and the same figure with everything seen. */
 export interface CvFigure {

@@ -14,6 +14,7 @@ import { FailureScanner, type BlockLine, type ScanResult } from "./scan.js";
 import { candidateBlocks, selectFailure, type Selection } from "./select.js";
 import { blockContext, blockFeatures, type BlockModel } from "./block-model.js";
 import { DEFAULT_BLOCK_MODEL } from "./models/index.js";
+import { explainBlocks } from "./explain.js";
 import { withoutOutcomeTail } from "./outcome.js";
 import { chooseTopLine } from "./top-line.js";
 import { CATEGORY_LABELS, type ConfirmedExample, type EvidenceLine, type RuleSpec, type TriageResult } from "./types.js";
@@ -102,7 +103,8 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
   const model = options.blockModel ?? DEFAULT_BLOCK_MODEL;
   const chosen = selectFailure(scan, passLines ? { ...PASS_SELECT, model } : { model });
   const picked = passLines ? trimShared(chosen) : chosen; // pass-diff hook
-  const sel = withExampleMatch({ ...picked, top: chooseTopLine(scan, picked, rules) }, { scan, rules }, matcher, anchored);
+  const ruled = { ...picked, top: chooseTopLine(scan, picked, rules) };
+  const sel = withExampleMatch(ruled, { scan, rules }, matcher, anchored);
   const cls = classify(sel, scan);
   const flaky = estimateFlaky(cls, scan, options.history);
   return {
@@ -116,6 +118,7 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
     evidence: evidenceOf(sel.lines, sel.top),
     topLine: sel.top ? evidenceLine(sel.top) : null,
     failingStep: sel.step,
+    why: sel === ruled ? whyPicked(scan, sel, model) : sel.ranges.map((r) => `lines ${r.start}-${r.end}: where a confirmed example fits (the lines around it, or its text)`),
     flaky,
     signature: signatureOf(plain ? ruleChoice(plain.finish(), rules, model) : sel),
     method: examples ? "examples" : passLines ? "pass-diff" : "rules",
@@ -170,6 +173,12 @@ function withExampleMatch(sel: Selection, scanned: { scan: ScanResult; rules: Ru
   const lines: BlockLine[] = m.lines.map((l) => byNo.get(l.no) ?? { no: l.no, text: l.text, score: 0, rule: undefined, categorized: [] });
   const top = lines.reduce<BlockLine | null>((t, l) => (!t || l.score > t.score ? l : t), null);
   return { blocks: sel.blocks, ranges: [{ start: m.start, end: m.end }], lines, top, step: sel.step };
+}
+
+/** One line per evidence block: what made the block model rank it (or that nothing scored). */
+function whyPicked(scan: ScanResult, sel: Selection, model: BlockModel): string[] {
+  if (sel.blocks.length === 0) return sel.ranges.map((r) => `lines ${r.start}-${r.end}: the last lines of the log (no line scored)`);
+  return explainBlocks(candidateBlocks(scan), sel.blocks, scan.lines, model);
 }
 
 function evidenceLine(l: BlockLine): EvidenceLine {

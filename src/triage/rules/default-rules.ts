@@ -36,30 +36,6 @@ const r = (id: string, score: number, match: string, category?: Category, extra:
   ...extra,
 });
 
-/**
- * A cheap prefilter for the built-in rules: every line a positive built-in rule can match
- * contains one of these (checked by the rules' unit test on the fixtures). Lines without any
- * are not tested against each rule, which keeps the scan at hundreds of thousands of lines/s.
- * Keep it in step when adding a built-in rule.
- */
-export const DEFAULT_PREFILTER = [
-  "err", "fail", "fatal", "exce", "caused by", "traceback", "abort", "panic", "crash", "exit", "return",
-  "assert", "expect", "actual", "got", "but was", "not ok", "^\\s*\\d+\\)", "___", "<<<", "^e\\s{3}", "(?:^|\\s)e\\s*:", "[✗✕✖×]",
-  "could not", "couldn't", "refus", "cannot", "unable", "undefined", "unresolved", "incompatible", "mismatch", "no matching",
-  "not a member", "not declared", "no attribute", "not in scope", "syntax", "unexpected", "invalid", "unterminated", "stopped",
-  "lint", "problem", "would", "reformat", "style issue", "formatted", "offense", "violation", "issue",
-  "resolv", "etarget", "unsatisfiable", "conflicting", "no such", "not found", "does not exist", "unavailable",
-  "no distribution", "manifest", "no module named", "environment", "env var", "not set", "unset", "must be set",
-  "required", "empty", "unbound", "missing", "denied", "eacces", "eperm", "forbid", "authori", "authentic", "credential",
-  "publickey", "getaddrinfo", "not known", "econn", "unreach", "eai_again", "refused", "reset", "connection", "no route",
-  "ssl", "tls", "certific", "x509", "eof", "curl:", "bad gateway", "gateway time", "hang", "remote end", "dial tcp",
-  "timeout", "timed out", "time out", "timedout", "took", "exceeded", "no output", "maximum execution",
-  "memory", "oom", "kill", "bad_alloc", "heap space", "space", "enospc", "disk", "health", "probe", "ready",
-  "shutdown signal", "cancel", "lost", "offline", "disconnected", "received sig", "not started", "unschedulable",
-  "insufficient", "waiting for pod", "imagepull", "toomanyrequests", "segment", "sigsegv", "segfault", "core dump",
-  "illegal instruction", "sigabrt", "stack overflow", "not a git", "vulnerabilit", "^\\s*[\\w./-]+\\.[a-z]{1,5}:\\d+(?::\\d+)?:? [a-z]", "^\\s*\\*\\* \\(",
-].join("|");
-
 /** Built-in rules, in no particular order (every rule is tested on every candidate line). */
 export const DEFAULT_RULES: readonly RuleSpec[] = [
   // ---- generic error signals (no category) ----
