@@ -3,6 +3,7 @@
  * lines and their continuations (stack frames, indented detail) into candidate blocks, and keeps
  * only a bounded number of blocks, so memory does not grow with the log.
  */
+import { backgroundScore } from "./background.js";
 import { CommandTracker, type FailedCommand } from "./commands.js";
 import { LineContext } from "./line-context.js";
 import { cleanLine, stepMark } from "./lines.js";
@@ -53,6 +54,8 @@ export interface ScanOptions {
   examples?: ExampleModel;
   /** Aligns the log with confirmed chunks (few-shot). */
   matcher?: ExampleMatcher;
+  /** Hashes of masked lines that are normal in many repositories' logs (background.ts). */
+  background?: ReadonlySet<number>;
 }
 
 /** What a scan found: candidate blocks, the last lines, and whole-log category evidence. */
@@ -142,6 +145,7 @@ export class FailureScanner {
       if (examples) score += examples.scoreLine(masked);
       this.options.matcher?.line(no, text, masked);
     }
+    if (this.options.background) score = backgroundScore(this.options.background, text, score);
     const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
     if (passLines && !novel) entry.inPassLog = true;
     if (raw.includes("\x1b[") && RED.test(raw)) entry.red = true;
@@ -208,8 +212,8 @@ export class FailureScanner {
   }
 
   /**
-   * The heading an indented line that opens a block hangs under (`standard: Use JavaScript Standard
-   * Style` above `  lib/x.js:178:40: A space is required`): the nearest line above it in the same
+   * The heading an indented line that opens a block hangs under (`stylecheck: house style` above
+   * `  src/a.js:12:3: Missing semicolon`): the nearest line above it in the same
    * paragraph that is indented less, with the lines between; none when it is a command's echo.
    */
   private headingOf(entry: BlockLine): BlockLine[] {

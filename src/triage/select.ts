@@ -55,7 +55,7 @@ export function selectFailure(scan: ScanResult, options: Partial<SelectOptions> 
   const opts = { ...DEFAULTS, companionShare: model.companionShare, ...options };
   const ranked = scoreBlocks(candidateBlocks(scan), scan.lines, model).sort((x, y) => y.s - x.s);
   dropRepeats(ranked);
-  // A block that only says how the run ended (`1 out of 2041 tests failed`) is not the failure
+  // A block that only says how the run ended (`1 out of 250 tests failed`) is not the failure
   // when a block elsewhere reports it.
   if (ranked.some((r) => !onlyOutcome(r.b))) ranked.splice(0, ranked.length, ...ranked.filter((r) => !onlyOutcome(r.b)));
   const best = ranked[0];

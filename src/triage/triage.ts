@@ -32,6 +32,8 @@ export interface TriageOptions {
   rules?: readonly RuleSpec[];
   /** Earlier occurrences of the same signature, for the flaky estimate. */
   history?: FlakyHistory;
+  /** Masked-line hashes of normal lines (background.ts); none by default. */
+  background?: ReadonlySet<number>;
   /** Ranks the candidate blocks (default: the committed model, models/block-ranker.json). */
   blockModel?: BlockModel;
 }
@@ -74,7 +76,7 @@ async function scanLog(source: LogSource, options: TriageOptions): Promise<Scann
   const examples = options.examples && options.examples.length > 0 ? buildExampleModel(options.examples) : undefined;
   const matcher = examples ? new ExampleMatcher(options.examples ?? []) : undefined;
   const rules = ruleSet(options.rules);
-  const scanner = new FailureScanner({ rules, passLines, examples, matcher });
+  const scanner = new FailureScanner({ rules, passLines, examples, matcher, background: options.background });
   // The cluster key comes from the rules alone, so a confirmed example or a passing log never
   // moves a failure out of its cluster: when those are given, a plain scan runs alongside.
   const plain = passLines || examples ? new FailureScanner({ rules }) : undefined;
