@@ -11,7 +11,7 @@ import { triageLog } from "../src/triage/index.js";
 import { DEFAULT_BLOCK_MODEL } from "../src/triage/models/index.js";
 import { BACKGROUND } from "./triage/background-fit.js";
 import { bigLog } from "./triage/big-log.js";
-import { LEARNED, PRIOR } from "./triage/learned.js";
+import { LEARNED, LEARNED_WEIGHTS, PRIOR } from "./triage/learned.js";
 import { loadCiDiff, loadLogChunks, loadLoghub, loadPytorch, loadVeloren } from "./triage/data.js";
 import { fmt, groupingAccuracy, type Prf } from "./triage/score.js";
 import { cidiffCv, FIXED, logchunksCv, pytorchCv, velorenCv, type Corpus, type CvFigure, type Learner } from "./triage/tasks.js";
@@ -23,7 +23,7 @@ const want = (name: string) => !only || only.has(name);
 const K = 5;
 const BIG_MB = Number(arg("--big-mb") ?? 1024);
 
-const LEARNERS: Record<string, Learner> = { fixed: FIXED, prior: PRIOR, learned: LEARNED, background: BACKGROUND };
+const LEARNERS: Record<string, Learner> = { fixed: FIXED, prior: PRIOR, learned: LEARNED, "learned-weights": LEARNED_WEIGHTS, background: BACKGROUND };
 function chosenLearner(name: string): Learner {
   const found = LEARNERS[name];
   if (!found) throw new Error(`--learner is one of ${Object.keys(LEARNERS).join(", ")}`);

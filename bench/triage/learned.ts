@@ -71,10 +71,10 @@ function bestShare(samples: readonly Labeled[], weights: readonly number[]): num
 }
 
 /** Fits a block model on a training corpus. */
-export async function fitBlockModel(train: Corpus): Promise<BlockModel> {
+export async function fitBlockModel(train: Corpus, { tuneShare = true } = {}): Promise<BlockModel> {
   const samples = await samplesOf(train);
   const { weights, lambda } = fitWithInnerCv(samples, PRIOR_MODEL.weights, FOLD_SEED);
-  const companionShare = bestShare(samples, weights);
+  const companionShare = tuneShare ? bestShare(samples, weights) : PRIOR_MODEL.companionShare;
   const repos = new Set(samples.map((s) => s.repo)).size;
   return {
     features: PRIOR_MODEL.features,
@@ -89,6 +89,13 @@ export const LEARNED: Learner = {
   name: "learned block model",
   learns: true,
   fit: async (train) => ({ blockModel: await fitBlockModel(train) }),
+};
+
+/** The same with the hand-set companion share (0.85): only the weights are fitted. */
+export const LEARNED_WEIGHTS: Learner = {
+  name: "learned block weights, hand-set companion share",
+  learns: true,
+  fit: async (train) => ({ blockModel: await fitBlockModel(train, { tuneShare: false }) }),
 };
 
 /** The hand-set ranking (the prior), whatever model is committed: the baseline of the learned one. */
