@@ -19,6 +19,8 @@ export function formatTriage(result: TriageResult & { cluster?: ClusterInfo }): 
   if (result.failingStep) out.push(`Step:       ${result.failingStep}`);
   const ranges = result.ranges.map((r) => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`)).join(",");
   out.push(`Lines:      ${ranges || "(none)"} of ${result.stats.lines}`);
+  // Results recorded before explanations existed have none.
+  for (const [i, why] of (result.why as string[] | undefined ?? []).entries()) out.push(`${i === 0 ? "Why:       " : "           "} ${why}`);
   if (result.evidence.length > 0) {
     const width = String(result.evidence[result.evidence.length - 1]?.line ?? 0).length;
     let prev = 0;

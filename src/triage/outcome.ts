@@ -32,7 +32,7 @@ function isOutcome(l: BlockLine): boolean {
 // JUnit's `Tests run: 15, Failures: 1, ...`).
 const COUNT_HEADING = /^\s*$|^\s*(?:there (?:was|were) )?\d+ (?:tests? )?(?:failures?|errors?|failed|failing)\b[^.]*$|^Tests run: \d+, Failures: \d+/i;
 
-/** A block made only of such lines (`1 out of 2041 tests failed`) says how the run ended, not why. */
+/** A block made only of such lines (`1 out of 250 tests failed`) says how the run ended, not why. */
 export function onlyOutcome(b: Block): boolean {
   return b.lines.every(isOutcome);
 }

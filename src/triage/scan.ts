@@ -3,6 +3,7 @@
  * lines and their continuations (stack frames, indented detail) into candidate blocks, and keeps
  * only a bounded number of blocks, so memory does not grow with the log.
  */
+import { backgroundScore } from "./background.js";
 import { CommandTracker, type FailedCommand } from "./commands.js";
 import { LineContext } from "./line-context.js";
 import { cleanLine, stepMark } from "./lines.js";
@@ -23,6 +24,8 @@ export interface BlockLine {
   categorized: CompiledRule[];
   /** pass-diff: the passing log prints this line too. */
   inPassLog?: true;
+  /** The log coloured the line red (an ANSI foreground red), as tools colour their errors. */
+  red?: true;
 }
 
 /** A run of lines that together may explain the failure. */
@@ -51,6 +54,8 @@ export interface ScanOptions {
   examples?: ExampleModel;
   /** Aligns the log with confirmed chunks (few-shot). */
   matcher?: ExampleMatcher;
+  /** Hashes of masked lines that are normal in many repositories' logs (background.ts). */
+  background?: ReadonlySet<number>;
 }
 
 /** What a scan found: candidate blocks, the last lines, and whole-log category evidence. */
@@ -78,6 +83,9 @@ const PASSED_TEST = /^\s*[․✓✔] /;
 const MAX_HEADING_DEPTH = 3; // lines above an indented signal its heading may be
 // A command's echo or CI bookkeeping: never the heading of what a command printed.
 const BOOKKEEPING_OR_ECHO = /^(?:\$ |> |\+ |##\[|travis_|section_)/;
+// An ANSI SGR sequence that sets a red foreground (31, bright 91, or 38;5;1/9).
+// eslint-disable-next-line no-control-regex -- ANSI escapes are control characters
+const RED = /\x1b\[(?:[\d;]*;)?(?:31|91|38;5;(?:1|9))(?:;[\d;]*)?m/;
 // A stack frame: it continues a block however far from the block's last signal.
 const STACK_FRAME = /^\s*(?:at |\.\.\. \d+ more|File "|from \/|#\d+ )/;
 
@@ -137,8 +145,10 @@ export class FailureScanner {
       if (examples) score += examples.scoreLine(masked);
       this.options.matcher?.line(no, text, masked);
     }
+    if (this.options.background) score = backgroundScore(this.options.background, text, score);
     const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
     if (passLines && !novel) entry.inPassLog = true;
+    if (raw.includes("\x1b[") && RED.test(raw)) entry.red = true;
     const command = this.commands.see(text, no, this.tail);
     const failedMarker = command === "failed";
     // A block never spans two commands: the output of each explains its own exit.
@@ -202,8 +212,8 @@ export class FailureScanner {
   }
 
   /**
-   * The heading an indented line that opens a block hangs under (`standard: Use JavaScript Standard
-   * Style` above `  lib/x.js:178:40: A space is required`): the nearest line above it in the same
+   * The heading an indented line that opens a block hangs under (`stylecheck: house style` above
+   * `  src/a.js:12:3: Missing semicolon`): the nearest line above it in the same
    * paragraph that is indented less, with the lines between; none when it is a command's echo.
    */
   private headingOf(entry: BlockLine): BlockLine[] {

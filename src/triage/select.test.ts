@@ -288,8 +288,8 @@ test("a block that only gives the totals is not the failure when another block r
     "     but got: 2",
     "",
     ...Array.from({ length: 5 }, (_, i) => `Suite ${i}: 400 tests run`),
-    "1 out of 2041 tests failed (45.46s)",
-    "Test suite test-pandoc: FAIL",
+    "1 out of 250 tests failed (3.20s)",
+    "Test suite widgets-test: FAIL",
     'The command "cabal test" exited with 1.',
   ].join("\n");
   const res = await triageLog(log);
@@ -299,13 +299,13 @@ test("a block that only gives the totals is not the failure when another block r
 test("pytest: a passing test's parameters and the warnings summary are not the failure", async () => {
   const log = [
     "$ pytest -v",
-    "tests/rules/test_sudo.py::test_match[Permission denied] PASSED           [ 85%]",
-    "tests/rules/test_sudo.py::test_match[npm ERR! Error: EACCES, unlink] PASSED [ 86%]",
+    "tests/unit/test_retry.py::test_parse[Connection refused] PASSED          [ 40%]",
+    "tests/unit/test_retry.py::test_parse[fatal: EACCES, open] PASSED [ 41%]",
     ...Array.from({ length: 5 }, (_, i) => `tests/test_utils.py::test_case_${i} PASSED [ 9${i}%]`),
     "==================================== ERRORS ====================================",
-    "_______________ ERROR collecting tests/shells/test_powershell.py _______________",
-    "tests/shells/test_powershell.py:33: in TestPowershell",
-    "E   NameError: name 'FileNotFoundError' is not defined",
+    "_______________ ERROR collecting tests/unit/test_shapes.py _______________",
+    "tests/unit/test_shapes.py:14: in TestShapes",
+    "E   NameError: name 'Polygon' is not defined",
     "=============================== warnings summary ===============================",
     "/venv/lib/python2.7/site-packages/_pytest/mark/structures.py:324",
     "  /venv/lib/python2.7/site-packages/_pytest/mark/structures.py:324: PytestUnknownMarkWarning: Unknown pytest.mark.usefixtures - is this a typo?",
@@ -402,10 +402,10 @@ test("rustc's 'aborting due to previous error' ends the report: the same diagnos
 test("an indented finding that opens the report brings the heading it hangs under, not the command's echo", async () => {
   const log = [
     "> app@1.0.0 test /build/app",
-    "> standard lib/*.js",
+    "> stylecheck lib/*.js",
     "",
-    "standard: Use JavaScript Standard Style (https://github.com/feross/standard)",
-    "  /build/app/lib/build.js:178:40: A space is required after ','.",
+    "stylecheck: house style (https://example.test/stylecheck)",
+    "  /build/app/lib/shapes.js:12:3: A space is required after ','.",
   ].join("\n");
   assert.deepEqual((await triageLog(log)).ranges, [{ start: 4, end: 5 }]);
   const echoed = ["$ ./check.sh", "  man/page.md: error: missing section"].join("\n");

@@ -3,7 +3,8 @@
  */
 import { maskLine } from "./mask.js";
 import { onlyOutcome, withoutOutcomeTail } from "./outcome.js";
-import { blockStrength, type Block, type BlockLine, type ScanResult } from "./scan.js";
+import { blockContext, blockFeatures, linearScore, PRIOR_MODEL, type BlockModel } from "./block-model.js";
+import type { Block, BlockLine, ScanResult } from "./scan.js";
 import type { LineRange } from "./types.js";
 
 /** The chosen lines. */
@@ -21,30 +22,23 @@ export interface SelectOptions {
   companionShare: number;
   /** At most this many blocks. */
   maxBlocks: number;
+  /** Ranks the candidate blocks (its companion share replaces `companionShare` unless that is given). */
+  model: BlockModel;
 }
 
-const DEFAULTS: SelectOptions = { companionShare: 0.85, maxBlocks: 3 };
+const DEFAULTS: Omit<SelectOptions, "model"> = { companionShare: 0.85, maxBlocks: 3 };
 
-/** Later blocks weigh more: the failure is usually reported near the end of the log. */
-export function positionWeight(b: Block, totalLines: number): number {
-  const rel = totalLines > 0 ? b.end / totalLines : 1;
-  return 0.8 + 0.2 * rel;
-}
-
-/** A block inside the output of a command the log reports as failed weighs this much more. */
-const FAILED_COMMAND_BOOST = 3;
-/** The last failed command is what stopped the build; earlier failures often did not (retried, allowed). */
-const LAST_FAILED_BOOST = 6;
 /** Strength given to the last lines of a failed command in which nothing scored. */
 const TAIL_STRENGTH = 6;
 
-/** Scores a block in its log. */
-export function blockScore(b: Block, totalLines: number): number {
-  return blockStrength(b) * positionWeight(b, totalLines) * (b.inLastFailedCommand ? LAST_FAILED_BOOST : b.inFailedCommand ? FAILED_COMMAND_BOOST : 1);
+/** Scores the candidates of a log with the block model (exp of its log-linear score). */
+export function scoreBlocks(blocks: readonly Block[], totalLines: number, model: BlockModel): { b: Block; s: number }[] {
+  const ctx = blockContext(blocks, totalLines);
+  return blocks.map((b) => ({ b, s: Math.exp(linearScore(model, blockFeatures(b, ctx))) }));
 }
 
 /** Candidate blocks: the scanned ones, plus the last lines of failed commands with no scored block. */
-function candidates(scan: ScanResult): Block[] {
+export function candidateBlocks(scan: ScanResult): Block[] {
   const out = [...scan.blocks];
   for (const c of scan.failedCommands) {
     if (c.tail.length === 0 || scan.blocks.some((b) => b.end > c.from && b.start < c.to)) continue; // something in it scored
@@ -57,12 +51,11 @@ function candidates(scan: ScanResult): Block[] {
 
 /** Picks the failure blocks of a scan (or the last lines when nothing scored). */
 export function selectFailure(scan: ScanResult, options: Partial<SelectOptions> = {}): Selection {
-  const opts = { ...DEFAULTS, ...options };
-  const ranked = candidates(scan)
-    .map((b) => ({ b, s: blockScore(b, scan.lines) }))
-    .sort((x, y) => y.s - x.s);
+  const model = options.model ?? PRIOR_MODEL;
+  const opts = { ...DEFAULTS, companionShare: model.companionShare, ...options };
+  const ranked = scoreBlocks(candidateBlocks(scan), scan.lines, model).sort((x, y) => y.s - x.s);
   dropRepeats(ranked);
-  // A block that only says how the run ended (`1 out of 2041 tests failed`) is not the failure
+  // A block that only says how the run ended (`1 out of 250 tests failed`) is not the failure
   // when a block elsewhere reports it.
   if (ranked.some((r) => !onlyOutcome(r.b))) ranked.splice(0, ranked.length, ...ranked.filter((r) => !onlyOutcome(r.b)));
   const best = ranked[0];

@@ -11,7 +11,11 @@ import { hash32, maskLine } from "./mask.js";
 import { PASS_SELECT, trimShared } from "./pass-diff.js";
 import { lineHeadline, ruleSet, type RuleSet } from "./rules/rules.js";
 import { FailureScanner, type BlockLine, type ScanResult } from "./scan.js";
-import { selectFailure, type Selection } from "./select.js";
+import { candidateBlocks, selectFailure, type Selection } from "./select.js";
+import { blockContext, blockFeatures, type BlockModel } from "./block-model.js";
+import { DEFAULT_BLOCK_MODEL } from "./models/index.js";
+import { explainBlocks } from "./explain.js";
+import { withoutOutcomeTail } from "./outcome.js";
 import { chooseTopLine } from "./top-line.js";
 import { CATEGORY_LABELS, type ConfirmedExample, type EvidenceLine, type RuleSpec, type TriageResult } from "./types.js";
 
@@ -28,6 +32,10 @@ export interface TriageOptions {
   rules?: readonly RuleSpec[];
   /** Earlier occurrences of the same signature, for the flaky estimate. */
   history?: FlakyHistory;
+  /** Masked-line hashes of normal lines (background.ts); none by default. */
+  background?: ReadonlySet<number>;
+  /** Ranks the candidate blocks (default: the committed model, models/block-ranker.json). */
+  blockModel?: BlockModel;
 }
 
 /** Most evidence lines returned; longer selections are elided in the middle. */
@@ -50,13 +58,25 @@ export async function passLineSet(source: LogSource): Promise<Set<number>> {
   return set;
 }
 
-/** Triage of a failed log, streamed line by line. */
-export async function triageLog(source: LogSource, options: TriageOptions = {}): Promise<TriageResult> {
+/** What a scan of a log needs and yields: the scan, and the parts the choice reuses. */
+interface Scanned {
+  scan: ScanResult;
+  rules: RuleSet;
+  passLines: Set<number> | undefined;
+  examples: boolean;
+  matcher: ExampleMatcher | undefined;
+  anchored: AnchorMatcher | undefined;
+  plain: FailureScanner | undefined;
+  splitter: LineSplitter;
+}
+
+/** Streams a log through the scanner (and the few-shot matchers when examples are given). */
+async function scanLog(source: LogSource, options: TriageOptions): Promise<Scanned> {
   const passLines = options.passLog === undefined ? undefined : await passLineSet(options.passLog);
   const examples = options.examples && options.examples.length > 0 ? buildExampleModel(options.examples) : undefined;
   const matcher = examples ? new ExampleMatcher(options.examples ?? []) : undefined;
   const rules = ruleSet(options.rules);
-  const scanner = new FailureScanner({ rules, passLines, examples, matcher });
+  const scanner = new FailureScanner({ rules, passLines, examples, matcher, background: options.background });
   // The cluster key comes from the rules alone, so a confirmed example or a passing log never
   // moves a failure out of its cluster: when those are given, a plain scan runs alongside.
   const plain = passLines || examples ? new FailureScanner({ rules }) : undefined;
@@ -68,10 +88,25 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
     anchored?.line(raw, no);
   });
   await feed(source, splitter);
-  const scan = scanner.finish();
-  const chosen = selectFailure(scan, passLines ? PASS_SELECT : {});
+  return { scan: scanner.finish(), rules, passLines, examples: examples !== undefined, matcher, anchored, plain, splitter };
+}
+
+/** The candidate blocks of a log and their block-model features (to train the model, and to explain a pick). */
+export async function candidateFeatures(source: LogSource, options: TriageOptions = {}): Promise<{ start: number; end: number; lines: number[]; features: number[] }[]> {
+  const { scan } = await scanLog(source, options);
+  const blocks = candidateBlocks(scan);
+  const ctx = blockContext(blocks, scan.lines);
+  return blocks.map((b) => ({ start: b.start, end: b.end, lines: withoutOutcomeTail(b).map((l) => l.no), features: blockFeatures(b, ctx) }));
+}
+
+/** Triage of a failed log, streamed line by line. */
+export async function triageLog(source: LogSource, options: TriageOptions = {}): Promise<TriageResult> {
+  const { scan, rules, passLines, examples, matcher, anchored, plain, splitter } = await scanLog(source, options);
+  const model = options.blockModel ?? DEFAULT_BLOCK_MODEL;
+  const chosen = selectFailure(scan, passLines ? { ...PASS_SELECT, model } : { model });
   const picked = passLines ? trimShared(chosen) : chosen; // pass-diff hook
-  const sel = withExampleMatch({ ...picked, top: chooseTopLine(scan, picked, rules) }, { scan, rules }, matcher, anchored);
+  const ruled = { ...picked, top: chooseTopLine(scan, picked, rules) };
+  const sel = withExampleMatch(ruled, { scan, rules }, matcher, anchored);
   const cls = classify(sel, scan);
   const flaky = estimateFlaky(cls, scan, options.history);
   return {
@@ -85,8 +120,9 @@ export async function triageLog(source: LogSource, options: TriageOptions = {}):
     evidence: evidenceOf(sel.lines, sel.top),
     topLine: sel.top ? evidenceLine(sel.top) : null,
     failingStep: sel.step,
+    why: sel === ruled ? whyPicked(scan, sel, model) : sel.ranges.map((r) => `lines ${r.start}-${r.end}: where a confirmed example fits (the lines around it, or its text)`),
     flaky,
-    signature: signatureOf(plain ? ruleChoice(plain.finish(), rules) : sel),
+    signature: signatureOf(plain ? ruleChoice(plain.finish(), rules, model) : sel),
     method: examples ? "examples" : passLines ? "pass-diff" : "rules",
     stats: { lines: splitter.lines, bytes: splitter.byteCount },
   };
@@ -141,6 +177,12 @@ function withExampleMatch(sel: Selection, scanned: { scan: ScanResult; rules: Ru
   return { blocks: sel.blocks, ranges: [{ start: m.start, end: m.end }], lines, top, step: sel.step };
 }
 
+/** One line per evidence block: what made the block model rank it (or that nothing scored). */
+function whyPicked(scan: ScanResult, sel: Selection, model: BlockModel): string[] {
+  if (sel.blocks.length === 0) return sel.ranges.map((r) => `lines ${r.start}-${r.end}: the last lines of the log (no line scored)`);
+  return explainBlocks(candidateBlocks(scan), sel.blocks, scan.lines, model);
+}
+
 function evidenceLine(l: BlockLine): EvidenceLine {
   return l.rule ? { line: l.no, text: l.text, rule: l.rule.spec.id } : { line: l.no, text: l.text };
 }
@@ -174,7 +216,7 @@ export function signatureOf(sel: Selection): { hash: string; template: string } 
 }
 
 /** What the rules alone choose in a scan: the selection with its top line. */
-function ruleChoice(scan: ScanResult, rules: RuleSet): Selection {
-  const sel = selectFailure(scan);
+function ruleChoice(scan: ScanResult, rules: RuleSet, model: BlockModel): Selection {
+  const sel = selectFailure(scan, { model });
   return { ...sel, top: chooseTopLine(scan, sel, rules) };
 }

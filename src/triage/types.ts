@@ -89,6 +89,8 @@ export interface TriageResult {
   topLine: EvidenceLine | null;
   /** The CI step (GitHub group, GitLab section, Travis fold) the failure lines sit in. */
   failingStep: string | null;
+  /** Why these lines: one line per evidence block, naming what made it rank first. */
+  why: string[];
   flaky: FlakyEstimate;
   /** Clustering signature: masked template of the top evidence and its hash. */
   signature: { hash: string; template: string };

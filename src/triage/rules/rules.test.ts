@@ -6,7 +6,7 @@ import { splitLines, cleanLine } from "../lines.js";
 import { DEFAULT_RULES } from "./default-rules.js";
 import { compileRules, judgeLine, lineHeadline, parseRules, ruleSet } from "./rules.js";
 
-test("the keyword prefilter never hides a line a built-in rule matches (fixtures)", () => {
+test("the words derived from the rules never hide a line a built-in rule matches (fixtures)", () => {
   const dir = join(import.meta.dirname, "../../../test/fixtures/triage");
   const fast = ruleSet();
   const full = compileRules(DEFAULT_RULES, { filtered: false });
@@ -17,7 +17,7 @@ test("the keyword prefilter never hides a line a built-in rule matches (fixtures
   }
 });
 
-test("every positive built-in rule contains a prefilter keyword in a line it matches", () => {
+test("every positive built-in rule scores a line it is written for", () => {
   const samples: Record<string, string> = {
     "rust-error-code": "error[E0425]: cannot find value", "syntax-error": "SyntaxError: invalid syntax", "go-test-fail": "--- FAIL: TestX (0.1s)",
     "disk-full": "write /tmp/x: no space left on device", "oom": "Killed", "network": "Could not resolve host: github.com",

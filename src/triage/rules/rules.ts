@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { formatProblems, parseTriageRules, triageRulesFileSchema } from "../../core/config/index.js";
 import { badInput } from "../../core/errors.js";
 import type { RuleSpec } from "../types.js";
-import { DEFAULT_PREFILTER, DEFAULT_RULES } from "./default-rules.js";
+import { DEFAULT_RULES } from "./default-rules.js";
 import { KeywordIndex } from "./keywords.js";
 import { requiredClauses, topLevelBranches, type Clause } from "./literals.js";
 
@@ -19,23 +19,27 @@ export interface CompiledRule {
 }
 
 /**
- * Matches every line that any positive rule could match (a superset): a plain keyword of the
- * built-in list, or one of the other parts (each tested only when its own words are there).
+ * A set of compiled rules. There is no hand-kept prefilter: the words each rule's expression
+ * cannot match without are derived from the expression, and a rule's expression runs only on a
+ * line holding them, so a line none of whose rules' words occur costs one keyword pass.
  */
-export interface Prefilter {
-  /** The clause of all plain keywords; undefined when there are none. */
-  words: number | undefined;
-  parts: { needs: number[]; re: RegExp }[];
-}
-
-/** A set of compiled rules with a prefilter over the positive ones. */
 export interface RuleSet {
   rules: CompiledRule[];
-  /** Finds the words of every clause of the rules and the prefilter in one pass per line. */
+  /** Finds the words of every clause of the rules in one pass per line. */
   keywords: KeywordIndex;
   prefilter: Prefilter;
   /** The rules that rank lines for the top line (those with a `headline`). */
   headlines: CompiledRule[];
+}
+
+/**
+ * Lines any positive rule could match (a superset), derived from the rules: a word of one of
+ * each rule's clauses (all in one clause of the index), or the expression of a rule without
+ * clauses (the analysis found no word it cannot match without).
+ */
+interface Prefilter {
+  words: number | undefined;
+  always: RegExp[];
 }
 
 /** What the rules say about one line. */
@@ -50,14 +54,11 @@ export interface LineVerdict {
 const NO_MATCH: LineVerdict = { score: 0, categorized: [], top: undefined };
 /** A line's score is the sum of its rules, capped: many weak words are not a strong signal. */
 const MAX_LINE_SCORE = 12;
-/** A prefilter keyword that is plain text (no regular expression syntax, ASCII only). */
-const PLAIN_KEYWORD = /^[\x20-\x7e]+$/;
-const REGEX_SYNTAX = /[\\^$.|?*+()[\]{}]/;
 
 /**
- * Compiles rules; user rules with the id of a built-in one replace it. The prefilter is the
- * built-in keyword list for built-in rules and the full expression of every other rule.
- * `filtered: false` tests every rule on every line (to check that the filters change nothing).
+ * Compiles rules; user rules with the id of a built-in one replace it. Built-in and user rules
+ * are treated alike. `filtered: false` tests every rule on every line (to check that the filters
+ * change nothing).
  */
 export function compileRules(specs: readonly RuleSpec[], { filtered = true } = {}): RuleSet {
   const byId = new Map<string, RuleSpec>();
@@ -74,11 +75,50 @@ export function compileRules(specs: readonly RuleSpec[], { filtered = true } = {
       });
     }
   }
-  const prefilter = filtered ? buildPrefilter(keywords, rules) : { words: undefined, parts: [{ needs: [], re: /(?:)/ }] };
+  const prefilter = filtered ? derivedPrefilter(keywords, rules) : { words: undefined, always: [/(?:)/] };
   keywords.build();
   const headlines = rules.filter((rule) => rule.spec.headline !== undefined);
   // A rule scoring 0 changes no verdict; it only ranks lines (headline), so the scan skips it.
   return { rules: rules.filter((rule) => rule.spec.score !== 0), keywords, prefilter, headlines };
+}
+
+/**
+ * A clause worth a prefilter: each of its words has at least three characters besides spaces
+ * (`) ` or `: ` would let nearly every line through, and the scan would test every rule on it).
+ */
+function selectiveClause(source: string): Clause | undefined {
+  return clausesOf(source).find((clause) => clause.every((word) => word.replace(/\s/g, "").length >= 3));
+}
+
+function derivedPrefilter(keywords: KeywordIndex, rules: readonly CompiledRule[]): Prefilter {
+  const words = new Set<string>();
+  const always: RegExp[] = [];
+  for (const rule of rules) {
+    if (rule.spec.score <= 0) continue;
+    const clause = selectiveClause(rule.spec.match);
+    if (clause) {
+      for (const word of clause) words.add(word);
+      continue;
+    }
+    // Branch by branch: only the branches without such a clause run on every line (an anchored
+    // `^E\s{3}\S` is cheap).
+    const branches = topLevelBranches(rule.spec.match) ?? [rule.spec.match];
+    const wordless: string[] = [];
+    for (const branch of branches) {
+      const own = branches.length > 1 ? selectiveClause(branch) : undefined;
+      if (own) for (const word of own) words.add(word);
+      else wordless.push(branch);
+    }
+    always.push(wordless.length === branches.length ? rule.re : new RegExp(wordless.map((b) => `(?:${b})`).join("|"), rule.re.flags));
+  }
+  return { words: words.size > 0 ? keywords.addClause([...words]) : undefined, always };
+}
+
+/** True when the line (already given to the keyword index) may match a positive rule. */
+function passesPrefilter(set: RuleSet, text: string): boolean {
+  if (set.prefilter.words !== undefined && set.keywords.has(set.prefilter.words)) return true;
+  for (const re of set.prefilter.always) if (re.test(text)) return true;
+  return false;
 }
 
 /** Registers the clauses of an expression; none (always tested) when it is not analysed. */
@@ -98,36 +138,6 @@ function clausesOf(source: string): Clause[] {
     clauseCache.set(source, clauses);
   }
   return clauses;
-}
-
-let prefilterBranches: string[] | undefined;
-
-function buildPrefilter(keywords: KeywordIndex, rules: readonly CompiledRule[]): Prefilter {
-  const builtIn = new Set<RuleSpec>(DEFAULT_RULES);
-  const positive = rules.filter((rule) => rule.spec.score > 0);
-  const words: string[] = [];
-  const parts: Prefilter["parts"] = [];
-  if (positive.some((rule) => builtIn.has(rule.spec))) {
-    const branches = (prefilterBranches ??= topLevelBranches(DEFAULT_PREFILTER) ?? [DEFAULT_PREFILTER]);
-    for (const branch of branches) {
-      if (PLAIN_KEYWORD.test(branch) && !REGEX_SYNTAX.test(branch)) words.push(branch.toLowerCase());
-      else parts.push({ needs: needsOf(keywords, branch), re: new RegExp(branch, "i") });
-    }
-  }
-  // Other rules' expressions stay one alternation, as they always were (group numbers and all).
-  const others = positive.filter((rule) => !builtIn.has(rule.spec)).map((rule) => `(?:${rule.spec.match})`);
-  if (others.length > 0) parts.push({ needs: [], re: new RegExp(others.join("|"), "i") });
-  return { words: words.length > 0 ? keywords.addClause(words) : undefined, parts };
-}
-
-/** True when the line (already given to the keyword index) may match a positive rule. */
-function passesPrefilter(set: RuleSet, text: string): boolean {
-  const { keywords, prefilter } = set;
-  if (prefilter.words !== undefined && keywords.has(prefilter.words)) return true;
-  for (const part of prefilter.parts) {
-    if (keywords.hasAll(part.needs) && part.re.test(text)) return true;
-  }
-  return false;
 }
 
 /**
@@ -150,7 +160,7 @@ export function judgeLine(set: RuleSet, text: string): LineVerdict {
   if (text.length === 0) return NO_MATCH;
   set.keywords.scan(text);
   if (!passesPrefilter(set, text)) return NO_MATCH;
-  // Positive rules first: most lines that pass the prefilter match none, and then the
+  // Positive rules first: most lines that hold some rule's words match none, and then the
   // negative ones need not run at all.
   let top: CompiledRule | undefined;
   let categorized: CompiledRule[] | undefined;
