@@ -147,7 +147,7 @@ export function commandFailed(outcome: ScriptOutcome, target: ScriptTargetConfig
   const last = outcome.attempts[outcome.attempts.length - 1]!;
   const said = tailLines(last.output, 1).trim();
   const tail = said ? `: ${said.slice(0, 300)}` : "";
-  const named = `the ${outcome.name} command \`${outcome.command}\``;
+  const named = `the ${outcome.name} command (target.${outcome.name}: \`${briefly(outcome.command)}\`)`;
   const details = { script: outcome };
   const show = "its output is stored with the step (`slipway show DEPLOYMENT`)";
   let message: string;
@@ -188,4 +188,10 @@ function passedThrough(): Record<string, string> {
 
 function tailLines(text: string, n: number): string {
   return text.split("\n").filter((l) => l.trim() !== "").slice(-n).join("\n");
+}
+
+/** A command line short enough for an error message: its first line, cut at 60 characters. */
+function briefly(command: string): string {
+  const first = command.trim().split("\n")[0]!;
+  return first.length > 60 || command.trim().includes("\n") ? `${first.slice(0, 60)}…` : first;
 }

@@ -1,0 +1,176 @@
+/**
+ * Script targets end to end: the environment is deployed by shell commands (standing in for
+ * helm, kubectl or terraform) that write a state file, as real child processes of a real
+ * control plane, on SQLite and PostgreSQL. Promotion dev → prod under a gate, a failed verify
+ * rolled back by the rollback command with the previous version, exit 75 retried, a hanging
+ * command killed at its timeout, and a secret the commands print redacted everywhere.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import YAML from "yaml";
+import type { DeploymentDetail } from "../src/engine/index.js";
+import { TEST_DIALECTS } from "../src/store/testing.js";
+import { packToBuffer, startPlane, type PlaneFixture } from "./helpers/fixture.js";
+import { readEventStream, summarize, waitForEnd, type Api } from "./helpers/http.js";
+import { dumpDatabase, filesUnder } from "./helpers/scan.js";
+
+const SERVICE = "infra";
+
+/** What a team's deploy script does, in miniature: marker files in the artifact choose how this build behaves. */
+const DEPLOY = [
+  'if [ -f "$SLIPWAY_ARTIFACT/hang" ]; then echo "waiting for the cluster"; sleep 60; fi',
+  'if [ -f "$SLIPWAY_ARTIFACT/flaky" ]; then n=$(cat "$STATE_DIR/$SLIPWAY_DEPLOYMENT_ID.tries" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$STATE_DIR/$SLIPWAY_DEPLOYMENT_ID.tries"; if [ $n -lt 3 ]; then echo "lock held, try again"; exit 75; fi; fi',
+  'cat "$SLIPWAY_ARTIFACT/release.txt" > "$STATE_DIR/$SLIPWAY_ENVIRONMENT.release"',
+  'echo "$SLIPWAY_VERSION" > "$STATE_DIR/$SLIPWAY_ENVIRONMENT.version"',
+  'echo "deployed $SLIPWAY_SERVICE $SLIPWAY_VERSION over ${SLIPWAY_PREVIOUS_VERSION:-nothing} to $SLIPWAY_ENVIRONMENT ($SLIPWAY_DEPLOYMENT_ID) with token $API_TOKEN"',
+].join("\n");
+const VERIFY = 'if [ -f "$SLIPWAY_ARTIFACT/broken" ]; then echo "health check failed for $SLIPWAY_VERSION" >&2; exit 1; fi; echo verified';
+const ROLLBACK = 'echo "$SLIPWAY_VERSION" > "$STATE_DIR/$SLIPWAY_ENVIRONMENT.version"; echo "$SLIPWAY_ENVIRONMENT: $SLIPWAY_FAILED_VERSION -> $SLIPWAY_VERSION" >> "$STATE_DIR/rollbacks"; echo "rolled back"';
+
+function serviceYaml(stateDir: string): string {
+  const target = { driver: "script", deploy: DEPLOY, verify: VERIFY, rollback: ROLLBACK, timeout: "3s", retry_backoff: "50ms" };
+  const config = { STATE_DIR: stateDir, API_TOKEN: { secret: "env:E2E_API_TOKEN" } };
+  return YAML.stringify({
+    service: SERVICE,
+    owner: "team-platform",
+    environments: { dev: { target }, prod: { target, requires: { promoted_from: "dev" } } },
+    config: { dev: config, prod: config },
+  });
+}
+
+/** Pushes an artifact: a release note and the marker files that make this build misbehave. */
+async function pushRelease(fx: PlaneFixture, version: string, markers: ("hang" | "flaky" | "broken")[] = []): Promise<void> {
+  const dir = await mkdtemp(join(fx.workDir, `release-${version}-`));
+  await writeFile(join(dir, "release.txt"), `release ${version}\n`);
+  for (const m of markers) await writeFile(join(dir, m), "");
+  await fx.api.ok("PUT", `/artifacts/${SERVICE}/${version}`, await packToBuffer(dir, fx.workDir));
+}
+
+async function deployAndWait(api: Api, environment: string, version: string): Promise<DeploymentDetail> {
+  return waitForEnd(api, await api.deploy(SERVICE, environment, version));
+}
+
+/** The stored result of a deployment's script steps, by command. */
+function scriptResult(detail: DeploymentDetail, command: string): { outcome: string; attempts: { exitCode: number | null; output: string; timedOut: boolean }[] } {
+  for (const step of detail.steps) {
+    const result = step.result as Record<string, unknown> | null;
+    const script = (result?.script ?? (result?.details as Record<string, unknown> | undefined)?.script ?? result) as { name?: string } | null;
+    if (script?.name === command) return script as ReturnType<typeof scriptResult>;
+  }
+  throw new Error(`no ${command} result in ${JSON.stringify(detail.steps)}`);
+}
+
+/** Processes that still carry a deployment's id in their environment (a command that outlived its step). */
+async function processesOf(deploymentId: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const environ = await readFile(`/proc/${entry}/environ`, "utf8").catch(() => "");
+    if (environ.includes(`SLIPWAY_DEPLOYMENT_ID=${deploymentId}`)) found.push(Number(entry));
+  }
+  return found;
+}
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`script targets (${dialect})`, () => {
+    const token = `tok-${randomBytes(12).toString("hex")}`;
+    let fx: PlaneFixture;
+    let stateDir: string;
+    const ids: string[] = [];
+    const state = (name: string) => readFile(join(stateDir, name), "utf8");
+
+    before(async () => {
+      fx = await startPlane(dialect, { secretSource: { E2E_API_TOKEN: token } });
+      stateDir = await mkdtemp(join(fx.workDir, "system-"));
+      await fx.api.apply(serviceYaml(stateDir));
+      await pushRelease(fx, "1.0.0");
+      await pushRelease(fx, "1.1.0");
+      await pushRelease(fx, "2.0.0", ["broken"]);
+      await pushRelease(fx, "3.0.0", ["hang"]);
+      await pushRelease(fx, "4.0.0", ["flaky"]);
+    });
+    after(() => fx?.cleanup());
+
+    test("a version goes dev → prod under the promotion gate, each deploy command run with the deployment's variables", async () => {
+      const early = await deployAndWait(fx.api, "prod", "1.0.0");
+      ids.push(early.deployment.id);
+      assert.equal(early.deployment.state, "rejected", summarize(early));
+
+      const dev = await deployAndWait(fx.api, "dev", "1.0.0");
+      ids.push(dev.deployment.id);
+      assert.equal(dev.deployment.state, "succeeded", summarize(dev));
+      assert.deepEqual(dev.steps.map((s) => s.params.kind), ["script", "verify", "finalize"]);
+      const { deployment } = await fx.api.ok<{ deployment: { id: string } }>("POST", "/promotions", { service: SERVICE, from: "dev", to: "prod" });
+      const prod = await waitForEnd(fx.api, deployment.id);
+      ids.push(prod.deployment.id);
+      assert.equal(prod.deployment.state, "succeeded", summarize(prod));
+      assert.equal(await state("prod.version"), "1.0.0\n");
+      assert.equal(await state("prod.release"), "release 1.0.0\n", "SLIPWAY_ARTIFACT is the unpacked artifact");
+      const deploy = scriptResult(prod, "deploy");
+      assert.equal(deploy.outcome, "ok");
+      assert.match(deploy.attempts[0]!.output, new RegExp(`deployed infra 1\\.0\\.0 over nothing to prod \\(${prod.deployment.id}\\) with token \\[REDACTED\\]`));
+      assert.match(JSON.stringify(scriptResult(prod, "verify")), /verified/);
+
+      const next = await deployAndWait(fx.api, "dev", "1.1.0");
+      ids.push(next.deployment.id);
+      assert.equal(next.deployment.state, "succeeded", summarize(next));
+      assert.match(scriptResult(next, "deploy").attempts[0]!.output, /deployed infra 1\.1\.0 over 1\.0\.0 to dev/);
+      const status = await fx.api.ok<{ environments: { environment: string; version: string | null }[] }>("GET", `/status?service=${SERVICE}`);
+      assert.deepEqual(status.environments.map((e) => [e.environment, e.version]).sort(), [["dev", "1.1.0"], ["prod", "1.0.0"]]);
+    });
+
+    test("a failing verify command rolls back by the rollback command, with the previous version", async () => {
+      const bad = await deployAndWait(fx.api, "dev", "2.0.0");
+      ids.push(bad.deployment.id);
+      assert.equal(bad.deployment.state, "rolled_back", summarize(bad));
+      assert.match(bad.deployment.error ?? "", /the verify command \(target\.verify: .*\) exited with code 1: health check failed for 2\.0\.0/);
+      const failed = bad.steps.find((s) => s.state === "failed");
+      assert.equal(failed?.params.kind, "verify");
+      assert.match(JSON.stringify(failed?.result), /health check failed for 2\.0\.0/, "the failing command's output is stored with the step");
+      assert.equal(await state("dev.version"), "1.1.0\n");
+      assert.match(await state("rollbacks"), /^dev: 2\.0\.0 -> 1\.1\.0$/m);
+      const restored = bad.timeline.find((e) => e.action === "traffic.restored");
+      assert.deepEqual(restored?.payload, { version: "1.1.0", replicas: 0, weights: [], via: "rollback" });
+    });
+
+    test("exit 75 is retried with back-off and then succeeds", async () => {
+      const flaky = await deployAndWait(fx.api, "dev", "4.0.0");
+      ids.push(flaky.deployment.id);
+      assert.equal(flaky.deployment.state, "succeeded", summarize(flaky));
+      const deploy = scriptResult(flaky, "deploy");
+      assert.deepEqual(deploy.attempts.map((a) => a.exitCode), [75, 75, 0]);
+      assert.match(deploy.attempts[0]!.output, /lock held, try again/);
+      assert.equal(await state("dev.version"), "4.0.0\n");
+    });
+
+    test("a hanging deploy command is killed at its timeout, named in a clear error, and rolled back", async () => {
+      const hung = await deployAndWait(fx.api, "dev", "3.0.0");
+      ids.push(hung.deployment.id);
+      assert.equal(hung.deployment.state, "rolled_back", summarize(hung));
+      assert.match(hung.deployment.error ?? "", /the deploy command \(target\.deploy: `if \[ -f .*…`\) timed out after 3\.0s \(target\.timeout\); its process group was killed/);
+      const deploy = scriptResult(hung, "deploy");
+      assert.equal(deploy.outcome, "timed_out");
+      assert.match(deploy.attempts[0]!.output, /waiting for the cluster/, "the output up to the kill is kept");
+      assert.deepEqual(await processesOf(hung.deployment.id), [], "nothing of the command is left running");
+      assert.equal(await state("dev.version"), "4.0.0\n", "the rollback put the previous version back");
+      assert.match(await state("rollbacks"), /^dev: 3\.0\.0 -> 4\.0\.0$/m);
+    });
+
+    test("the secret the commands print is redacted in stored output, API answers, events, files and the database", async () => {
+      const answers = await Promise.all([fx.api.call("GET", `/status?service=${SERVICE}`), fx.api.call("GET", `/deployments?service=${SERVICE}`), ...ids.map((id) => fx.api.call("GET", `/deployments/${id}`))]);
+      assert.ok(answers.some((a) => a.text.includes("with token [REDACTED]")), "the redacted line is there to see");
+      for (const a of answers) {
+        assert.equal(a.status, 200, a.text);
+        assert.equal(a.text.includes(token), false, `an API answer contains the secret: ${a.text.slice(0, 300)}`);
+      }
+      for (const id of ids) assert.equal((await readEventStream(fx.api, id)).includes(token), false, "an event stream contains the secret");
+      const serverLog = await readFile(join(fx.dataDir, "server.log"), "utf8");
+      assert.match(serverLog, /with token \[REDACTED\]/, "the server log shows the command's output, redacted");
+      for (const file of await filesUnder(fx.dataDir)) assert.equal((await readFile(file)).includes(token), false, `${file} contains the secret`);
+      assert.equal((await dumpDatabase(fx.plane.store)).includes(token), false, "a table contains the secret");
+    });
+  });
+}
