@@ -7,14 +7,18 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import YAML from "yaml";
 import type { DeploymentDetail } from "../src/engine/index.js";
 import { TEST_DIALECTS } from "../src/store/testing.js";
 import { packToBuffer, startPlane, type PlaneFixture } from "./helpers/fixture.js";
 import { readEventStream, summarize, waitForEnd, type Api } from "./helpers/http.js";
+import { runCli } from "./helpers/processes.js";
 import { dumpDatabase, filesUnder } from "./helpers/scan.js";
 
 const SERVICE = "infra";
@@ -30,15 +34,45 @@ const DEPLOY = [
 const VERIFY = 'if [ -f "$SLIPWAY_ARTIFACT/broken" ]; then echo "health check failed for $SLIPWAY_VERSION" >&2; exit 1; fi; echo verified';
 const ROLLBACK = 'echo "$SLIPWAY_VERSION" > "$STATE_DIR/$SLIPWAY_ENVIRONMENT.version"; echo "$SLIPWAY_ENVIRONMENT: $SLIPWAY_FAILED_VERSION -> $SLIPWAY_VERSION" >> "$STATE_DIR/rollbacks"; echo "rolled back"';
 
-function serviceYaml(stateDir: string): string {
+/**
+ * dev and prod: deploy, verify and rollback commands. qa: also a status command, and the
+ * service's address (the test's stand-in service), where probes go and whose error rate
+ * (an http metric source) the analysis watches after the switch.
+ */
+function serviceYaml(stateDir: string, serviceUrl: string): string {
   const target = { driver: "script", deploy: DEPLOY, verify: VERIFY, rollback: ROLLBACK, timeout: "3s", retry_backoff: "50ms" };
   const config = { STATE_DIR: stateDir, API_TOKEN: { secret: "env:E2E_API_TOKEN" } };
+  const qa = {
+    target: { ...target, status: 'test -s "$STATE_DIR/$SLIPWAY_ENVIRONMENT.version"', url: serviceUrl, analyse_for: "2s" },
+    verify: {
+      probes: [{ http: "/healthz", expect_body: "ok" }],
+      analysis: { interval: "500ms", metrics: [{ name: "error-rate", source: "http", url: `${serviceUrl}/errors.json`, query: "rate", max: 0.05 }] },
+    },
+  };
   return YAML.stringify({
     service: SERVICE,
     owner: "team-platform",
-    environments: { dev: { target }, prod: { target, requires: { promoted_from: "dev" } } },
-    config: { dev: config, prod: config },
+    environments: { dev: { target }, prod: { target, requires: { promoted_from: "dev" } }, qa },
+    config: { dev: config, prod: config, qa: config },
   });
+}
+
+/** The deployed service as the outside sees it: a health endpoint and an error rate the test sets. */
+async function startStandIn(): Promise<{ url: string; setErrorRate(rate: number): void; close(): Promise<void> }> {
+  let rate = 0;
+  const server = createServer((req, res) => {
+    if (req.url === "/healthz") return void res.end("ok");
+    if (req.url === "/errors.json") return void res.setHeader("content-type", "application/json").end(JSON.stringify({ rate }));
+    res.statusCode = 404;
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    setErrorRate: (r) => void (rate = r),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** Pushes an artifact: a release note and the marker files that make this build misbehave. */
@@ -79,20 +113,25 @@ for (const dialect of TEST_DIALECTS) {
     const token = `tok-${randomBytes(12).toString("hex")}`;
     let fx: PlaneFixture;
     let stateDir: string;
+    let standIn: Awaited<ReturnType<typeof startStandIn>>;
     const ids: string[] = [];
     const state = (name: string) => readFile(join(stateDir, name), "utf8");
 
     before(async () => {
       fx = await startPlane(dialect, { secretSource: { E2E_API_TOKEN: token } });
       stateDir = await mkdtemp(join(fx.workDir, "system-"));
-      await fx.api.apply(serviceYaml(stateDir));
+      standIn = await startStandIn();
+      await fx.api.apply(serviceYaml(stateDir, standIn.url));
       await pushRelease(fx, "1.0.0");
       await pushRelease(fx, "1.1.0");
       await pushRelease(fx, "2.0.0", ["broken"]);
       await pushRelease(fx, "3.0.0", ["hang"]);
       await pushRelease(fx, "4.0.0", ["flaky"]);
     });
-    after(() => fx?.cleanup());
+    after(async () => {
+      await standIn?.close();
+      await fx?.cleanup();
+    });
 
     test("a version goes dev → prod under the promotion gate, each deploy command run with the deployment's variables", async () => {
       const early = await deployAndWait(fx.api, "prod", "1.0.0");
@@ -159,6 +198,25 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(await state("rollbacks"), /^dev: 3\.0\.0 -> 4\.0\.0$/m);
     });
 
+    test("status, probes at the target's url and analysis of an external metric apply; a failing analysis rolls back", async () => {
+      const good = await deployAndWait(fx.api, "qa", "1.0.0");
+      ids.push(good.deployment.id);
+      assert.equal(good.deployment.state, "succeeded", summarize(good));
+      assert.deepEqual(good.steps.map((s) => s.params.kind), ["script", "script", "verify", "analyse", "finalize"]);
+      assert.equal(scriptResult(good, "status").outcome, "ok");
+      assert.match(JSON.stringify(good.steps[2]!.result), /"ok":true/, "the probe at the url passed");
+      assert.ok(good.decisions.length > 0 && good.decisions.every((x) => x.verdict === "pass"), JSON.stringify(good.decisions));
+
+      standIn.setErrorRate(0.5);
+      const bad = await deployAndWait(fx.api, "qa", "1.1.0");
+      ids.push(bad.deployment.id);
+      assert.equal(bad.deployment.state, "rolled_back", summarize(bad));
+      assert.match(bad.deployment.error ?? "", /analysis failed: error-rate/);
+      assert.equal(await state("qa.version"), "1.0.0\n");
+      assert.match(await state("rollbacks"), /^qa: 1\.1\.0 -> 1\.0\.0$/m);
+      standIn.setErrorRate(0);
+    });
+
     test("the secret the commands print is redacted in stored output, API answers, events, files and the database", async () => {
       const answers = await Promise.all([fx.api.call("GET", `/status?service=${SERVICE}`), fx.api.call("GET", `/deployments?service=${SERVICE}`), ...ids.map((id) => fx.api.call("GET", `/deployments/${id}`))]);
       assert.ok(answers.some((a) => a.text.includes("with token [REDACTED]")), "the redacted line is there to see");
@@ -174,3 +232,21 @@ for (const dialect of TEST_DIALECTS) {
     });
   });
 }
+
+test("slipway lint refuses a bad script target with file:line:column errors and exit 2", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "slipway-script-lint-"));
+  try {
+    const file = join(dir, "slipway.yaml");
+    await writeFile(
+      file,
+      ["service: infra", "owner: team-platform", "environments:", "  prod:", "    target: { driver: script, deploy: ./deploy.sh, timeout: 2d }", "    strategy: { type: canary, steps: [{ weight: 10 }] }", ""].join("\n"),
+    );
+    const result = await runCli(["lint", file]);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    const text = result.stdout + result.stderr;
+    assert.match(text, /slipway\.yaml:5:\d+: .*timeout must be at most 6h/);
+    assert.match(text, /slipway\.yaml:6:\d+: .*cannot run a canary strategy/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
