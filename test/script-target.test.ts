@@ -225,6 +225,11 @@ for (const dialect of TEST_DIALECTS) {
         assert.equal(a.text.includes(token), false, `an API answer contains the secret: ${a.text.slice(0, 300)}`);
       }
       for (const id of ids) assert.equal((await readEventStream(fx.api, id)).includes(token), false, "an event stream contains the secret");
+      const shown = await runCli(["show", ids[1]!], { env: { SLIPWAY_SERVER: fx.api.url, SLIPWAY_TOKEN: fx.api.token } });
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.match(shown.stdout, /output of deploy \(step 1, attempt 1, exit 0\):\n {2}\| deployed infra 1\.0\.0 over nothing to dev .* with token \[REDACTED\]/);
+      assert.match(shown.stdout, /deploy command: ok \(exit 0\)/);
+      assert.equal(shown.stdout.includes(token), false, "slipway show prints the secret");
       const serverLog = await readFile(join(fx.dataDir, "server.log"), "utf8");
       assert.match(serverLog, /with token \[REDACTED\]/, "the server log shows the command's output, redacted");
       for (const file of await filesUnder(fx.dataDir)) assert.equal((await readFile(file)).includes(token), false, `${file} contains the secret`);

@@ -91,6 +91,7 @@ export function printDeploymentDetail(detail: DeploymentDetail, out: NodeJS.Writ
     const took = s.startedAt && s.finishedAt ? ` (${formatDuration(s.finishedAt - s.startedAt)})` : "";
     out.write(`  ${String(s.idx + 1).padStart(2)}. ${s.state.padEnd(7)} ${describeStep(s.params as unknown as Record<string, unknown>)}${took}\n`);
   }
+  printScriptOutputs(detail, out);
   if (detail.decisions.length > 0) {
     out.write("analysis decisions:\n");
     for (const x of detail.decisions) out.write(`  ${clockTime(x.at).slice(11)}  ${x.verdict.padEnd(12)} ${x.reason}\n`);
@@ -120,5 +121,22 @@ function printCluster(view: ClusterView, out: NodeJS.WritableStream, json: boole
   if (view.stranded.length > 0) {
     out.write(`\nwaiting for a node with no live instance (its local replicas are there; start a server on it):\n`);
     for (const d of view.stranded) out.write(`  ${d.id}  ${d.service}/${d.environment} ${d.version} (${d.state}) on ${d.node}\n`);
+  }
+}
+
+/** Lines of a script command's output shown by `slipway show` (all of it: --json). */
+const SCRIPT_OUTPUT_LINES = 20;
+
+/** The end of each script command's output, as stored (redacted) with its step. */
+function printScriptOutputs(detail: DeploymentDetail, out: NodeJS.WritableStream): void {
+  for (const s of detail.steps) {
+    const result = s.result as Record<string, unknown> | null;
+    const nested = (result?.details as Record<string, unknown> | undefined)?.script ?? result?.script ?? result;
+    const script = nested as { name?: string; attempts?: { attempt: number; exitCode: number | null; output: string }[] } | null;
+    const last = script?.attempts?.[script.attempts.length - 1];
+    if (!script?.name || !last) continue;
+    const lines = last.output.split("\n").filter((l) => l !== "");
+    out.write(`output of ${script.name} (step ${s.idx + 1}, attempt ${last.attempt}, exit ${last.exitCode ?? "-"}${lines.length > SCRIPT_OUTPUT_LINES ? `, last ${SCRIPT_OUTPUT_LINES} lines` : ""}):\n`);
+    for (const line of lines.slice(-SCRIPT_OUTPUT_LINES)) out.write(`  | ${line}\n`);
   }
 }
