@@ -5,7 +5,7 @@
  * succeeded, the two runs never overlap to the end, and nothing is left running.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import YAML from "yaml";
@@ -13,8 +13,7 @@ import { findFreePort } from "../src/net/index.js";
 import { TEST_DIALECTS } from "../src/store/testing.js";
 import { packToBuffer, stopEverything, tempDir, testDatabase, type TestDatabase } from "./helpers/fixture.js";
 import { summarize, waitFor, waitForEnd } from "./helpers/http.js";
-import { spawnServer, type ServerProcess } from "./helpers/processes.js";
-import { writeFile } from "node:fs/promises";
+import { processesWithEnv, spawnServer, type ServerProcess } from "./helpers/processes.js";
 
 /** The first run hangs (so the server can be killed in it); a run after it is quick. */
 const DEPLOY = [
@@ -24,15 +23,6 @@ const DEPLOY = [
   'echo "end $SLIPWAY_RUN_ID" >> "$STATE_DIR/runs"',
 ].join("\n");
 
-async function processesOf(deploymentId: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const environ = await readFile(`/proc/${entry}/environ`, "utf8").catch(() => "");
-    if (environ.includes(`SLIPWAY_DEPLOYMENT_ID=${deploymentId}`)) found.push(Number(entry));
-  }
-  return found;
-}
 
 for (const dialect of TEST_DIALECTS) {
   describe(`kill -9 of the server while a script command runs (${dialect})`, () => {
@@ -82,7 +72,7 @@ for (const dialect of TEST_DIALECTS) {
       const runs = () => readFile(join(stateDir, "runs"), "utf8").catch(() => "");
       const first = await waitFor("the deploy command to start", async () => /^start (\S+)$/m.exec(await runs())?.[1]);
       await server!.kill9();
-      assert.equal((await processesOf(id)).length > 0, true, "the command outlived its server");
+      assert.equal(processesWithEnv("SLIPWAY_DEPLOYMENT_ID", id).length > 0, true, "the command outlived its server");
       await start();
       const detail = await waitForEnd(server!.api, id);
       assert.equal(detail.deployment.state, "succeeded", summarize(detail));
@@ -95,7 +85,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(lines[1]!, /^start /);
       assert.equal(lines[2], lines[1]!.replace("start", "end"), "only the second run reached its end");
       assert.equal(await readFile(join(stateDir, "version"), "utf8"), "1.0.0\n");
-      assert.deepEqual(await processesOf(id), [], "nothing of either run is left");
+      assert.deepEqual(processesWithEnv("SLIPWAY_DEPLOYMENT_ID", id), [], "nothing of either run is left");
       assert.equal(detail.timeline.filter((e) => e.action === "step.started").length, 3, "each step started once on the record");
     });
   });

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
@@ -18,7 +18,7 @@ import type { DeploymentDetail } from "../src/engine/index.js";
 import { TEST_DIALECTS } from "../src/store/testing.js";
 import { packToBuffer, startPlane, type PlaneFixture } from "./helpers/fixture.js";
 import { readEventStream, summarize, waitForEnd, type Api } from "./helpers/http.js";
-import { runCli } from "./helpers/processes.js";
+import { processesWithEnv, runCli } from "./helpers/processes.js";
 import { dumpDatabase, filesUnder } from "./helpers/scan.js";
 
 const SERVICE = "infra";
@@ -97,16 +97,6 @@ function scriptResult(detail: DeploymentDetail, command: string): { outcome: str
   throw new Error(`no ${command} result in ${JSON.stringify(detail.steps)}`);
 }
 
-/** Processes that still carry a deployment's id in their environment (a command that outlived its step). */
-async function processesOf(deploymentId: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const environ = await readFile(`/proc/${entry}/environ`, "utf8").catch(() => "");
-    if (environ.includes(`SLIPWAY_DEPLOYMENT_ID=${deploymentId}`)) found.push(Number(entry));
-  }
-  return found;
-}
 
 for (const dialect of TEST_DIALECTS) {
   describe(`script targets (${dialect})`, () => {
@@ -193,7 +183,7 @@ for (const dialect of TEST_DIALECTS) {
       const deploy = scriptResult(hung, "deploy");
       assert.equal(deploy.outcome, "timed_out");
       assert.match(deploy.attempts[0]!.output, /waiting for the cluster/, "the output up to the kill is kept");
-      assert.deepEqual(await processesOf(hung.deployment.id), [], "nothing of the command is left running");
+      assert.deepEqual(processesWithEnv("SLIPWAY_DEPLOYMENT_ID", hung.deployment.id), [], "nothing of the command is left running");
       assert.equal(await state("dev.version"), "4.0.0\n", "the rollback put the previous version back");
       assert.match(await state("rollbacks"), /^dev: 3\.0\.0 -> 4\.0\.0$/m);
     });
