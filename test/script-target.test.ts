@@ -17,7 +17,7 @@ import YAML from "yaml";
 import type { DeploymentDetail } from "../src/engine/index.js";
 import { TEST_DIALECTS } from "../src/store/testing.js";
 import { packToBuffer, startPlane, type PlaneFixture } from "./helpers/fixture.js";
-import { readEventStream, summarize, waitForEnd, type Api } from "./helpers/http.js";
+import { readEventStream, summarize, waitFor, waitForEnd, type Api } from "./helpers/http.js";
 import { processesWithEnv, runCli } from "./helpers/processes.js";
 import { dumpDatabase, filesUnder } from "./helpers/scan.js";
 
@@ -52,8 +52,8 @@ function serviceYaml(stateDir: string, serviceUrl: string): string {
   return YAML.stringify({
     service: SERVICE,
     owner: "team-platform",
-    environments: { dev: { target }, prod: { target, requires: { promoted_from: "dev" } }, qa },
-    config: { dev: config, prod: config, qa: config },
+    environments: { dev: { target }, prod: { target, requires: { promoted_from: "dev" } }, qa, ops: { target: { ...target, timeout: "2m" } } },
+    config: { dev: config, prod: config, qa: config, ops: config },
   });
 }
 
@@ -147,8 +147,9 @@ for (const dialect of TEST_DIALECTS) {
       ids.push(next.deployment.id);
       assert.equal(next.deployment.state, "succeeded", summarize(next));
       assert.match(scriptResult(next, "deploy").attempts[0]!.output, /deployed infra 1\.1\.0 over 1\.0\.0 to dev/);
-      const status = await fx.api.ok<{ environments: { environment: string; version: string | null }[] }>("GET", `/status?service=${SERVICE}`);
+      const status = await fx.api.ok<{ environments: { environment: string; version: string | null; health: string }[] }>("GET", `/status?service=${SERVICE}`);
       assert.deepEqual(status.environments.map((e) => [e.environment, e.version]).sort(), [["dev", "1.1.0"], ["prod", "1.0.0"]]);
+      assert.ok(status.environments.every((e) => e.health.startsWith("deployed by script")), JSON.stringify(status.environments));
     });
 
     test("a failing verify command rolls back by the rollback command, with the previous version", async () => {
@@ -186,6 +187,22 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(processesWithEnv("SLIPWAY_DEPLOYMENT_ID", hung.deployment.id), [], "nothing of the command is left running");
       assert.equal(await state("dev.version"), "4.0.0\n", "the rollback put the previous version back");
       assert.match(await state("rollbacks"), /^dev: 3\.0\.0 -> 4\.0\.0$/m);
+    });
+
+    test("a cancel stops a long command at once and runs the rollback command (nothing to restore on a first deploy)", async () => {
+      const id = await fx.api.deploy(SERVICE, "ops", "3.0.0");
+      ids.push(id);
+      await waitFor("the deploy command to run", async () => (processesWithEnv("SLIPWAY_DEPLOYMENT_ID", id).length > 0 ? true : undefined));
+      await fx.api.ok("POST", `/deployments/${id}/cancel`, {});
+      const cancelled = await waitForEnd(fx.api, id);
+      assert.equal(cancelled.deployment.state, "cancelled", summarize(cancelled));
+      const rollback = cancelled.timeline.find((e) => e.action === "script.ran" && (e.payload as { command: string }).command === "rollback");
+      const ran = rollback?.payload as { outcome: string; attempts: { output: string }[] } | undefined;
+      assert.equal(ran?.outcome, "ok", JSON.stringify(cancelled.timeline));
+      assert.equal(ran.attempts[0]!.output, "rolled back\n", "the rollback's output is on the record");
+      assert.deepEqual(processesWithEnv("SLIPWAY_DEPLOYMENT_ID", id).filter((pid) => pid !== process.pid), [], "the hanging command is gone");
+      assert.match(await state("rollbacks"), /^ops: 3\.0\.0 -> $/m, "the rollback command got an empty SLIPWAY_VERSION");
+      assert.match(JSON.stringify(cancelled.timeline.filter((e) => e.action === "script.ran")), /"command":"deploy","outcome":"cancelled"/);
     });
 
     test("status, probes at the target's url and analysis of an external metric apply; a failing analysis rolls back", async () => {

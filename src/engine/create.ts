@@ -52,7 +52,7 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
     version: artifact.version,
     digest: artifact.digest,
     state: "queued",
-    strategy: req.kind === "rollback" ? "blue-green" : environment.strategy.type,
+    strategy: req.kind === "rollback" && environment.target.driver !== "script" ? "blue-green" : environment.strategy.type,
     actor: req.actor,
     reason: req.reason ?? null,
     previous_version: null,

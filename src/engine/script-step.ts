@@ -2,13 +2,13 @@ import { join } from "node:path";
 import { failed, formatDuration, makeRedactor, newId, type ScriptTargetConfig } from "../core/index.js";
 import { RUN_ID_VAR, runScriptCommand, stopLeftover, type ScriptCommandName, type ScriptOutcome } from "../drivers/index.js";
 import { resolveConfig } from "../secrets/index.js";
-import { holdsLease, noteRunningStep, runningStepNote } from "../store/index.js";
+import { holdsLease, isCancelRequested, noteRunningStep, runningStepNote } from "../store/index.js";
 import { unpackArtifact } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
 import type { FrozenConfig } from "./frozen.js";
 import { pause } from "./pause.js";
 import { deploymentSubject, record } from "./record.js";
-import { LeaseLost, VerificationFailed, type RunState } from "./run-state.js";
+import { CancelRequested, LeaseLost, VerificationFailed, type RunState } from "./run-state.js";
 
 /**
  * The steps of a script target: its commands run as child processes of this instance, with the
@@ -79,8 +79,10 @@ export async function runTargetCommand(ctx: EngineContext, run: RunState, name: 
     [RUN_ID_VAR]: runId,
   };
   let lost: LeaseLost | undefined;
+  // A step's command stops at once on a cancel; a rollback's command (a cancel starts one) runs to its end.
+  const watch = noted ? watchCancel(ctx, run) : { signal: run.signal, cancelled: () => false, stop: () => undefined };
   const outcome = await runScriptCommand(
-    { name, command, shell: target.shell, cwd: workdir, env, timeoutMs: target.timeout, retries: target.retries, backoffMs: target.retry_backoff, redact, signal: run.signal },
+    { name, command, shell: target.shell, cwd: workdir, env, timeoutMs: target.timeout, retries: target.retries, backoffMs: target.retry_backoff, redact, signal: watch.signal },
     {
       now: () => ctx.clock.now(),
       sleep: (ms) => pause(ctx, run, ms),
@@ -97,10 +99,38 @@ export async function runTargetCommand(ctx: EngineContext, run: RunState, name: 
         }
       },
     },
-  );
+  ).finally(() => watch.stop());
   if (lost) throw lost;
-  await putOnRecord(ctx, run, outcome);
+  await putOnRecord(ctx, run, outcome, !noted);
+  if (watch.cancelled()) throw new CancelRequested();
   return outcome;
+}
+
+/** A signal that aborts when the run does or when someone cancels the deployment (looked up every cancelCheckMs). */
+function watchCancel(ctx: EngineContext, run: RunState): { signal: AbortSignal; cancelled: () => boolean; stop: () => void } {
+  const controller = new AbortController();
+  let cancelled = false;
+  const onAbort = () => controller.abort(run.signal.reason);
+  run.signal.addEventListener("abort", onAbort, { once: true });
+  if (run.signal.aborted) onAbort();
+  const timer = setInterval(() => {
+    isCancelRequested(ctx.store.db, run.deployment.id).then(
+      (yes) => {
+        if (!yes || controller.signal.aborted) return;
+        cancelled = true;
+        controller.abort();
+      },
+      (err: unknown) => ctx.log.warn({ err, deployment: run.deployment.id }, "could not check for a cancel; the command goes on"),
+    );
+  }, ctx.settings.cancelCheckMs);
+  return {
+    signal: controller.signal,
+    cancelled: () => cancelled,
+    stop: () => {
+      clearInterval(timer);
+      run.signal.removeEventListener("abort", onAbort);
+    },
+  };
 }
 
 async function noteFenced(ctx: EngineContext, id: string, note: InFlightNote): Promise<void> {
@@ -129,10 +159,20 @@ async function stopLeftoverOfStep(ctx: EngineContext, run: RunState): Promise<vo
   await record(ctx, { actor: "slipway", action: "script.leftover", subject: deploymentSubject(run.deployment.id), payload: { ...left, what } });
 }
 
-/** The audit log gets how each command ended (not its output: that is in the step's result). */
-async function putOnRecord(ctx: EngineContext, run: RunState, outcome: ScriptOutcome): Promise<void> {
+/**
+ * The audit log gets how each command ended. A step's output is in the step's result; a
+ * rollback runs outside any step, so its (redacted) output goes into this event.
+ */
+async function putOnRecord(ctx: EngineContext, run: RunState, outcome: ScriptOutcome, withOutput: boolean): Promise<void> {
   const d = run.deployment;
-  const attempts = outcome.attempts.map(({ attempt, exitCode, signal, timedOut, durationMs }) => ({ attempt, exitCode, signal, timedOut, durationMs }));
+  const attempts = outcome.attempts.map(({ attempt, exitCode, signal, timedOut, durationMs, output, outputTruncated }) => ({
+    attempt,
+    exitCode,
+    signal,
+    timedOut,
+    durationMs,
+    ...(withOutput ? { output, outputTruncated } : {}),
+  }));
   await record(ctx, { actor: "slipway", action: "script.ran", subject: deploymentSubject(d.id), payload: { command: outcome.name, outcome: outcome.outcome, attempts } });
   const last = outcome.attempts[outcome.attempts.length - 1];
   const level = outcome.outcome === "ok" ? "info" : "warn";

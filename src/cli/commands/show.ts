@@ -127,16 +127,27 @@ function printCluster(view: ClusterView, out: NodeJS.WritableStream, json: boole
 /** Lines of a script command's output shown by `slipway show` (all of it: --json). */
 const SCRIPT_OUTPUT_LINES = 20;
 
-/** The end of each script command's output, as stored (redacted) with its step. */
+type ScriptAttemptView = { attempt: number; exitCode: number | null; output?: string };
+
+/** The end of each script command's output, as stored (redacted) with its step, or for a rollback in its event. */
 function printScriptOutputs(detail: DeploymentDetail, out: NodeJS.WritableStream): void {
   for (const s of detail.steps) {
     const result = s.result as Record<string, unknown> | null;
     const nested = (result?.details as Record<string, unknown> | undefined)?.script ?? result?.script ?? result;
-    const script = nested as { name?: string; attempts?: { attempt: number; exitCode: number | null; output: string }[] } | null;
-    const last = script?.attempts?.[script.attempts.length - 1];
-    if (!script?.name || !last) continue;
-    const lines = last.output.split("\n").filter((l) => l !== "");
-    out.write(`output of ${script.name} (step ${s.idx + 1}, attempt ${last.attempt}, exit ${last.exitCode ?? "-"}${lines.length > SCRIPT_OUTPUT_LINES ? `, last ${SCRIPT_OUTPUT_LINES} lines` : ""}):\n`);
-    for (const line of lines.slice(-SCRIPT_OUTPUT_LINES)) out.write(`  | ${line}\n`);
+    const script = nested as { name?: string; attempts?: ScriptAttemptView[] } | null;
+    if (script?.name && script.attempts) printOutput(`${script.name} (step ${s.idx + 1}`, script.attempts, out);
   }
+  for (const e of detail.timeline) {
+    const p = e.payload as { command?: string; attempts?: ScriptAttemptView[] } | null;
+    if (e.action === "script.ran" && p?.command === "rollback" && p.attempts) printOutput("rollback (", p.attempts, out);
+  }
+}
+
+function printOutput(what: string, attempts: ScriptAttemptView[], out: NodeJS.WritableStream): void {
+  const last = attempts[attempts.length - 1];
+  if (last?.output === undefined) return;
+  const lines = last.output.split("\n").filter((l) => l !== "");
+  const shown = lines.length > SCRIPT_OUTPUT_LINES ? `, last ${SCRIPT_OUTPUT_LINES} lines` : "";
+  out.write(`output of ${what}${what.endsWith("(") ? "" : ", "}attempt ${last.attempt}, exit ${last.exitCode ?? "-"}${shown}):\n`);
+  for (const line of lines.slice(-SCRIPT_OUTPUT_LINES)) out.write(`  | ${line}\n`);
 }
