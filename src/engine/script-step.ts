@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { failed, formatDuration, makeRedactor, newId, type ScriptTargetConfig } from "../core/index.js";
+import { killGroup } from "../exec/index.js";
 import { RUN_ID_VAR, runScriptCommand, stopLeftover, type ScriptCommandName, type ScriptOutcome } from "../drivers/index.js";
 import { resolveConfig } from "../secrets/index.js";
 import { holdsLease, isCancelRequested, noteRunningStep, runningStepNote } from "../store/index.js";
@@ -95,12 +96,14 @@ export async function runTargetCommand(ctx: EngineContext, run: RunState, name: 
           // Another instance resumed this deployment: this command must not run beside its run.
           if (!(err instanceof LeaseLost)) throw err;
           lost = err;
-          process.kill(-pid, "SIGTERM");
+          killGroup(pid, "SIGTERM");
         }
       },
     },
   ).finally(() => watch.stop());
   if (lost) throw lost;
+  // Stopped because this instance lost the lease or shuts down: whoever resumes puts the step on the record.
+  if (run.signal.aborted) throw new LeaseLost(d.id);
   await putOnRecord(ctx, run, outcome, !noted);
   if (watch.cancelled()) throw new CancelRequested();
   return outcome;
