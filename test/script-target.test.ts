@@ -29,10 +29,11 @@ const DEPLOY = [
   'if [ -f "$SLIPWAY_ARTIFACT/flaky" ]; then n=$(cat "$STATE_DIR/$SLIPWAY_DEPLOYMENT_ID.tries" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$STATE_DIR/$SLIPWAY_DEPLOYMENT_ID.tries"; if [ $n -lt 3 ]; then echo "lock held, try again"; exit 75; fi; fi',
   'cat "$SLIPWAY_ARTIFACT/release.txt" > "$STATE_DIR/$SLIPWAY_ENVIRONMENT.release"',
   'echo "$SLIPWAY_VERSION" > "$STATE_DIR/$SLIPWAY_ENVIRONMENT.version"',
+  'echo "RELEASE_NOTE=$(cat "$SLIPWAY_ARTIFACT/release.txt")" >> "$SLIPWAY_OUTPUT"; echo "TOKEN_SEEN=$API_TOKEN" >> "$SLIPWAY_OUTPUT"',
   'echo "deployed $SLIPWAY_SERVICE $SLIPWAY_VERSION over ${SLIPWAY_PREVIOUS_VERSION:-nothing} to $SLIPWAY_ENVIRONMENT ($SLIPWAY_DEPLOYMENT_ID) with token $API_TOKEN"',
 ].join("\n");
 const VERIFY = 'if [ -f "$SLIPWAY_ARTIFACT/broken" ]; then echo "health check failed for $SLIPWAY_VERSION" >&2; exit 1; fi; echo verified';
-const ROLLBACK = 'echo "$SLIPWAY_VERSION" > "$STATE_DIR/$SLIPWAY_ENVIRONMENT.version"; echo "$SLIPWAY_ENVIRONMENT: $SLIPWAY_FAILED_VERSION -> $SLIPWAY_VERSION" >> "$STATE_DIR/rollbacks"; echo "rolled back"';
+const ROLLBACK = 'echo "$SLIPWAY_ENVIRONMENT: $SLIPWAY_OUT_RELEASE_NOTE" >> "$STATE_DIR/outputs-seen"; echo "$SLIPWAY_VERSION" > "$STATE_DIR/$SLIPWAY_ENVIRONMENT.version"; echo "$SLIPWAY_ENVIRONMENT: $SLIPWAY_FAILED_VERSION -> $SLIPWAY_VERSION" >> "$STATE_DIR/rollbacks"; echo "rolled back"';
 
 /**
  * dev and prod: deploy, verify and rollback commands. qa: also a status command, and the
@@ -88,7 +89,7 @@ async function deployAndWait(api: Api, environment: string, version: string): Pr
 }
 
 /** The stored result of a deployment's script steps, by command. */
-function scriptResult(detail: DeploymentDetail, command: string): { outcome: string; attempts: { exitCode: number | null; output: string; timedOut: boolean }[] } {
+function scriptResult(detail: DeploymentDetail, command: string): { outcome: string; attempts: { exitCode: number | null; output: string; timedOut: boolean }[]; outputs: Record<string, string> } {
   for (const step of detail.steps) {
     const result = step.result as Record<string, unknown> | null;
     const script = (result?.script ?? (result?.details as Record<string, unknown> | undefined)?.script ?? result) as { name?: string } | null;
@@ -162,6 +163,8 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(JSON.stringify(failed?.result), /health check failed for 2\.0\.0/, "the failing command's output is stored with the step");
       assert.equal(await state("dev.version"), "1.1.0\n");
       assert.match(await state("rollbacks"), /^dev: 2\.0\.0 -> 1\.1\.0$/m);
+      assert.deepEqual(scriptResult(bad, "deploy").outputs, { RELEASE_NOTE: "release 2.0.0", TOKEN_SEEN: "[REDACTED]" }, "output variables are stored, redacted");
+      assert.match(await state("outputs-seen"), /^dev: release 2\.0\.0$/m, "the rollback command got the deploy command's output variable");
       const restored = bad.timeline.find((e) => e.action === "traffic.restored");
       assert.deepEqual(restored?.payload, { version: "1.1.0", replicas: 0, weights: [], via: "rollback" });
     });

@@ -8,6 +8,7 @@ import { unpackArtifact } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
 import type { FrozenConfig } from "./frozen.js";
 import { pause } from "./pause.js";
+import { earlierOutputs, outputFileFor } from "./script-outputs.js";
 import { deploymentSubject, record } from "./record.js";
 import { CancelRequested, LeaseLost, VerificationFailed, type RunState } from "./run-state.js";
 
@@ -63,11 +64,14 @@ export async function runTargetCommand(ctx: EngineContext, run: RunState, name: 
   const redact = makeRedactor(Object.values(resolved.secrets));
   const workdir = await unpackArtifact(ctx.dataDir, subject.digest, join(ctx.dataDir, "work", d.service, subject.digest));
   const runId = newId();
+  const outputFile = await outputFileFor(ctx, d.service, runId);
   const env: Record<string, string> = {
     ...passedThrough(),
     ...resolved.env,
     ...resolved.secrets,
+    ...(await earlierOutputs(ctx, d.id)),
     ...extra,
+    SLIPWAY_OUTPUT: outputFile,
     SLIPWAY_ARTIFACT: workdir,
     SLIPWAY_ARTIFACT_DIGEST: subject.digest,
     SLIPWAY_VERSION: subject.version,
@@ -83,7 +87,7 @@ export async function runTargetCommand(ctx: EngineContext, run: RunState, name: 
   // A step's command stops at once on a cancel; a rollback's command (a cancel starts one) runs to its end.
   const watch = noted ? watchCancel(ctx, run) : { signal: run.signal, cancelled: () => false, stop: () => undefined };
   const outcome = await runScriptCommand(
-    { name, command, shell: target.shell, cwd: workdir, env, timeoutMs: target.timeout, retries: target.retries, backoffMs: target.retry_backoff, redact, signal: watch.signal },
+    { name, command, shell: target.shell, cwd: workdir, env, timeoutMs: target.timeout, retries: target.retries, backoffMs: target.retry_backoff, redact, signal: watch.signal, outputFile },
     {
       now: () => ctx.clock.now(),
       sleep: (ms) => pause(ctx, run, ms),

@@ -131,3 +131,15 @@ test("a leftover command is stopped only when it carries its run's id", async ()
     }
   }
 });
+
+test("output variables: NAME=value lines left in the output file, redacted, the last value of a name winning", async () => {
+  await withDir(async (dir) => {
+    const file = join(dir, "out.env");
+    const secret = "hunter2-secret-value";
+    const command = `printf 'REVISION=7\\nnot a variable\\nREVISION=8\\nTOKEN=%s\\n' "$API_TOKEN" > "$OUT"`;
+    const out = await runScriptCommand(spec(dir, command, { env: { PATH: process.env.PATH!, API_TOKEN: secret, OUT: file }, redact: makeRedactor([secret]), outputFile: file }), hooks);
+    assert.equal(out.outcome, "ok", JSON.stringify(out));
+    assert.deepEqual(out.outputs, { REVISION: "8", TOKEN: "[REDACTED]" });
+    await assert.rejects(readFile(file), { code: "ENOENT" }, "the file is removed once read");
+  });
+});

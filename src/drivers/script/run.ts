@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { runCommand, KILL_GRACE_MS, type CommandEnd } from "../../exec/index.js";
+import { clearOutputFile, takeOutputs } from "./outputs.js";
 
 /**
  * The script driver: an environment is deployed by the team's own command lines (helm,
@@ -29,6 +30,8 @@ export interface ScriptCommandSpec {
   backoffMs: number;
   redact: (text: string) => string;
   signal?: AbortSignal;
+  /** The file the command may write NAME=value lines to (its `SLIPWAY_OUTPUT`); emptied before each attempt. */
+  outputFile?: string;
 }
 
 /** One run of a command. */
@@ -52,6 +55,8 @@ export interface ScriptOutcome {
   command: string;
   outcome: "ok" | "failed" | "timed_out" | "retries_exhausted" | "cancelled";
   attempts: ScriptAttempt[];
+  /** The output variables the last attempt left in its output file (see outputs.ts), redacted. */
+  outputs: Record<string, string>;
 }
 
 export interface ScriptHooks {
@@ -65,8 +70,12 @@ export interface ScriptHooks {
 /** Runs a command until it succeeds, fails, times out or has used its retries. Never throws for a failing command. */
 export async function runScriptCommand(spec: ScriptCommandSpec, hooks: ScriptHooks): Promise<ScriptOutcome> {
   const attempts: ScriptAttempt[] = [];
-  const done = (outcome: ScriptOutcome["outcome"]): ScriptOutcome => ({ name: spec.name, command: spec.redact(spec.command), outcome, attempts });
+  const done = async (outcome: ScriptOutcome["outcome"]): Promise<ScriptOutcome> => {
+    const outputs = spec.outputFile ? await takeOutputs(spec.outputFile, spec.redact) : {};
+    return { name: spec.name, command: spec.redact(spec.command), outcome, attempts, outputs };
+  };
   for (let attempt = 1; ; attempt++) {
+    if (spec.outputFile) await clearOutputFile(spec.outputFile);
     const end = await runOnce(spec, hooks, attempt);
     attempts.push(toAttempt(end, attempt, spec.redact));
     if (end.cancelled) return done("cancelled");
