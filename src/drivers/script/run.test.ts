@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import { makeRedactor } from "../../core/index.js";
 import { runScriptCommand, stopLeftover, RUN_ID_VAR, type ScriptCommandSpec } from "./index.js";
 
@@ -141,5 +142,20 @@ test("output variables: NAME=value lines left in the output file, redacted, the 
     assert.equal(out.outcome, "ok", JSON.stringify(out));
     assert.deepEqual(out.outputs, { REVISION: "8", TOKEN: "[REDACTED]" });
     await assert.rejects(readFile(file), { code: "ENOENT" }, "the file is removed once read");
+  });
+});
+
+test("a command whose control plane was killed still ends by its deadline (the timeout wrapper)", async () => {
+  await withDir(async (dir) => {
+    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./orphan-child.ts", import.meta.url)), dir, "2000"], { stdio: ["ignore", "pipe", "inherit"] });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.stdout.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+      child.once("exit", (code) => reject(new Error(`the child exited (${code}) before it started the command`)));
+    });
+    child.kill("SIGKILL");
+    assert.equal(isAlive(pid), true, "the command outlived its control plane");
+    // Bounded wait (not a timing assertion): the wrapper's limit is 3 s, its kill grace 2 s.
+    for (let i = 0; i < 300 && isAlive(pid); i++) await sleep(100);
+    assert.equal(isAlive(pid), false, "the orphaned command was ended by the timeout wrapper");
   });
 });

@@ -88,7 +88,8 @@ export async function runScriptCommand(spec: ScriptCommandSpec, hooks: ScriptHoo
 }
 
 async function runOnce(spec: ScriptCommandSpec, hooks: ScriptHooks, attempt: number): Promise<CommandEnd> {
-  const deadline = hooks.now() + spec.timeoutMs + KILL_GRACE_MS;
+  // The latest the command can live, even with no control plane: the wrapper's limit plus its kill grace.
+  const deadline = hooks.now() + spec.timeoutMs + WRAPPER_MARGIN_MS + KILL_GRACE_MS;
   const spawned: Promise<void>[] = [];
   const end = await runCommand(spec.command, {
     cwd: spec.cwd,
@@ -96,7 +97,7 @@ async function runOnce(spec: ScriptCommandSpec, hooks: ScriptHooks, attempt: num
     shell: spec.shell,
     // The `timeout` wrapper (coreutils) enforces the limit even if this control plane dies
     // mid-command, so a command left behind by a crash has a known end; it gets a second more
-    // than our own timer, whose kill (and message) comes first.
+    // than our own timer (WRAPPER_MARGIN_MS), whose kill (and message) comes first.
     wrapper: timeoutWrapper(spec.timeoutMs),
     timeoutMs: spec.timeoutMs,
     redact: spec.redact,
@@ -123,6 +124,9 @@ function toAttempt(end: CommandEnd, attempt: number, redact: (text: string) => s
   };
 }
 
+/** How much later than our own timer the wrapper strikes (so our kill, and its clear message, comes first). */
+const WRAPPER_MARGIN_MS = 1_000;
+
 let timeoutPath: string | null | undefined;
 
 /** `timeout -k GRACE LIMIT` when coreutils' timeout is installed (it is on Linux), else nothing. */
@@ -135,5 +139,5 @@ function timeoutWrapper(timeoutMs: number): string[] {
     }
   }
   if (timeoutPath === null) return [];
-  return [timeoutPath, "-k", `${Math.ceil(KILL_GRACE_MS / 1000)}s`, `${Math.ceil(timeoutMs / 1000) + 1}s`];
+  return [timeoutPath, "-k", `${Math.ceil(KILL_GRACE_MS / 1000)}s`, `${Math.ceil((timeoutMs + WRAPPER_MARGIN_MS) / 1000)}s`];
 }
