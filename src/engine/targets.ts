@@ -18,11 +18,13 @@ export function driverFor(ctx: EngineContext, target: Pick<TargetConfig, "driver
 export const isScriptTarget = (target: TargetConfig): target is ScriptTargetConfig => target.driver === "script";
 
 /**
- * "node" when the target's replicas are local to the node that started them; a script target's
- * commands reach their system from any instance (they are re-run where the deployment resumes).
+ * "node" when what a deployment needs lives on the node that started it. For a script target
+ * that is the artifact it unpacks (blobs are stored per data directory), the command it may
+ * have left running, and the tools and credentials its commands use: so its environment is
+ * tied to one node, whose instances take over from each other, like local replicas.
  */
 export function scopeOf(ctx: EngineContext, target: TargetConfig): "node" | "cluster" {
-  return isScriptTarget(target) ? "cluster" : driverFor(ctx, target).scope;
+  return isScriptTarget(target) ? "node" : driverFor(ctx, target).scope;
 }
 
 /** How many replicas a target runs; a script target runs none that Slipway knows of. */
