@@ -17,6 +17,7 @@ const dataDir = await tempDir("bench-soak");
 const workDir = await tempDir("bench-soak-work");
 const db = await testDatabase("postgres", dataDir);
 const servers: ServerProcess[] = [];
+let ok = false;
 try {
   for (let i = 0; i < INSTANCES; i++) {
     servers.push(await spawnServer({ dataDir, db: db.url, port: await findFreePort("127.0.0.1"), logFile: join(workDir, `server-${i}.log`), env: { SLIPWAY_LEASE_MS: "5000" } }));
@@ -26,10 +27,15 @@ try {
   console.log(`  all succeeded, each once; wall ${(r.wallMs / 1000).toFixed(1)} s, ${r.perMinute.toFixed(1)} deployments/min`);
   console.log(`  step duration p50 ${r.stepMs.p50} ms, p95 ${r.stepMs.p95} ms; scheduling gap between steps p95 ${r.stepGapP95Ms} ms`);
   console.log(`  by instance: ${Object.values(r.byInstance).join(" / ")}`);
+  ok = true;
 } finally {
   for (const s of servers) await s.stop().catch(() => undefined);
   await stopEverything(dataDir);
-  await db.drop();
-  await rm(dataDir, { recursive: true, force: true });
-  await rm(workDir, { recursive: true, force: true });
+  if (ok) {
+    await db.drop();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(workDir, { recursive: true, force: true });
+  } else {
+    console.error(`soak failed: data directory ${dataDir} and server logs in ${workDir} are kept for a look`);
+  }
 }

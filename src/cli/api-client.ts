@@ -1,10 +1,12 @@
 import { Readable } from "node:stream";
-import { errorFromBody, unavailable } from "../core/index.js";
+import { errorFromBody, SlipwayError, unavailable } from "../core/index.js";
 
 /** How the CLI reaches the server: base URL and bearer token. */
 export interface ApiTarget {
   server: string;
   token: string | undefined;
+  /** When no token was found: where the CLI looked, for the error a 401 becomes. */
+  tokenSearch?: string;
 }
 
 /** A JSON document sent byte for byte (attachments: their digest is over the exact text). */
@@ -40,6 +42,15 @@ export async function apiRequest<T>(target: ApiTarget, method: string, path: str
   }
   const text = await response.text();
   const parsed: unknown = text ? JSON.parse(text) : undefined;
-  if (!response.ok) throw errorFromBody(response.status, parsed);
+  if (!response.ok) throw withTokenSearch(errorFromBody(response.status, parsed), response.status, target);
   return parsed as T;
+}
+
+/** A 401 to a request sent without a token says where the CLI looked for one. */
+function withTokenSearch(err: SlipwayError, status: number, target: ApiTarget): SlipwayError {
+  if (status !== 401 || target.token !== undefined || target.tokenSearch === undefined) return err;
+  return new SlipwayError(err.code, `${err.message} (no token was sent: ${target.tokenSearch})`, {
+    hint: "pass --token or set SLIPWAY_TOKEN, run the command inside the directory the server was started in (its .slipway/), or set SLIPWAY_DATA to the data directory",
+    ...(err.details === undefined ? {} : { details: err.details }),
+  });
 }

@@ -1,11 +1,11 @@
-import { chmod, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { buildApi, createToken } from "../api/index.js";
 import { systemClock, type Clock } from "../core/index.js";
-import { createDriverSet } from "../drivers/index.js";
+import { createDriverSet, detectSandbox, noSandboxReason, type SandboxKind } from "../drivers/index.js";
 import { Engine, type EngineSettings } from "../engine/index.js";
 import { ensureRouterDaemon } from "../router/index.js";
 import { openStore, type Store } from "../store/index.js";
@@ -26,6 +26,10 @@ export interface ControlPlaneOptions {
   clock?: Clock;
   /** Server-wide extra triage rules, already loaded and checked. */
   triageRules?: readonly RuleSpec[];
+  /** Users `run.user` may name, by service (`--run-user service=user`); others are refused. */
+  runUsers?: Readonly<Record<string, readonly string[]>>;
+  /** Directories replicas must not see besides the data directory (`--hide`). */
+  hidden?: readonly string[];
 }
 
 export interface ControlPlane {
@@ -49,9 +53,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const dataDir = resolve(options.dataDir);
   const log = options.log ?? pino({ level: process.env.SLIPWAY_LOG_LEVEL ?? "info" });
   const clock = options.clock ?? systemClock;
+  const isolation = { sandbox: detectSandbox(), separateUsers: process.getuid?.() === 0 };
+  // Without a sandbox, replicas of their own users reach their workdirs through the data directory.
+  await privateDataDir(dataDir, isolation.separateUsers && isolation.sandbox === "none" ? 0o711 : 0o700);
+  logIsolation(log, isolation);
   const store = await openStore(options.db ?? `sqlite:${join(dataDir, "slipway.db")}`);
   const router = await ensureRouterDaemon({ dataDir, host: options.host });
-  const drivers = createDriverSet({ dataDir, host: options.host });
+  const drivers = createDriverSet({ dataDir, host: options.host, runUsers: options.runUsers ?? {}, hidden: options.hidden ?? [] });
   const engine = new Engine({ store, drivers, router, dataDir, log, clock, secretSource: options.secretSource ?? {}, settings: { host: options.host, ...options.settings } });
   try {
     await engine.join();
@@ -79,6 +87,30 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       await store.close();
     },
   };
+}
+
+/**
+ * Everything the control plane writes is its own: a umask for every file it and its children
+ * (router, shims) create, and a data directory only its owner can enter, also when an older
+ * version created it open.
+ */
+async function privateDataDir(dataDir: string, mode: number): Promise<void> {
+  process.umask(0o077);
+  await mkdir(dataDir, { recursive: true, mode });
+  await chmod(dataDir, mode);
+}
+
+/** Says once, at start, how deployed code is confined, and loudly when it is not. */
+function logIsolation(log: Logger, { sandbox, separateUsers }: { sandbox: SandboxKind; separateUsers: boolean }): void {
+  log.info({ sandbox, separateUsers }, `replicas run ${separateUsers ? "as their service's own user" : "as the control plane's user"}, ${sandbox === "none" ? "without a sandbox" : `in a ${sandbox} sandbox that hides the data directory`}`);
+  if (sandbox === "none") {
+    log.warn(
+      { reason: noSandboxReason() },
+      separateUsers
+        ? "no sandbox for replicas: they are kept out of the data directory by users and permissions only (install bubblewrap for namespaces; see docs/security.md)"
+        : "no sandbox for replicas and no user of their own: deployed code can read everything the control plane's user can, the admin token included; install bubblewrap or run as root (see docs/security.md)",
+    );
+  }
 }
 
 /** On a database with no token, creates the admin token and writes it to <data>/admin-token (mode 0600). */

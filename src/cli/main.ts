@@ -26,7 +26,7 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command("slipway")
     .description("Slipway: deploy, verify and roll back, on the record")
     .option("--server <url>", "control plane URL (default: SLIPWAY_SERVER or http://127.0.0.1:7070)")
-    .option("--token <token>", "API token (default: SLIPWAY_TOKEN or .slipway/admin-token)")
+    .option("--token <token>", "API token (default: SLIPWAY_TOKEN, else .slipway/admin-token here or in the nearest parent that has one)")
     .showHelpAfterError()
     .exitOverride();
   registerServerCommand(program, ctx);

@@ -6,9 +6,11 @@ import { badInput } from "../core/errors.js";
 import { ProcessDriver } from "./process/process-driver.js";
 import type { Driver, DriverName, DriverSet } from "./types.js";
 
-export type { Driver, DriverName, DriverSet, Placement, PlacementRequest, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "./types.js";
+export type { Driver, DriverName, DriverSet, Launch, Placement, PlacementRequest, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "./types.js";
 export { ProcessDriver, killReplicaTree, listReplicaIds, isProcessAlive } from "./process/process-driver.js";
 export type { ProcessDriverOptions } from "./process/process-driver.js";
+export { detectSandbox, noSandboxReason, type SandboxKind } from "./process/isolation.js";
+export { defaultUserName, parseRunUsers } from "./process/run-user.js";
 
 
 /** Options every driver may need. */
@@ -17,6 +19,10 @@ export interface DriverSetOptions {
   dataDir: string;
   /** The address local replicas listen on. */
   host: string;
+  /** The operator's allow-list of `run.user` by service (process driver, control plane as root). */
+  runUsers?: Readonly<Record<string, readonly string[]>>;
+  /** Directories replicas must not see besides the data directory (e.g. where `file:` secrets live). */
+  hidden?: readonly string[];
 }
 
 /** How each driver is made; a new driver is one more entry here. */

@@ -13,6 +13,8 @@ export interface ReplicaSpec {
   workdir: string;
   /** Run through `/bin/sh -c`. */
   command: string;
+  /** `run.user`: the host user to run as when the control plane is root (allowed by the operator). */
+  user?: string;
   /** Name of the variable that carries the port (e.g. PORT). */
   portEnv: string;
   /** Where it runs: the placement the driver chose (`place`). */
@@ -75,6 +77,21 @@ export interface Driver {
   /** Graceful stop: the spec's shutdown signal, then SIGKILL after the grace period. Idempotent. */
   stop(handle: ReplicaHandle, shutdown: { signal: NodeJS.Signals; graceMs: number }): Promise<void>;
   status(handle: ReplicaHandle): Promise<ReplicaStatus>;
+  /**
+   * How another command of the service (a smoke test) runs with the replicas' privileges:
+   * same user, same sandbox. Drivers whose commands do not run here leave it out.
+   */
+  confine?(request: { service: string; user?: string | undefined; workdir: string; command: string }): Promise<Launch>;
+  /** Refuses, when a deployment is created, a `run.user` that start would refuse. */
+  checkUser?(service: string, user: string | undefined): Promise<void>;
+}
+
+/** How to start one confined command: program, arguments, and the ids it runs as (unset: the caller's). */
+export interface Launch {
+  file: string;
+  args: string[];
+  uid?: number;
+  gid?: number;
 }
 
 /** The drivers of one control plane, created on first use; an unknown name is a clear error. */

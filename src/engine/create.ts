@@ -7,6 +7,7 @@ import type { FrozenConfig } from "./frozen.js";
 import { deploymentSubject, record } from "./record.js";
 import { getServiceConfig } from "./services.js";
 import { transition } from "./transition.js";
+import { driverFor, isScriptTarget } from "./targets.js";
 
 export interface DeployRequest {
   service: string;
@@ -42,6 +43,8 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
   const frozen: FrozenConfig = { run: config.run, environment, config: config.config[req.environment] ?? {} };
   const env = await getEnvironment(ctx.store.db, req.service, req.environment);
   resolveConfig(frozen.config, ctx.secretSource); // a missing secret fails now, not half-way through
+  // So does a run.user not allowed (script targets start no replicas: their commands are the deploy tooling).
+  if (!isScriptTarget(environment.target)) await driverFor(ctx, environment.target).checkUser?.(req.service, config.run?.user);
   const now = ctx.clock.now();
   const row = {
     id: newId(),
@@ -68,6 +71,7 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
     cancel_requested: 0,
     lease_owner: null,
     lease_until: null,
+    lease_token: null,
     override_by: req.override?.by ?? null,
     override_reason: req.override?.reason ?? null,
     not_before: null,

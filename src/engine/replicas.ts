@@ -101,6 +101,7 @@ async function startReplica(
     version: row.version,
     workdir,
     command: runOf(frozen).command,
+    ...(runOf(frozen).user === undefined ? {} : { user: runOf(frozen).user }),
     portEnv: runOf(frozen).port_env,
     host: row.host,
     port: row.port,

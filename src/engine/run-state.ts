@@ -7,6 +7,8 @@ export interface RunState {
   frozen: FrozenConfig;
   /** Aborted when the lease is lost or the control plane shuts down: stop at once, resume elsewhere. */
   signal: AbortSignal;
+  /** The token of the claim this run works under: its step records are fenced on it. */
+  leaseToken: string;
 }
 
 /** A step that failed verification (or readiness): the deployment is rolled back. */

@@ -16,7 +16,8 @@ import { transition } from "./transition.js";
  * Drives one claimed deployment to a terminal state, resuming from its last completed step.
  * If `signal` aborts (lease lost, shutdown) it stops where it is and another run resumes it.
  */
-export async function runDeployment(ctx: EngineContext, id: string, signal: AbortSignal): Promise<Deployment> {
+export async function runDeployment(ctx: EngineContext, id: string, lease: { signal: AbortSignal; token: string }): Promise<Deployment> {
+  const { signal } = lease;
   const row = await getDeploymentRow(ctx.store.db, id);
   let d = toDeployment(row);
   if (isTerminal(d.state)) return d;
@@ -29,7 +30,7 @@ export async function runDeployment(ctx: EngineContext, id: string, signal: Abor
     if (!started) return d; // another deployment holds the environment; stay queued
     d = started;
   }
-  const run: RunState = { deployment: d, frozen: parseFrozen(row.env_config_json), signal };
+  const run: RunState = { deployment: d, frozen: parseFrozen(row.env_config_json), signal, leaseToken: lease.token };
   if (d.state === "rolling_back") return rollBack(ctx, run, d.cancelRequested ? "cancelled" : "rolled_back");
   try {
     for (const step of await listSteps(ctx.store.db, d.id)) {
@@ -55,25 +56,27 @@ async function executeStep(ctx: EngineContext, run: RunState, step: Step): Promi
   const d = run.deployment;
   const startedAt = step.startedAt ?? ctx.clock.now();
   if (step.state !== "running") {
-    await fenced(ctx, d.id, async (trx) => {
+    await fenced(ctx, run, async (trx) => {
       await markStepRunning(trx, d.id, step.idx, startedAt);
       await record(ctx, { actor: "slipway", action: "step.started", subject: deploymentSubject(d.id), payload: { idx: step.idx, ...step.params } }, trx);
     });
   }
   const result = await runStep(ctx, run, step.params, startedAt);
-  await fenced(ctx, d.id, async (trx) => {
+  await fenced(ctx, run, async (trx) => {
     await markStepDone(trx, d.id, step.idx, result, ctx.clock.now());
     await record(ctx, { actor: "slipway", action: "step.done", subject: deploymentSubject(d.id), payload: { idx: step.idx, ...step.params } }, trx);
   });
 }
 
 /**
- * Runs `write` only while this instance still holds the deployment's lease, so a step's start
- * and end are recorded once even when a slow instance lost its lease to another mid-step.
+ * Runs `write` only while this run's claim still holds the deployment's lease, so a step's start
+ * and end are recorded once even when a slow run lost its lease mid-step (to another instance,
+ * or to a later claim of its own instance).
  */
-async function fenced(ctx: EngineContext, id: string, write: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+async function fenced(ctx: EngineContext, run: RunState, write: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+  const id = run.deployment.id;
   await ctx.store.db.transaction().execute(async (trx) => {
-    if (!(await holdsLease(trx, ctx.store.dialect, id, ctx.instanceId))) throw new LeaseLost(id);
+    if (!(await holdsLease(trx, ctx.store.dialect, id, { owner: ctx.instanceId, token: run.leaseToken }))) throw new LeaseLost(id);
     await write(trx);
   });
 }

@@ -95,7 +95,7 @@ export async function runTargetCommand(ctx: EngineContext, run: RunState, name: 
         if (!noted) return;
         const note: InFlightNote = { script: { node: ctx.node, pid, runId, deadline, attempt } };
         try {
-          await noteFenced(ctx, d.id, note);
+          await noteFenced(ctx, run, note);
         } catch (err) {
           // Another instance resumed this deployment: this command must not run beside its run.
           if (!(err instanceof LeaseLost)) throw err;
@@ -140,9 +140,10 @@ function watchCancel(ctx: EngineContext, run: RunState): { signal: AbortSignal; 
   };
 }
 
-async function noteFenced(ctx: EngineContext, id: string, note: InFlightNote): Promise<void> {
+async function noteFenced(ctx: EngineContext, run: RunState, note: InFlightNote): Promise<void> {
+  const id = run.deployment.id;
   await ctx.store.db.transaction().execute(async (trx) => {
-    if (!(await holdsLease(trx, ctx.store.dialect, id, ctx.instanceId))) throw new LeaseLost(id);
+    if (!(await holdsLease(trx, ctx.store.dialect, id, { owner: ctx.instanceId, token: run.leaseToken }))) throw new LeaseLost(id);
     await noteRunningStep(trx, id, note);
   });
 }

@@ -4,6 +4,7 @@ import { resolveConfig } from "../secrets/index.js";
 import { probeFromConfig, runSmokeCommand, type ProbeResult } from "../verify/index.js";
 import type { EngineContext } from "./context.js";
 import { liveReplicasOf } from "./replicas.js";
+import { driverFor, isScriptTarget } from "./targets.js";
 import { ensureEnvironment } from "./routing.js";
 import { VerificationFailed, type RunState } from "./run-state.js";
 import { runScriptStep, scriptTargetOf } from "./script-step.js";
@@ -49,8 +50,14 @@ async function runSmoke(ctx: EngineContext, run: RunState, url: string | undefin
   const cwd = join(ctx.dataDir, "work", d.service, d.digest);
   const env = { ...resolved.env, ...resolved.secrets, PATH: process.env.PATH ?? "/usr/bin:/bin", ...(url ? { SLIPWAY_URL: url } : {}), SLIPWAY_VERSION: d.version };
   const out = [];
+  // A smoke command is the service's code too (a script from its artifact, or a line a
+  // deployer wrote): it runs with the replicas' privileges, never the control plane's.
+  // A script target's smoke commands run like its other commands: the deploy tooling's own.
+  const target = run.frozen.environment.target;
+  const driver = isScriptTarget(target) ? null : driverFor(ctx, target);
   for (const command of verify.smoke) {
-    out.push({ command, ...(await runSmokeCommand(command, { cwd, env, timeoutMs: verify.smoke_timeout, redact })) });
+    const launch = await driver?.confine?.({ service: d.service, user: run.frozen.run?.user, workdir: cwd, command });
+    out.push({ command, ...(await runSmokeCommand(command, { cwd, env, timeoutMs: verify.smoke_timeout, redact, ...(launch ? { launch } : {}) })) });
   }
   return out;
 }

@@ -32,6 +32,8 @@ export interface CommandOptions {
   shell?: string;
   /** A program (and its arguments) the shell runs under, e.g. `timeout 60s`. */
   wrapper?: string[];
+  /** Starts the command some other way (a sandbox, another user) instead of `[wrapper] shell -c`. */
+  launch?: CommandLaunch;
   /** Applied to the output before it is returned. */
   redact?: (text: string) => string;
   /** How many bytes of output to keep (the last ones; default {@link OUTPUT_LIMIT}). */
@@ -39,6 +41,14 @@ export interface CommandOptions {
   signal?: AbortSignal;
   /** Told the process group's id right after the spawn (e.g. to record it for a later restart). */
   onSpawn?: (pid: number) => void;
+}
+
+/** How a command is started when it must not run with our privileges: the program, its arguments, the ids to switch to. */
+export interface CommandLaunch {
+  file: string;
+  args: string[];
+  uid?: number;
+  gid?: number;
 }
 
 /** How a command ended, with the end of its output. */
@@ -77,9 +87,12 @@ type GroupEnd = Pick<CommandEnd, "exitCode" | "signal" | "timedOut" | "cancelled
 function runInGroup(command: string, options: CommandOptions, onOutput: (chunk: Buffer) => void): Promise<GroupEnd> {
   return new Promise((resolve) => {
     const [program, ...args] = [...(options.wrapper ?? []), options.shell ?? "/bin/sh", "-c", command];
-    const child = spawn(program!, args, {
+    const launch = options.launch ?? { file: program!, args };
+    const child = spawn(launch.file, launch.args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
+      ...(launch.uid === undefined ? {} : { uid: launch.uid }),
+      ...(launch.gid === undefined ? {} : { gid: launch.gid }),
       detached: true, // its own process group, so a timeout can kill grandchildren too
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -1,2 +1,2 @@
 /** Small network facilities of the local machine (free ports). The public face of src/net. */
-export { findFreePort } from "./ports.js";
+export { ephemeralPortRange, findFreePort, findListenPort } from "./ports.js";

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
@@ -52,14 +52,30 @@ function openSqlite(url: string): Store {
     });
   }
   const path = url.slice("sqlite:".length);
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const connection = new SQLite(path);
   connection.pragma("journal_mode = WAL");
+  if (path !== ":memory:") keepPrivate(path);
   connection.pragma("busy_timeout = 5000");
   connection.pragma("foreign_keys = ON");
   connection.pragma("synchronous = NORMAL");
   const signal = new InProcessAuditSignal();
   return new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }), plugins: [signal] }), "sqlite", signal);
+}
+
+/**
+ * The database holds token hashes, every deployment and the audit log: only its owner reads
+ * it. SQLite gives the -wal and -shm files the database file's mode, but files left by an
+ * older version (or another umask) are tightened here too.
+ */
+function keepPrivate(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+  }
 }
 
 /** Takes `schema` out of a PostgreSQL URL's query (pg does not know it); an explicit option must agree. */

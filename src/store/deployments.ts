@@ -98,7 +98,7 @@ export async function updateDeploymentState(db: Db, id: string, from: Deployment
       state: to,
       updated_at: change.at,
       ...(change.startedAt !== undefined ? { started_at: change.startedAt } : {}),
-      ...(isTerminal(to) ? { finished_at: change.at, lease_owner: null, lease_until: null } : {}),
+      ...(isTerminal(to) ? { finished_at: change.at, lease_owner: null, lease_token: null, lease_until: null } : {}),
       ...(change.error ? { error: change.error.message, error_hint: change.error.hint } : {}),
     })
     .where("id", "=", id)

@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import type { DeploymentState } from "../core/index.js";
 import {
   claimRunnableDeployments,
+  holdsLease,
   getDeployment,
   insertDeployment,
   insertEnvironment,
@@ -47,7 +48,7 @@ function deploymentRow(overrides: Partial<DeploymentsTable> = {}): DeploymentsTa
     id, service: "hello", environment: "dev", kind: "deploy", artifact_id: "a1", version: "1.0.0", digest: "d".repeat(64),
     state: "queued", strategy: "rolling", actor: "ci", reason: null, previous_version: null, previous_digest: null,
     previous_deployment_id: null, previous_replicas: null, previous_weights_json: null, node: null,
-    env_config_json: "{}", error: null, error_hint: null, cancel_requested: 0, lease_owner: null, lease_until: null,
+    env_config_json: "{}", error: null, error_hint: null, cancel_requested: 0, lease_owner: null, lease_token: null, lease_until: null,
     override_by: null, override_reason: null, not_before: null, waiting_for: null,
     created_at: T0, updated_at: T0, started_at: null, finished_at: null, ...overrides,
   };
@@ -67,7 +68,7 @@ for (const dialect of TEST_DIALECTS) {
     before(async () => (t = await freshStore(dialect)));
     after(async () => t.cleanup());
     const db = () => t.store.db;
-    const claim = (owner: string, now: number, limit = 20, node = "node-1") => claimRunnableDeployments(db(), t.store.dialect, { owner, node, now, leaseMs: 5_000, limit });
+    const claim = (owner: string, now: number, limit = 20, node = "node-1", token = `${owner}-${now}`) => claimRunnableDeployments(db(), t.store.dialect, { owner, token, node, now, leaseMs: 5_000, limit });
 
     test("of two instances racing to claim the same work, each deployment goes to exactly one", async () => {
       const rows = Array.from({ length: 6 }, () => deploymentRow());
@@ -95,6 +96,20 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(await isLeased(db(), row.id, T0 + 9_500), "A's release does not free B's lease");
       await releaseLease(db(), "B", row.id);
       assert.equal(await isLeased(db(), row.id, T0 + 9_500), false);
+      await updateDeploymentState(db(), row.id, "queued", "cancelled", { at: T0 });
+    });
+
+    test("the fence goes by the claim, not the owner: a run from an earlier claim of the same instance is fenced out", async () => {
+      const row = deploymentRow();
+      await insertDeployment(db(), row);
+      assert.deepEqual(await claim("A", T0, 20, "node-1", "first"), [row.id]);
+      assert.ok(await holdsLease(db(), t.store.dialect, row.id, { owner: "A", token: "first" }));
+      assert.deepEqual(await claim("B", T0 + 6_000, 20, "node-1", "b"), [row.id], "A was too slow: B took over");
+      assert.deepEqual(await claim("A", T0 + 12_000, 20, "node-1", "second"), [row.id], "B was too slow too: A claims it again");
+      assert.equal(await holdsLease(db(), t.store.dialect, row.id, { owner: "A", token: "first" }), false, "A's first run may not write any more");
+      assert.equal(await holdsLease(db(), t.store.dialect, row.id, { owner: "B", token: "b" }), false);
+      assert.ok(await holdsLease(db(), t.store.dialect, row.id, { owner: "A", token: "second" }));
+      await releaseLease(db(), "A", row.id);
       await updateDeploymentState(db(), row.id, "queued", "cancelled", { at: T0 });
     });
 

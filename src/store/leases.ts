@@ -13,6 +13,8 @@ export const RUNNABLE_STATES: readonly DeploymentState[] = ["queued", "awaiting_
 
 export interface ClaimRequest {
   owner: string;
+  /** New for every claim: the fencing token the claimed runs write under (see {@link holdsLease}). */
+  token: string;
   /** The claiming instance's node: deployments tied to another node are left to that node's instances. */
   node: string;
   now: number;
@@ -41,7 +43,7 @@ export async function claimRunnableDeployments(db: Db, dialect: "sqlite" | "post
   if (dialect === "postgres") candidates = candidates.forUpdate().skipLocked();
   const rows = await db
     .updateTable("deployments")
-    .set({ lease_owner: req.owner, lease_until: req.now + req.leaseMs })
+    .set({ lease_owner: req.owner, lease_token: req.token, lease_until: req.now + req.leaseMs })
     .where("id", "in", candidates)
     // Checked again on the row itself: SQLite has no row locks, and the subquery's view may be stale.
     .where("state", "in", RUNNABLE_STATES)
@@ -80,24 +82,26 @@ type OwnedQuery = SelectQueryBuilder<Database, "deployments", { id: string }>;
 
 /** Gives one lease back, if `owner` still holds it. */
 export async function releaseLease(db: Db, owner: string, id: string): Promise<void> {
-  await db.updateTable("deployments").set({ lease_owner: null, lease_until: null }).where("id", "=", id).where("lease_owner", "=", owner).execute();
+  await db.updateTable("deployments").set({ lease_owner: null, lease_token: null, lease_until: null }).where("id", "=", id).where("lease_owner", "=", owner).execute();
 }
 
 /** Gives back every lease `owner` holds (a clean shutdown: others may resume at once). */
 export async function releaseAllLeases(db: Db, dialect: "sqlite" | "postgres", owner: string): Promise<void> {
-  await db.updateTable("deployments").set({ lease_owner: null, lease_until: null }).where("id", "in", ownedInOrder(db, dialect, owner)).where("lease_owner", "=", owner).execute();
+  await db.updateTable("deployments").set({ lease_owner: null, lease_token: null, lease_until: null }).where("id", "in", ownedInOrder(db, dialect, owner)).where("lease_owner", "=", owner).execute();
 }
 
 /**
- * The fence before a write that must happen once: true if `owner` still holds the deployment.
- * On PostgreSQL the row stays locked until the caller's transaction ends, so a takeover cannot
- * slip in between this check and the write.
+ * The fence before a write that must happen once: true if the claim that carried `token` (by
+ * `owner`) still holds the deployment. The token, not the owner, decides: a run of an instance
+ * that lost the lease and then claimed it again is fenced out like any other. On PostgreSQL
+ * the row stays locked until the caller's transaction ends, so a takeover cannot slip in
+ * between this check and the write.
  */
-export async function holdsLease(db: Db, dialect: "sqlite" | "postgres", id: string, owner: string): Promise<boolean> {
-  let q = db.selectFrom("deployments").select("lease_owner").where("id", "=", id);
+export async function holdsLease(db: Db, dialect: "sqlite" | "postgres", id: string, lease: { owner: string; token: string }): Promise<boolean> {
+  let q = db.selectFrom("deployments").select(["lease_owner", "lease_token"]).where("id", "=", id);
   if (dialect === "postgres") q = q.forUpdate();
   const row = await q.executeTakeFirst();
-  return row?.lease_owner === owner;
+  return row?.lease_owner === lease.owner && row.lease_token === lease.token;
 }
 
 /** Whether some instance holds a live lease on the deployment now. */

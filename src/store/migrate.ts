@@ -10,6 +10,7 @@ import * as m006 from "./migrations/006-replica-placement.js";
 import * as m007 from "./migrations/007-supply-chain.js";
 import * as m016 from "./migrations/016-restore-state.js";
 import * as m017 from "./migrations/017-cluster.js";
+import * as m018 from "./migrations/018-lease-token.js";
 
 type Dialect = "sqlite" | "postgres";
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   "007-supply-chain": m007.up,
   "016-restore-state": m016.up,
   "017-cluster": m017.up,
+  "018-lease-token": m018.up,
 };
 
 function providerFor(dialect: Dialect): MigrationProvider {

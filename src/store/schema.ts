@@ -72,6 +72,8 @@ export interface DeploymentsTable {
   cancel_requested: number;
   lease_owner: string | null;
   lease_until: number | null;
+  /** Written by each claim; step records are fenced on it (see leases.ts). */
+  lease_token: string | null;
   /** Break-glass: who overrode windows and freezes for this deployment, and why. */
   override_by: string | null;
   override_reason: string | null;

@@ -1,4 +1,4 @@
-import { OUTPUT_LIMIT, runCommand, type CommandEnd } from "../exec/index.js";
+import { OUTPUT_LIMIT, runCommand, type CommandEnd, type CommandLaunch } from "../exec/index.js";
 import { formatWait } from "./format.js";
 import type { SmokeResult } from "./types.js";
 
@@ -14,6 +14,11 @@ export interface SmokeOptions {
   /** Applied to the output and the command line before either is returned. */
   redact?: (text: string) => string;
   signal?: AbortSignal;
+  /**
+   * How the command is started when it must not run with our privileges (a sandbox, another
+   * user): the program and arguments that run it, and the ids to switch to. Default: `/bin/sh -c`.
+   */
+  launch?: CommandLaunch;
 }
 
 /**

@@ -102,6 +102,7 @@ export async function insertDeployment(store: Store, service: string, environmen
       cancel_requested: 0,
       lease_owner: null,
       lease_until: null,
+    lease_token: null,
       created_at: at,
       updated_at: at,
       started_at: at,

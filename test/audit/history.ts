@@ -63,7 +63,7 @@ export async function seedDeployment(store: Store, clock: ManualClock, s: SeedDe
     .values({
       id, service: s.service, environment: s.environment, kind, artifact_id: artifact.id, version: s.version, digest: artifact.digest,
       state: "queued", strategy: "blue-green", actor, reason, previous_version: null, previous_digest: null, env_config_json: "{}",
-      error: null, error_hint: null, cancel_requested: 0, lease_owner: null, lease_until: null,
+      error: null, error_hint: null, cancel_requested: 0, lease_owner: null, lease_until: null, lease_token: null,
       created_at: createdAt, updated_at: createdAt, started_at: null, finished_at: null,
     })
     .execute();

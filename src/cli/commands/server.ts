@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { badInput } from "../../core/index.js";
 import type { EngineSettings } from "../../engine/index.js";
@@ -19,6 +20,9 @@ function leaseSettings(env: NodeJS.ProcessEnv): Partial<EngineSettings> | undefi
   return { leaseMs, heartbeatMs: Math.floor(leaseMs / 4), pollMs: Math.min(200, Math.floor(leaseMs / 4)) };
 }
 
+/** Commander's accumulator for a repeatable option. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
 interface ServerOptions {
   db?: string;
   port: string;
@@ -26,6 +30,8 @@ interface ServerOptions {
   data: string;
   example: boolean;
   triageRules?: string;
+  runUser: string[];
+  hide: string[];
 }
 
 /** `slipway server`: runs the control plane until SIGINT/SIGTERM. */
@@ -39,14 +45,21 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
     .option("--data <dir>", "data directory", ".slipway")
     .option("--no-example", "do not register examples/hello on a fresh database")
     .option("--triage-rules <file>", "server-wide extra triage rules (YAML, see docs/triage.md); default: $SLIPWAY_TRIAGE_RULES")
+    .option("--run-user <service=user>", "allow a service's run.user (repeatable; also $SLIPWAY_RUN_USERS, comma-separated); only used when running as root", collect, [])
+    .option("--hide <dir>", "another directory replicas must not see, e.g. where file: secrets live (repeatable; the data directory always is)", collect, [])
     .action(async (opts: ServerOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`--port must be a port number, got "${opts.port}"`);
       const rulesFile = opts.triageRules ?? (ctx.env.SLIPWAY_TRIAGE_RULES || undefined);
       // Checked before anything starts: a bad rules file is bad input, not a half-started server.
       const triageRules = rulesFile ? (await import("../../triage/index.js")).loadRulesFile(rulesFile) : undefined;
+      const { parseRunUsers } = await import("../../drivers/index.js");
+      const runUsers = parseRunUsers([...(ctx.env.SLIPWAY_RUN_USERS ? [ctx.env.SLIPWAY_RUN_USERS] : []), ...opts.runUser]);
+      for (const dir of opts.hide) {
+        if (!existsSync(dir)) throw badInput(`--hide ${dir}: no such directory`, { hint: "name a directory that exists; replicas see an empty one in its place" });
+      }
       const { startControlPlane } = await controlPlane();
-      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env), triageRules });
+      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env), triageRules, runUsers, hidden: opts.hide });
       ctx.out.write(`slipway control plane on ${plane.url} (data: ${opts.data})\n`);
       if (triageRules) ctx.out.write(`triage: ${triageRules.length} server-wide rule(s) from ${rulesFile}\n`);
       if (plane.newAdminToken) {

@@ -65,7 +65,7 @@ test("an unknown key points at the key and suggests the one the schema allows th
   const p = only(errors, "run.comand");
   assert.equal(at(p), "slipway.yaml:4:3");
   assert.equal(p.message, 'unknown key "comand" under run; did you mean "command"?');
-  assert.deepEqual(p.allowed, ["command", "port_env", "readiness", "shutdown"]);
+  assert.deepEqual(p.allowed, ["command", "port_env", "readiness", "shutdown", "user"]);
   // The typo also leaves run.command missing; both are reported.
   assert.match(only(errors, "run.command").message, /^missing required key run\.command/);
 });

@@ -60,6 +60,11 @@ export const runSchema = z.strictObject({
     .default({ interval: 250, timeout: 30_000 })
     .describe("how Slipway knows a replica is ready for traffic"),
   shutdown: shutdown.default({ signal: "SIGTERM", grace: 20_000 }).describe("how a replica is stopped"),
+  user: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, { error: "expected a host user name (e.g. www-data)" })
+    .optional()
+    .describe("the host user replicas run as when the control plane runs as root; the server must allow it (slipway server --run-user SERVICE=USER); default slipway-SERVICE"),
 });
 
 const processTarget = z.strictObject({

@@ -2,11 +2,14 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import { resolve } from "node:path";
 import { failed } from "../../core/errors.js";
 import { makeRedactor } from "../../core/redact.js";
-import { findFreePort } from "../../net/index.js";
-import type { Driver, Placement, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "../types.js";
+import { findListenPort } from "../../net/index.js";
+import type { Driver, Placement, PlacementRequest, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "../types.js";
+import { confinedLaunch, detectSandbox, type Launch, type RunUser, type SandboxKind } from "./isolation.js";
 import { spawnShim } from "./launch.js";
 import { commandLineOf, isGroupAlive, isProcessAlive, signalGroup, signalProcess, waitFor } from "./proc.js";
+import { replicaUser } from "./run-user.js";
 import { readJson, readState, replicaPaths, writeJsonAtomic, type ReplicaPaths, type ShimSpec, type ShimState } from "./state-file.js";
+import { giveTo, openPathTo } from "./workdir-owner.js";
 
 /** Options of the process driver. */
 export interface ProcessDriverOptions {
@@ -16,6 +19,22 @@ export interface ProcessDriverOptions {
   host?: string;
   /** How long start() waits for the shim to report the app started. Default 10 s. */
   startTimeoutMs?: number;
+  /** The sandbox replicas run in; default: the best this machine offers (detectSandbox). */
+  sandbox?: SandboxKind;
+  /** Users `run.user` may name, by service (the operator's allow-list); others are refused. */
+  runUsers?: Readonly<Record<string, readonly string[]>>;
+  /** More directories replicas must not see (the data directory always is hidden). */
+  hidden?: readonly string[];
+  /** Whether replicas get users of their own; default: when this process runs as root. */
+  separateUsers?: boolean;
+}
+
+/** What confines one command of a service: where it runs, and the `run.user` it asks for. */
+export interface ConfineRequest {
+  service: string;
+  user?: string | undefined;
+  workdir: string;
+  command: string;
 }
 
 type Shutdown = ReplicaSpec["shutdown"];
@@ -25,6 +44,8 @@ const STOP_MARGIN_MS = 5_000;
 /** After SIGKILL a process is gone almost at once; this only bounds the wait. */
 const KILL_WAIT_MS = 5_000;
 const FINAL_STATES: ReadonlySet<ShimState["state"]> = new Set(["stopped", "failed"]);
+/** How long a port handed out stays reserved here: the replica binds it within its start-up. */
+const PLACED_PORT_HOLD_MS = 120_000;
 
 /**
  * Runs replicas as local processes, each under a detached shim, so replicas survive the
@@ -36,16 +57,51 @@ export class ProcessDriver implements Driver {
   private readonly dataDir: string;
   private readonly host: string;
   private readonly startTimeoutMs: number;
+  /** Ports recently handed out, by when: concurrent deployments must not be given the same one. */
+  private readonly placed = new Map<number, number>();
+  readonly sandbox: SandboxKind;
+  readonly separateUsers: boolean;
+  private readonly runUsers: Readonly<Record<string, readonly string[]>>;
+  private readonly hidden: readonly string[];
 
   constructor(options: ProcessDriverOptions) {
     this.dataDir = resolve(options.dataDir);
     this.host = options.host ?? "127.0.0.1";
     this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
+    this.sandbox = options.sandbox ?? detectSandbox();
+    this.separateUsers = options.separateUsers ?? process.getuid?.() === 0;
+    this.runUsers = options.runUsers ?? {};
+    this.hidden = [this.dataDir, ...(options.hidden ?? []).map((p) => resolve(p))];
   }
 
-  /** Every replica runs on this machine, on a port the kernel says is free now. */
-  async place(): Promise<Placement> {
-    return { host: this.host, port: await findFreePort(this.host) };
+  /**
+   * How a command of a service runs with less privilege than the control plane: as the
+   * service's user (when we are root; its workdir handed to it) and in the sandbox.
+   * Replicas start this way; the engine runs smoke commands this way too.
+   */
+  async confine(request: ConfineRequest): Promise<Launch> {
+    const user: RunUser | null = this.separateUsers ? await replicaUser(request.service, request.user, this.runUsers) : null;
+    if (user) await giveTo(request.workdir, user);
+    if (user && this.sandbox === "none") await openPathTo(this.dataDir, resolve(request.workdir));
+    return confinedLaunch({ sandbox: this.sandbox, command: request.command, workdir: resolve(request.workdir), hidden: this.hidden, user });
+  }
+
+  /** A `run.user` the operator did not allow (or that does not exist) is refused before anything starts. */
+  async checkUser(service: string, user: string | undefined): Promise<void> {
+    if (this.separateUsers && user !== undefined) await replicaUser(service, user, this.runUsers);
+  }
+
+  /**
+   * Every replica runs on this machine, on a port free now, outside the kernel's ephemeral
+   * range (see findListenPort), and not one this driver handed out moments ago.
+   */
+  async place(request?: PlacementRequest): Promise<Placement> {
+    const now = Date.now();
+    for (const [port, at] of this.placed) if (now - at > PLACED_PORT_HOLD_MS) this.placed.delete(port);
+    const taken = new Set([...this.placed.keys(), ...(request?.occupied ?? []).filter((o) => o.host === this.host).map((o) => o.port)]);
+    const port = await findListenPort(this.host, taken);
+    this.placed.set(port, now);
+    return { host: this.host, port };
   }
 
   /**
@@ -64,10 +120,11 @@ export class ProcessDriver implements Driver {
         hint: "unpack the artifact before starting a replica of it",
       });
     }
+    const launch = await this.confine({ service: spec.service, user: spec.user, workdir: spec.workdir, command: spec.command });
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
     rmSync(paths.state, { force: true });
     rmSync(paths.stop, { force: true });
-    writeJsonAtomic(paths.spec, shimSpecOf(spec, paths));
+    writeJsonAtomic(paths.spec, shimSpecOf(spec, paths, launch));
     const child = spawnShim(paths.spec, paths.shimLog, spec.secrets);
     let exited = false;
     child.once("exit", () => (exited = true));
@@ -180,7 +237,7 @@ export function listReplicaIds(dataDir: string): string[] {
 }
 
 /** The shim spec: the replica spec without secret values, only their names. */
-function shimSpecOf(spec: ReplicaSpec, paths: ReplicaPaths): ShimSpec {
+function shimSpecOf(spec: ReplicaSpec, paths: ReplicaPaths, launch: Launch): ShimSpec {
   return {
     id: spec.id,
     command: spec.command,
@@ -192,6 +249,7 @@ function shimSpecOf(spec: ReplicaSpec, paths: ReplicaPaths): ShimSpec {
     logPath: resolve(spec.logPath),
     shutdown: spec.shutdown,
     stateDir: paths.dir,
+    launch,
   };
 }
 

@@ -45,15 +45,18 @@ class Supervisor {
     private readonly sink: LogSink,
   ) {}
 
-  /** Starts (or restarts) the app under `/bin/sh -c` in its own process group. */
+  /** Starts (or restarts) the app, confined as the spec's launch says, in its own process group. */
   startApp(): void {
     this.restartTimer = null;
     if (!isDirectory(this.spec.workdir)) {
       return this.fail(`working directory ${this.spec.workdir} does not exist`);
     }
-    const child = spawn("/bin/sh", ["-c", this.spec.command], {
+    const launch = this.spec.launch ?? { file: "/bin/sh", args: ["-c", this.spec.command] };
+    const child = spawn(launch.file, launch.args, {
       cwd: this.spec.workdir,
       env: this.appEnv,
+      ...(launch.uid === undefined ? {} : { uid: launch.uid }),
+      ...(launch.gid === undefined ? {} : { gid: launch.gid }),
       detached: true, // own process group: one signal reaches the app and everything it forks
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -108,7 +111,7 @@ class Supervisor {
     this.lastExit = { code, signal, at: Date.now() };
     this.child = null;
     if (this.phase === "stopping") return this.save();
-    if (error && this.restarts === 0) return this.fail(`cannot start /bin/sh: ${error.message}`);
+    if (error && this.restarts === 0) return this.fail(`cannot start ${this.spec.launch?.file ?? "/bin/sh"}: ${error.message}`);
     // On the first run, sh's 127/126 mean the command does not exist or cannot run: restarting cannot help.
     if (this.restarts === 0 && (code === 127 || code === 126)) {
       const what = code === 127 ? "command not found" : "command not executable";

@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { badInput } from "../../core/errors.js";
+import type { Launch } from "./isolation.js";
 
 /**
  * The files a replica keeps under `<dataDir>/replicas/<id>/`: how the shim (supervisor) and the
@@ -38,6 +39,8 @@ export interface ShimSpec {
   logPath: string;
   shutdown: { signal: NodeJS.Signals; graceMs: number };
   stateDir: string;
+  /** How the app is started (sandbox, user); absent in specs of older versions: `/bin/sh -c command`. */
+  launch?: Launch;
 }
 
 /** Paths of one replica's files. */
