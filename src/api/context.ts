@@ -16,6 +16,8 @@ export interface ApiOptions {
   log: Logger;
   /** Server-wide extra triage rules (`slipway server --triage-rules FILE`). */
   triageRules?: readonly RuleSpec[];
+  /** GET /metrics answers without a token (default: a viewer token is needed). */
+  metricsPublic?: boolean;
 }
 
 /** What route handlers may use: the options, and the live audit feed the API follows. */

@@ -11,6 +11,8 @@ import { registerEventRoutes } from "./routes/events.js";
 import { registerEvidenceRoutes } from "./routes/evidence.js";
 import { registerGovernanceRoutes } from "./routes/governance.js";
 import { registerKeyRoutes } from "./routes/keys.js";
+import { registerMetricsRoutes } from "./routes/metrics.js";
+import { registerNotificationRoutes } from "./routes/notifications.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 import { registerPipelineRunRoutes } from "./routes/pipeline-runs.js";
 import { registerServiceRoutes } from "./routes/services.js";
@@ -41,6 +43,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   registerChangeRoutes(app, ctx);
   registerPipelineRunRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerNotificationRoutes(app, ctx);
+  registerMetricsRoutes(app, ctx);
   registerTriageRoutes(app, { store: ctx.store, rules: ctx.triageRules, serviceRules: async (service) => (await getServiceConfig(ctx, service)).triage?.rules ?? [] });
   app.addHook("onClose", async () => feed.close());
   await app.ready();

@@ -4,9 +4,10 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { buildApi, createToken } from "../api/index.js";
-import { systemClock, type Clock } from "../core/index.js";
+import { systemClock, type Clock, type NotificationsConfig } from "../core/index.js";
 import { createDriverSet, detectSandbox, noSandboxReason, type SandboxKind } from "../drivers/index.js";
 import { Engine, type EngineSettings } from "../engine/index.js";
+import { Notifier, type DeliverySettings } from "../notify/index.js";
 import { ensureRouterDaemon } from "../router/index.js";
 import { openStore, type Store } from "../store/index.js";
 import type { RuleSpec } from "../triage/index.js";
@@ -26,6 +27,10 @@ export interface ControlPlaneOptions {
   clock?: Clock;
   /** Server-wide extra triage rules, already loaded and checked. */
   triageRules?: readonly RuleSpec[];
+  /** Notifications: server-wide routes, the URL links in messages use (default: the API's), delivery settings. */
+  notifications?: { serverRoutes?: NotificationsConfig; publicUrl?: string; settings?: Partial<DeliverySettings> };
+  /** Serve GET /metrics without a token (an opt-in for scrapers on a trusted network). */
+  metricsPublic?: boolean;
   /** Users `run.user` may name, by service (`--run-user service=user`); others are refused. */
   runUsers?: Readonly<Record<string, readonly string[]>>;
   /** Directories replicas must not see besides the data directory (`--hide`). */
@@ -69,12 +74,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   }
   const newAdminToken = await ensureAdminToken(store, dataDir, clock);
   if (options.registerExample) await registerExampleService(engine, log);
-  const app = await buildApi({ engine, store, router, dataDir, clock, log, triageRules: options.triageRules });
+  const app = await buildApi({ engine, store, router, dataDir, clock, log, triageRules: options.triageRules, metricsPublic: options.metricsPublic ?? false });
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const url = `http://${options.host}:${port}`;
   await engine.start(url);
+  const n = options.notifications ?? {};
+  const notifier = new Notifier({ store, log, clock, instanceId: engine.ctx.instanceId, secretSource: options.secretSource ?? {}, publicUrl: n.publicUrl ?? url, ...(n.serverRoutes ? { serverRoutes: n.serverRoutes } : {}), ...(n.settings ? { settings: n.settings } : {}) });
+  notifier.start();
   return {
     url,
     app,
@@ -82,6 +90,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     store,
     newAdminToken,
     close: async () => {
+      await notifier.stop();
       await app.close();
       await engine.stop();
       await store.close();

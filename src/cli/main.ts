@@ -9,6 +9,7 @@ import { registerChangesCommand } from "./commands/changes.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerKeyCommands } from "./commands/keys.js";
+import { registerNotifyCommands } from "./commands/notify.js";
 import { registerPipelineCommands } from "./commands/pipeline.js";
 import { registerSbomCommand } from "./commands/sbom.js";
 import { registerDeployCommands } from "./commands/deploy.js";
@@ -43,6 +44,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerShowCommands(program, ctx);
   registerAuditCommands(program, ctx);
   registerTokenCommands(program, ctx);
+  registerNotifyCommands(program, ctx);
   registerChangesCommand(program, ctx);
   registerTriageCommand(program, { resolveTarget: () => ctx.target() });
   return program;

@@ -67,4 +67,13 @@ export interface EngineContext {
   /** Where `env:` secret references are resolved from. */
   secretSource: Record<string, string | undefined>;
   settings: EngineSettings;
+  /** This instance's running totals since it started (GET /metrics). */
+  counters: EngineCounters;
+}
+
+export interface EngineCounters {
+  /** Deployment leases extended by the heartbeat. */
+  leaseRenewals: number;
+  /** Leases found taken over at a heartbeat (this instance stopped working on them). */
+  leasesLost: number;
 }

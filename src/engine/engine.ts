@@ -46,6 +46,7 @@ export class Engine {
       node: `${hostname()}:${resolve(options.dataDir)}`,
       secretSource: options.secretSource ?? {},
       settings: { ...DEFAULT_ENGINE_SETTINGS, ...options.settings },
+      counters: { leaseRenewals: 0, leasesLost: 0 },
     };
     this.executor = new Executor(this.ctx);
   }

@@ -101,6 +101,8 @@ export class Executor {
     if (ids.length === 0) return;
     try {
       const held = await renewLeases(this.ctx.store.db, this.ctx.store.dialect, this.ctx.instanceId, ids, this.ctx.clock.now() + this.ctx.settings.leaseMs);
+      this.ctx.counters.leaseRenewals += held.size;
+      this.ctx.counters.leasesLost += ids.length - held.size;
       for (const id of ids) {
         if (held.has(id)) continue;
         this.ctx.log.warn({ deployment: id }, "lease lost (renewed too late?): another instance may have resumed the deployment; stopping here");

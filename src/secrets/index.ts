@@ -2,4 +2,4 @@
  * Secrets: `config` values given by reference (`env:NAME`, `file:/path`) are resolved here at
  * deploy time, never stored. The public face of src/secrets.
  */
-export { resolveConfig, type ResolvedConfig } from "./resolve.js";
+export { resolveConfig, resolveSecretReference, type ResolvedConfig } from "./resolve.js";

@@ -29,6 +29,11 @@ export function resolveConfig(
   return { env, secrets };
 }
 
+/** Resolves one secret reference (`env:NAME` or `file:/path`); `key` names its use in errors (never the value). */
+export function resolveSecretReference(key: string, reference: string, source: Record<string, string | undefined> = process.env): string {
+  return resolveSecret(key, reference, source);
+}
+
 function resolveSecret(key: string, reference: string, source: Record<string, string | undefined>): string {
   const colon = reference.indexOf(":");
   const scheme = reference.slice(0, colon);

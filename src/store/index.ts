@@ -16,3 +16,5 @@ export * from "./decisions.js";
 export * from "./approvals.js";
 export * from "./services.js";
 export * from "./instances.js";
+export * from "./notify-outbox.js";
+export * from "./metrics.js";

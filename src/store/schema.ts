@@ -23,6 +23,8 @@ export interface Database {
   pipeline_runs: PipelineRunsTable;
   webhook_sources: WebhookSourcesTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  notify_cursor: NotifyCursorTable;
+  notify_outbox: NotifyOutboxTable;
 }
 
 export interface ServicesTable {
@@ -251,6 +253,37 @@ export interface ApprovalsTable {
 }
 
 /** A handle queries run on: the database, or a transaction in progress. */
+/** The notifier's position in the audit log (one row, name "outbox"). */
+export interface NotifyCursorTable {
+  name: string;
+  last_seq: number;
+}
+
+/** One message for one destination; unique per (event_seq, destination). */
+export interface NotifyOutboxTable {
+  id: string;
+  event_seq: number;
+  /** "service/<name>:<destination>". */
+  destination: string;
+  kind: string; // "slack" | "webhook"
+  /** The destination as configured: secret references, never their values. */
+  target_json: string;
+  event: string; // NotifyEventName
+  service: string | null;
+  environment: string | null;
+  subject: string;
+  message_json: string;
+  state: string; // "pending" | "delivered" | "dead"
+  attempts: number;
+  next_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+}
+
 export type Db = Kysely<Database> | Transaction<Database>;
 
 /** A registered public signing key (migration 007). The private half never reaches the server. */

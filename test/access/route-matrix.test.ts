@@ -59,6 +59,8 @@ for (const dialect of TEST_DIALECTS) {
         ...["POST /api/v1/keys", "GET /api/v1/keys", "POST /api/v1/keys/{name}/revoke", "POST /api/v1/artifacts/by-digest/{digest}/signatures", "POST /api/v1/artifacts/by-digest/{digest}/provenance"],
         ...["POST /api/v1/artifacts/by-digest/{digest}/sbom", "POST /api/v1/artifacts/by-digest/{digest}/scans", "GET /api/v1/artifacts/by-digest/{digest}/verify", "POST /api/v1/pipeline-runs", "PUT /api/v1/pipeline-runs/{id}/log"],
         ...["POST /api/v1/webhooks/github", "POST /api/v1/webhooks/gitlab", "POST /api/v1/webhook-sources", "GET /api/v1/trace"],
+        // Notifications and the Prometheus scrape.
+        ...["GET /api/v1/notifications", "GET /api/v1/notifications/failed", "POST /api/v1/notifications/{id}/retry", "GET /metrics"],
       ];
       for (const must of musts) assert.ok(keys.includes(must), `${must} missing from ${keys.join(", ")}`);
       assert.ok(routes.length >= 15, `only ${routes.length} routes found`);

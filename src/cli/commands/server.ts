@@ -30,6 +30,9 @@ interface ServerOptions {
   data: string;
   example: boolean;
   triageRules?: string;
+  notifications?: string;
+  publicUrl?: string;
+  metricsPublic?: boolean;
   runUser: string[];
   hide: string[];
 }
@@ -45,6 +48,9 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
     .option("--data <dir>", "data directory", ".slipway")
     .option("--no-example", "do not register examples/hello on a fresh database")
     .option("--triage-rules <file>", "server-wide extra triage rules (YAML, see docs/triage.md); default: $SLIPWAY_TRIAGE_RULES")
+    .option("--notifications <file>", "server-wide notification routes (YAML, see docs/notifications.md); default: $SLIPWAY_NOTIFICATIONS")
+    .option("--public-url <url>", "the URL people reach this server at, for links in notifications; default: $SLIPWAY_PUBLIC_URL or the API address")
+    .option("--metrics-public", "serve GET /metrics without a token (default: a viewer token; also $SLIPWAY_METRICS_PUBLIC=1)")
     .option("--run-user <service=user>", "allow a service's run.user (repeatable; also $SLIPWAY_RUN_USERS, comma-separated); only used when running as root", collect, [])
     .option("--hide <dir>", "another directory replicas must not see, e.g. where file: secrets live (repeatable; the data directory always is)", collect, [])
     .action(async (opts: ServerOptions) => {
@@ -53,15 +59,22 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
       const rulesFile = opts.triageRules ?? (ctx.env.SLIPWAY_TRIAGE_RULES || undefined);
       // Checked before anything starts: a bad rules file is bad input, not a half-started server.
       const triageRules = rulesFile ? (await import("../../triage/index.js")).loadRulesFile(rulesFile) : undefined;
+      const notify = await import("../../notify/index.js");
+      const notificationsFile = opts.notifications ?? (ctx.env.SLIPWAY_NOTIFICATIONS || undefined);
+      const serverRoutes = notificationsFile ? notify.loadNotificationsFile(notificationsFile) : undefined;
+      const publicUrl = opts.publicUrl ?? (ctx.env.SLIPWAY_PUBLIC_URL || undefined);
+      const notifications = { ...(serverRoutes ? { serverRoutes } : {}), ...(publicUrl ? { publicUrl } : {}), settings: notify.deliverySettingsFromEnv(ctx.env) };
+      const metricsPublic = opts.metricsPublic === true || ctx.env.SLIPWAY_METRICS_PUBLIC === "1";
       const { parseRunUsers } = await import("../../drivers/index.js");
       const runUsers = parseRunUsers([...(ctx.env.SLIPWAY_RUN_USERS ? [ctx.env.SLIPWAY_RUN_USERS] : []), ...opts.runUser]);
       for (const dir of opts.hide) {
         if (!existsSync(dir)) throw badInput(`--hide ${dir}: no such directory`, { hint: "name a directory that exists; replicas see an empty one in its place" });
       }
       const { startControlPlane } = await controlPlane();
-      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env), triageRules, runUsers, hidden: opts.hide });
+      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env), triageRules, runUsers, hidden: opts.hide, notifications, metricsPublic });
       ctx.out.write(`slipway control plane on ${plane.url} (data: ${opts.data})\n`);
       if (triageRules) ctx.out.write(`triage: ${triageRules.length} server-wide rule(s) from ${rulesFile}\n`);
+      if (serverRoutes) ctx.out.write(`notifications: ${serverRoutes.routes.length} server-wide route(s) from ${notificationsFile}\n`);
       if (plane.newAdminToken) {
         ctx.out.write(`admin token (shown once; also in ${opts.data}/admin-token, mode 0600):\n  ${plane.newAdminToken}\n`);
       }

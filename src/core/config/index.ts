@@ -14,3 +14,5 @@ export { addDays, canonicalTimeZone, localTime, zonedToUtc, zoneOffset } from ".
 export type { LocalTime, WallTime } from "./time-zone.js";
 export { TRIAGE_CATEGORIES, parseTriageRules, triageConfigSchema, triageRuleSchema, triageRulesFileSchema } from "./triage.js";
 export type { TriageCategory, TriageRuleSpec } from "./triage.js";
+export { NOTIFY_EVENTS, notificationsSchema, parseNotificationsFile } from "./notifications.js";
+export type { NotificationsConfig, NotifyDestination, NotifyEventName, NotifyRoute, SecretReference } from "./notifications.js";

@@ -4,6 +4,7 @@ import { duration } from "./values.js";
 import { requiresSchema, windowsSchema } from "./governance.js";
 import { triageConfigSchema } from "./triage.js";
 import { scriptTargetSchema } from "./script-target.js";
+import { notificationsSchema } from "./notifications.js";
 
 export { duration };
 
@@ -227,6 +228,7 @@ export const serviceConfigSchema = z.strictObject({
     .default({})
     .describe("per-environment settings passed as environment variables"),
   triage: triageConfigSchema.optional().describe("pipeline-failure triage for this service (e.g. triage: { rules: [...] })"),
+  notifications: notificationsSchema.optional().describe("where this service's deployment events are sent (see docs/notifications.md)"),
 });
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;
