@@ -7,45 +7,19 @@
  */
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { sql } from "kysely";
-import type { Store } from "../src/store/index.js";
 import { TEST_DIALECTS } from "../src/store/testing.js";
 import { helloYaml, startPlane, type PlaneFixture } from "./helpers/fixture.js";
 import { readEventStream, summarize, waitForEnd } from "./helpers/http.js";
+import { dumpDatabase, filesUnder } from "./helpers/scan.js";
 
 /** Prints the secret (stdout and stderr) and exits: the worst case for logs and error records. */
 const LEAKS_AND_EXITS = `console.log("connecting to " + process.env.DB_URL);
 console.error("fatal: cannot connect to " + process.env.DB_URL);
 process.exit(1);
 `;
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(path)));
-    else if (e.isFile()) out.push(path);
-  }
-  return out;
-}
-
-/** Every row of every table, as text. */
-async function dumpDatabase(store: Store): Promise<string> {
-  const tables =
-    store.dialect === "sqlite"
-      ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(store.db)).rows.map((r) => r.name)
-      : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(store.db)).rows.map((r) => r.name);
-  assert.ok(tables.includes("deployments") && tables.includes("audit_events") && tables.includes("steps"), `tables: ${tables.join(", ")}`);
-  let text = "";
-  for (const table of tables) {
-    const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(store.db)).rows;
-    text += `${table}: ${JSON.stringify(rows)}\n`;
-  }
-  return text;
-}
 
 for (const dialect of TEST_DIALECTS) {
   describe(`a secret by env: reference is never stored, logged or answered (${dialect})`, () => {

@@ -79,7 +79,15 @@ export function formatEvent(e: StreamEvent): string {
     case "approval.recorded":
       return `${time}  ${String(p.decision) === "approve" ? "approved" : "rejected"} by ${e.actor}${p.comment ? `: ${String(p.comment)}` : ""}`;
     case "traffic.restored":
-      return `${time}  traffic restored to ${p.version ?? "nothing (first deployment)"}`;
+      return `${time}  ${p.via ? `restored by the ${String(p.via)} command` : "traffic restored"} to ${p.version ?? "nothing (first deployment)"}`;
+    case "script.ran": {
+      const attempts = (p.attempts as { exitCode: number | null; signal: string | null; timedOut: boolean }[] | undefined) ?? [];
+      const last = attempts[attempts.length - 1];
+      const end = last?.timedOut ? "timed out" : last?.signal ? `killed by ${last.signal}` : `exit ${last?.exitCode}`;
+      return `${time}  ${String(p.command)} command: ${String(p.outcome)} (${end}${attempts.length > 1 ? `, ${attempts.length} attempts` : ""})`;
+    }
+    case "script.leftover":
+      return `${time}  a ${String(p.what) === "waited" ? "command left running on another node was waited out" : `command left running by a stopped server: ${String(p.what)}`}`;
     default:
       if (e.action.startsWith("deployment.")) {
         const state = e.action.slice("deployment.".length);
@@ -96,7 +104,9 @@ export function describeStep(p: Record<string, unknown>): string {
     case "wait_ready":
       return "wait until ready";
     case "verify":
-      return p.via === "router" ? "verify through the router" : "verify the new replicas";
+      return p.via === "router" ? "verify through the router" : p.via === "script" ? "verify (probes at target.url, smoke, the verify command)" : "verify the new replicas";
+    case "script":
+      return p.command === "status" ? "wait until the status command says ready" : `run the ${String(p.command)} command`;
     case "shift":
       return `shift ${p.weight}% of traffic`;
     case "analyse":

@@ -115,8 +115,10 @@ export type StepParams =
   | { kind: "start"; count: number }
   /** Wait until every replica of the new version passes its readiness probe. */
   | { kind: "wait_ready" }
-  /** Probes and smoke tests, against the new replicas directly or through the router. */
-  | { kind: "verify"; via: "replicas" | "router" }
+  /** Probes and smoke tests, against the new replicas directly or through the router; "script": at the script target's url, and its verify command. */
+  | { kind: "verify"; via: "replicas" | "router" | "script" }
+  /** A script target's command: `deploy` puts the new version in place, `status` waits until it is ready. */
+  | { kind: "script"; command: "deploy" | "status" }
   /** Route `weight` % of traffic to the new version and the rest to the previous one. */
   | { kind: "shift"; weight: number }
   /** Hold the current split for `pauseMs`, analysing metrics every interval. */

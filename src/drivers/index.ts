@@ -50,3 +50,7 @@ export function createDriverSet(options: DriverSetOptions): DriverSet {
 }
 
 const isDriverName = (name: string): name is DriverName => (DRIVER_NAMES as readonly string[]).includes(name);
+
+// The script driver has no replicas (so no Driver): the engine runs its commands as steps.
+export { runScriptCommand, stopLeftover, EXIT_RETRY, OUTPUT_PREFIX, RUN_ID_VAR } from "./script/index.js";
+export type { ScriptAttempt, ScriptCommandName, ScriptCommandSpec, ScriptHooks, ScriptOutcome } from "./script/index.js";

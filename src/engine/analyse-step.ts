@@ -5,7 +5,7 @@ import type { EngineContext } from "./context.js";
 import { pause } from "./pause.js";
 import { deploymentSubject, record } from "./record.js";
 import { routeKey } from "./routing.js";
-import { routerFor } from "./targets.js";
+import { isScriptTarget, routerFor } from "./targets.js";
 import { VerificationFailed, type RunState } from "./run-state.js";
 
 /**
@@ -21,8 +21,10 @@ export async function analyse(ctx: EngineContext, run: RunState, pauseMs: number
     return { analysed: false };
   }
   const key = routeKey(run.deployment.service, run.deployment.environment);
-  const router = routerFor(ctx, run.frozen.environment.target);
-  const before = await router.getStats(key);
+  // No router fronts a script target: its analysis reads external sources only (lint refuses router metrics there).
+  const router = isScriptTarget(run.frozen.environment.target) ? null : routerFor(ctx, run.frozen.environment.target);
+  const statsNow = async () => (router ? router.getStats(key) : []);
+  const before = await statsNow();
   // A step resumed after a crash has lost the window it had observed (its starting counters
   // died with the old run), so it watches at least one full interval afresh instead of judging
   // the few requests left before the pause ends (which would be inconclusive, and roll back).
@@ -34,7 +36,7 @@ export async function analyse(ctx: EngineContext, run: RunState, pauseMs: number
   const recorder = new RoundRecorder(ctx, run);
   do {
     await pause(ctx, run, Math.max(0, Math.min(analysis.interval, end - ctx.clock.now())));
-    ({ decisions, judge } = await evaluateRound(ctx, run, analysis, before, await router.getStats(key), judge));
+    ({ decisions, judge } = await evaluateRound(ctx, run, analysis, before, await statsNow(), judge));
     rounds++;
     const last = aggregateVerdict(decisions) === "fail" || ctx.clock.now() >= end;
     await recorder.round(decisions, last);

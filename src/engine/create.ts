@@ -7,7 +7,7 @@ import type { FrozenConfig } from "./frozen.js";
 import { deploymentSubject, record } from "./record.js";
 import { getServiceConfig } from "./services.js";
 import { transition } from "./transition.js";
-import { driverFor } from "./targets.js";
+import { driverFor, isScriptTarget } from "./targets.js";
 
 export interface DeployRequest {
   service: string;
@@ -43,7 +43,8 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
   const frozen: FrozenConfig = { run: config.run, environment, config: config.config[req.environment] ?? {} };
   const env = await getEnvironment(ctx.store.db, req.service, req.environment);
   resolveConfig(frozen.config, ctx.secretSource); // a missing secret fails now, not half-way through
-  await driverFor(ctx, environment.target).checkUser?.(req.service, config.run.user); // so does a run.user not allowed
+  // So does a run.user not allowed (script targets start no replicas: their commands are the deploy tooling).
+  if (!isScriptTarget(environment.target)) await driverFor(ctx, environment.target).checkUser?.(req.service, config.run?.user);
   const now = ctx.clock.now();
   const row = {
     id: newId(),
@@ -54,7 +55,7 @@ export async function createDeployment(ctx: EngineContext, req: DeployRequest): 
     version: artifact.version,
     digest: artifact.digest,
     state: "queued",
-    strategy: req.kind === "rollback" ? "blue-green" : environment.strategy.type,
+    strategy: req.kind === "rollback" && environment.target.driver !== "script" ? "blue-green" : environment.strategy.type,
     actor: req.actor,
     reason: req.reason ?? null,
     previous_version: null,

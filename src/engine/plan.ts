@@ -1,4 +1,4 @@
-import type { EnvironmentConfig, StepParams } from "../core/index.js";
+import type { EnvironmentConfig, ScriptTargetConfig, StepParams } from "../core/index.js";
 
 /**
  * Plans a deployment into steps from the environment's strategy. The plan is stored before
@@ -6,6 +6,7 @@ import type { EnvironmentConfig, StepParams } from "../core/index.js";
  * `hasPrevious` is false for an environment's first deployment (nothing to shift away from).
  */
 export function planDeploymentSteps(env: EnvironmentConfig, hasPrevious: boolean): StepParams[] {
+  if (env.target.driver === "script") return planScript(env.target, env.verify.analysis?.interval);
   const replicas = env.target.replicas;
   switch (env.strategy.type) {
     case "rolling":
@@ -64,5 +65,22 @@ function planCanary(
   }
   if (canarySteps[canarySteps.length - 1]?.weight !== 100) steps.push({ kind: "shift", weight: 100 });
   steps.push({ kind: "verify", via: "router" }, { kind: "stop_old", keep: 0 }, { kind: "finalize" });
+  return steps;
+}
+
+/** How long analysis watches a script target when `analyse_for` is not set: ten looks. */
+const DEFAULT_SCRIPT_ANALYSIS_LOOKS = 10;
+
+/**
+ * A script target's rollout is the script's own (helm, kubectl, terraform decide how pods or
+ * instances are replaced): deploy once, wait until its status says ready, verify, watch the
+ * analysis for a while, record. Any failure rolls back like every other deployment.
+ */
+function planScript(target: ScriptTargetConfig, analysisInterval: number | undefined): StepParams[] {
+  const steps: StepParams[] = [{ kind: "script", command: "deploy" }];
+  if (target.status) steps.push({ kind: "script", command: "status" });
+  steps.push({ kind: "verify", via: "script" });
+  if (analysisInterval !== undefined) steps.push({ kind: "analyse", pauseMs: target.analyse_for ?? DEFAULT_SCRIPT_ANALYSIS_LOOKS * analysisInterval });
+  steps.push({ kind: "finalize" });
   return steps;
 }

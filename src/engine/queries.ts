@@ -1,6 +1,7 @@
-import { getDeployment, listActiveReplicas, listDecisions, listDeployments, listEnvironments, listSteps, weightsOf, type ReplicasTable } from "../store/index.js";
+import { getDeployment, getDeploymentRow, listActiveReplicas, listDecisions, listDeployments, listEnvironments, listSteps, weightsOf, type ReplicasTable } from "../store/index.js";
 import { listAuditEvents } from "../audit/index.js";
-import type { Deployment, Step, TrafficWeight } from "../core/index.js";
+import type { Deployment, ScriptTargetConfig, Step, TrafficWeight } from "../core/index.js";
+import { parseFrozen } from "./frozen.js";
 import type { EngineContext } from "./context.js";
 import { driverOf, handleOf } from "./targets.js";
 import { deploymentSubject } from "./record.js";
@@ -59,22 +60,36 @@ export async function environmentStatus(ctx: EngineContext, service?: string): P
     const replicas = await listActiveReplicas(ctx.store.db, env.service, env.environment);
     const [last] = await listDeployments(ctx.store.db, { service: env.service, environment: env.environment, limit: 1 });
     const [inFlight] = await listDeployments(ctx.store.db, { service: env.service, environment: env.environment, states: ["queued", "running", "verifying", "rolling_back"], limit: 1 });
+    const script = last ? await scriptTargetOfDeployment(ctx, last.id) : null;
     out.push({
       service: env.service,
       environment: env.environment,
       version: env.current_version,
       since: env.since,
-      url: `http://${ctx.settings.host}:${env.port}`,
+      // No router fronts a script target: it serves where its own tools put it.
+      url: script ? (script.url ?? "") : `http://${ctx.settings.host}:${env.port}`,
       weights: weightsOf(env),
       replicas: { running: replicas.filter((r) => r.state === "running").length, notRunning: replicas.filter((r) => r.state !== "running").length },
       // Another node's local replicas cannot be asked from here: say where they are instead.
-      health: env.node !== null && env.node !== ctx.node ? `runs on node ${env.node}: ask a server there` : await healthOf(ctx, replicas.filter((r) => r.state === "running"), env.current_version),
+      health: script
+        ? env.current_version === null
+          ? "not deployed"
+          : "deployed by script (its health is the deploy tool's; Slipway verified it when deployed)"
+        : env.node !== null && env.node !== ctx.node
+          ? `runs on node ${env.node}: ask a server there`
+          : await healthOf(ctx, replicas.filter((r) => r.state === "running"), env.current_version),
       node: env.node,
       inFlight: inFlight ? { id: inFlight.id, version: inFlight.version, state: inFlight.state } : null,
       lastDeployment: last ? { id: last.id, version: last.version, state: last.state, at: last.createdAt } : null,
     });
   }
   return out;
+}
+
+/** The script target the deployment ran with, or null for a replica target. */
+async function scriptTargetOfDeployment(ctx: EngineContext, id: string): Promise<ScriptTargetConfig | null> {
+  const target = parseFrozen((await getDeploymentRow(ctx.store.db, id)).env_config_json).environment.target;
+  return target.driver === "script" ? target : null;
 }
 
 /** What the process supervisors say about the serving replicas: crashes and restarts show here. */

@@ -4,13 +4,14 @@ import type { EngineContext } from "./context.js";
 import { readLogTail } from "./log-tail.js";
 import { driverOf, handleOf } from "./targets.js";
 import { VerificationFailed, type RunState } from "./run-state.js";
+import { runOf } from "./frozen.js";
 
 /**
  * Waits until every replica passes the readiness probe (`run.readiness`). A replica whose
  * process exits fails at once, with the end of its log in the error.
  */
 export async function waitForReadiness(ctx: EngineContext, run: RunState, replicas: ReplicasTable[]): Promise<{ id: string; host: string; port: number; latencyMs: number }[]> {
-  const readiness = run.frozen.run.readiness;
+  const readiness = runOf(run.frozen).readiness;
   const probeTimeout = Math.min(readiness.timeout, ctx.settings.probeTimeoutMs);
   const results = await Promise.all(
     replicas.map(async (r) => {

@@ -1,7 +1,7 @@
 import { isTerminal, type DeploymentState } from "../core/index.js";
 import { listActiveReplicasWithOwners, setReplicaState, type ReplicasTable } from "../store/index.js";
 import type { EngineContext } from "./context.js";
-import { parseFrozen } from "./frozen.js";
+import { parseFrozen, shutdownOf } from "./frozen.js";
 import { driverOf, handleOf } from "./targets.js";
 
 /**
@@ -19,9 +19,8 @@ export async function sweepOrphanReplicas(ctx: EngineContext): Promise<ReplicasT
       (r.deployment_node === null || r.deployment_node === ctx.node || driverOf(ctx, r).scope === "cluster"),
   );
   for (const r of orphans) {
-    const run = parseFrozen(r.env_config_json).run;
     // Also without a recorded pid (a crash between spawning and recording it): the driver finds the replica by its id.
-    await driverOf(ctx, r).stop(handleOf(r), { signal: run.shutdown.signal, graceMs: run.shutdown.grace });
+    await driverOf(ctx, r).stop(handleOf(r), shutdownOf(parseFrozen(r.env_config_json)));
     await setReplicaState(ctx.store.db, [r.id], "stopped", ctx.clock.now());
     ctx.log.warn({ replica: r.id, service: r.service, environment: r.environment, version: r.version }, "stopped an orphaned replica");
   }

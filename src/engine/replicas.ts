@@ -14,7 +14,7 @@ import {
 } from "../store/index.js";
 import { unpackArtifact } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
-import type { FrozenConfig } from "./frozen.js";
+import { runOf, shutdownOf, type FrozenConfig } from "./frozen.js";
 import { driverFor, driverOf, handleOf } from "./targets.js";
 
 /** Which build a replica runs and on whose behalf. */
@@ -100,15 +100,15 @@ async function startReplica(
     environment: row.environment,
     version: row.version,
     workdir,
-    command: frozen.run.command,
-    ...(frozen.run.user === undefined ? {} : { user: frozen.run.user }),
-    portEnv: frozen.run.port_env,
+    command: runOf(frozen).command,
+    ...(runOf(frozen).user === undefined ? {} : { user: runOf(frozen).user }),
+    portEnv: runOf(frozen).port_env,
     host: row.host,
     port: row.port,
     env: { ...resolved.env, SLIPWAY_SERVICE: row.service, SLIPWAY_ENVIRONMENT: row.environment, SLIPWAY_VERSION: row.version },
     secrets: resolved.secrets,
     logPath: row.log_path,
-    shutdown: { signal: frozen.run.shutdown.signal, graceMs: frozen.run.shutdown.grace },
+    shutdown: shutdownOf(frozen),
   });
   await setReplicaPid(ctx.store.db, row.id, handle.pid);
   return { ...row, pid: handle.pid };
@@ -126,6 +126,6 @@ export async function stopReplica(
   finalState: "stopped" | "crashed" = "stopped",
 ): Promise<void> {
   await setReplicaState(ctx.store.db, [replica.id], "stopping");
-  await driverOf(ctx, replica).stop(handleOf(replica), { signal: frozen.run.shutdown.signal, graceMs: frozen.run.shutdown.grace });
+  await driverOf(ctx, replica).stop(handleOf(replica), shutdownOf(frozen));
   await setReplicaState(ctx.store.db, [replica.id], finalState, ctx.clock.now());
 }

@@ -49,7 +49,7 @@ export async function runDeployment(ctx: EngineContext, id: string, lease: { sig
 }
 
 function entersVerification(step: Step): boolean {
-  return step.params.kind === "analyse" || (step.params.kind === "verify" && step.params.via === "router");
+  return step.params.kind === "analyse" || (step.params.kind === "verify" && step.params.via !== "replicas");
 }
 
 async function executeStep(ctx: EngineContext, run: RunState, step: Step): Promise<void> {

@@ -6,7 +6,7 @@ import { parseFrozen } from "./frozen.js";
 import { planDeploymentSteps } from "./plan.js";
 import { ensureEnvironment } from "./routing.js";
 import { deploymentSubject, record } from "./record.js";
-import { driverFor } from "./targets.js";
+import { scopeOf } from "./targets.js";
 import { transition } from "./transition.js";
 
 /**
@@ -25,7 +25,7 @@ export async function startDeployment(ctx: EngineContext, d: Deployment, envConf
     replicas: env.current_version === null ? 0 : (await listRunningReplicas(ctx.store.db, d.service, d.environment, { version: env.current_version })).length,
     weights: weightsOf(env),
   };
-  const local = driverFor(ctx, frozen.environment.target).scope === "node";
+  const local = scopeOf(ctx, frozen.environment.target) === "node";
   return ctx.store.db.transaction().execute(async (trx) => {
     // Local replicas (and the router in front of them) live on one node: the environment is tied
     // to it, and a deployment claimed elsewhere is left queued for that node's instances.
@@ -33,7 +33,7 @@ export async function startDeployment(ctx: EngineContext, d: Deployment, envConf
     const lock = { service: d.service, environment: d.environment, deploymentId: d.id, now: ctx.clock.now() };
     if ((await olderDeploymentReady(trx, lock)) || !(await takeEnvLock(trx, lock))) return undefined;
     // A rollback is planned like a blue-green switch: all new replicas ready before any traffic moves.
-    const environment: EnvironmentConfig = d.kind === "rollback" ? { ...frozen.environment, strategy: { type: "blue-green" } } : frozen.environment;
+    const environment: EnvironmentConfig = d.kind === "rollback" && frozen.environment.target.driver !== "script" ? { ...frozen.environment, strategy: { type: "blue-green" } } : frozen.environment;
     const steps = planDeploymentSteps(environment, env.current_version !== null);
     await insertPlan(trx, d.id, steps);
     await setPreviousState(trx, d.id, previous);

@@ -7,6 +7,7 @@ import { ensureReplicas, liveReplicasOf, markRunning, runningReplicas, stopRepli
 import { drainAndStop, finalize, shiftTraffic } from "./traffic.js";
 import type { RunState } from "./run-state.js";
 import { verifyDeployment } from "./verify-step.js";
+import { runScriptStep } from "./script-step.js";
 
 /** Runs one step. Every step is idempotent, so a step interrupted by a crash is simply run again. */
 export async function runStep(ctx: EngineContext, run: RunState, step: StepParams, startedAt: number): Promise<unknown> {
@@ -30,6 +31,8 @@ export async function runStep(ctx: EngineContext, run: RunState, step: StepParam
       return stopOld(ctx, run, step.keep);
     case "finalize":
       return finalize(ctx, run);
+    case "script":
+      return runScriptStep(ctx, run, step.command);
   }
 }
 

@@ -5,7 +5,7 @@ import { record, deploymentSubject } from "./record.js";
 import { runningReplicas, stopReplica } from "./replicas.js";
 import { envTargetOf, routeKey, setWeights, syncRoute } from "./routing.js";
 import type { RunState } from "./run-state.js";
-import { routerFor } from "./targets.js";
+import { isScriptTarget, routerFor } from "./targets.js";
 
 /** Sends `weight` % of traffic to the new version and the rest to the previous one, if it still serves. */
 export async function shiftTraffic(ctx: EngineContext, run: RunState, weight: number): Promise<unknown> {
@@ -47,6 +47,6 @@ export async function finalize(ctx: EngineContext, run: Pick<RunState, "deployme
   const d = run.deployment;
   const since = ctx.clock.now();
   await setCurrentVersion(ctx.store.db, d.service, d.environment, { version: d.version, digest: d.digest, deploymentId: d.id, since });
-  await syncRoute(ctx, envTargetOf(run));
+  if (!isScriptTarget(run.frozen.environment.target)) await syncRoute(ctx, envTargetOf(run));
   return { version: d.version, since };
 }

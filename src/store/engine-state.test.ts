@@ -18,6 +18,8 @@ import {
   markRunningStepFailed,
   markStepDone,
   markStepRunning,
+  noteRunningStep,
+  runningStepNote,
   getEnvironment,
   releaseAllLeases,
   releaseEnvLock,
@@ -194,6 +196,21 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(steps[0]!.result, { replicas: 2 });
       assert.deepEqual(steps[1]!.result, { error: "never ready", details: { tail: "x" } });
       assert.equal(await runningStepIdx(db(), row.id), -1);
+    });
+
+    test("the step in flight carries a note (what it runs) until it ends", async () => {
+      const row = deploymentRow();
+      await insertDeployment(db(), row);
+      await insertPlan(db(), row.id, [{ kind: "script", command: "deploy" }, { kind: "finalize" }]);
+      assert.equal(await runningStepNote(db(), row.id), null, "no step in flight");
+      await noteRunningStep(db(), row.id, { script: { pid: 1 } });
+      assert.equal(await runningStepNote(db(), row.id), null, "a pending step takes no note");
+      await markStepRunning(db(), row.id, 0, T0);
+      await noteRunningStep(db(), row.id, { script: { pid: 42, runId: "r1" } });
+      assert.deepEqual(await runningStepNote(db(), row.id), { script: { pid: 42, runId: "r1" } });
+      await markStepDone(db(), row.id, 0, { outcome: "ok" }, T0 + 1);
+      assert.equal(await runningStepNote(db(), row.id), null);
+      assert.deepEqual((await listSteps(db(), row.id))[0]!.result, { outcome: "ok" }, "the result replaces the note");
     });
 
     test("route weights and the current version are recorded per environment", async () => {

@@ -57,3 +57,18 @@ export async function runningStepIdx(db: Db, deploymentId: string): Promise<numb
   const row = await db.selectFrom("steps").select("idx").where("deployment_id", "=", deploymentId).where("state", "=", "running").executeTakeFirst();
   return row?.idx ?? -1;
 }
+
+/**
+ * Notes what the step in flight is doing right now (e.g. the process a script command runs
+ * in), in its result, so whoever resumes the step after a crash can find it. Only while the
+ * step is running: finishing the step overwrites the note.
+ */
+export async function noteRunningStep(db: Db, deploymentId: string, note: unknown): Promise<void> {
+  await db.updateTable("steps").set({ result_json: JSON.stringify(note) }).where("deployment_id", "=", deploymentId).where("state", "=", "running").execute();
+}
+
+/** The note of the step in flight (see noteRunningStep), or null. */
+export async function runningStepNote(db: Db, deploymentId: string): Promise<unknown> {
+  const row = await db.selectFrom("steps").select("result_json").where("deployment_id", "=", deploymentId).where("state", "=", "running").executeTakeFirst();
+  return row?.result_json ? (JSON.parse(row.result_json) as unknown) : null;
+}

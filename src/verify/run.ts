@@ -94,11 +94,11 @@ export interface ProbeTarget {
 /** Turns a configured probe into a check against one replica, ready for waitUntil. */
 export function probeFromConfig(
   probe: ProbeConfig,
-  target: ProbeTarget,
+  target: ProbeTarget | { url: string },
   timeoutMs: number,
 ): (signal?: AbortSignal) => Promise<ProbeResult> {
-  if ("tcp" in probe) return (signal) => tcpProbe({ ...target, timeoutMs, signal });
-  const url = `http://${target.host}:${target.port}${probe.http}`;
+  if ("tcp" in probe) return (signal) => tcpProbe({ ...addressOf(target), timeoutMs, signal });
+  const url = "url" in target ? `${target.url.replace(/\/+$/, "")}${probe.http}` : `http://${target.host}:${target.port}${probe.http}`;
   return (signal) =>
     httpProbe({
       url,
@@ -108,4 +108,11 @@ export function probeFromConfig(
       timeoutMs,
       signal,
     });
+}
+
+/** The host and port a TCP probe connects to; for a URL, its port or the scheme's default. */
+function addressOf(target: ProbeTarget | { url: string }): ProbeTarget {
+  if (!("url" in target)) return target;
+  const url = new URL(target.url);
+  return { host: url.hostname, port: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80 };
 }

@@ -215,3 +215,17 @@ function readFileSafe(path: string): string | undefined {
     return undefined;
   }
 }
+
+/** Pids of processes whose environment holds `NAME=value` (e.g. a script command's SLIPWAY_DEPLOYMENT_ID). */
+export function processesWithEnv(name: string, value: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(`${name}=${value}`)) out.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return out;
+}

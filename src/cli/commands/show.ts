@@ -91,6 +91,7 @@ export function printDeploymentDetail(detail: DeploymentDetail, out: NodeJS.Writ
     const took = s.startedAt && s.finishedAt ? ` (${formatDuration(s.finishedAt - s.startedAt)})` : "";
     out.write(`  ${String(s.idx + 1).padStart(2)}. ${s.state.padEnd(7)} ${describeStep(s.params as unknown as Record<string, unknown>)}${took}\n`);
   }
+  printScriptOutputs(detail, out);
   if (detail.decisions.length > 0) {
     out.write("analysis decisions:\n");
     for (const x of detail.decisions) out.write(`  ${clockTime(x.at).slice(11)}  ${x.verdict.padEnd(12)} ${x.reason}\n`);
@@ -121,4 +122,32 @@ function printCluster(view: ClusterView, out: NodeJS.WritableStream, json: boole
     out.write(`\nwaiting for a node with no live instance (its local replicas are there; start a server on it):\n`);
     for (const d of view.stranded) out.write(`  ${d.id}  ${d.service}/${d.environment} ${d.version} (${d.state}) on ${d.node}\n`);
   }
+}
+
+/** Lines of a script command's output shown by `slipway show` (all of it: --json). */
+const SCRIPT_OUTPUT_LINES = 20;
+
+type ScriptAttemptView = { attempt: number; exitCode: number | null; output?: string };
+
+/** The end of each script command's output, as stored (redacted) with its step, or for a rollback in its event. */
+function printScriptOutputs(detail: DeploymentDetail, out: NodeJS.WritableStream): void {
+  for (const s of detail.steps) {
+    const result = s.result as Record<string, unknown> | null;
+    const nested = (result?.details as Record<string, unknown> | undefined)?.script ?? result?.script ?? result;
+    const script = nested as { name?: string; attempts?: ScriptAttemptView[] } | null;
+    if (script?.name && script.attempts) printOutput(`${script.name} (step ${s.idx + 1}`, script.attempts, out);
+  }
+  for (const e of detail.timeline) {
+    const p = e.payload as { command?: string; attempts?: ScriptAttemptView[] } | null;
+    if (e.action === "script.ran" && p?.command === "rollback" && p.attempts) printOutput("rollback (", p.attempts, out);
+  }
+}
+
+function printOutput(what: string, attempts: ScriptAttemptView[], out: NodeJS.WritableStream): void {
+  const last = attempts[attempts.length - 1];
+  if (last?.output === undefined) return;
+  const lines = last.output.split("\n").filter((l) => l !== "");
+  const shown = lines.length > SCRIPT_OUTPUT_LINES ? `, last ${SCRIPT_OUTPUT_LINES} lines` : "";
+  out.write(`output of ${what}${what.endsWith("(") ? "" : ", "}attempt ${last.attempt}, exit ${last.exitCode ?? "-"}${shown}):\n`);
+  for (const line of lines.slice(-SCRIPT_OUTPUT_LINES)) out.write(`  | ${line}\n`);
 }

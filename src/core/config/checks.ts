@@ -1,5 +1,6 @@
 import { ROUTER_METRICS } from "./schema.js";
 import { didYouMean } from "./suggest.js";
+import { checkTargets } from "./script-checks.js";
 import { dotted, valueAt } from "./problem.js";
 import type { ConfigPath, ConfigProblem, LocateMode, Locator } from "./problem.js";
 
@@ -204,5 +205,6 @@ export function deployabilityChecks(data: unknown, file: string, locate: Locator
   checkReadiness(data, out);
   checkEnvironments(data, out);
   checkRequires(data, out);
+  checkTargets(data, (...args) => out.add(...args));
   return { errors: out.errors, warnings: out.warnings };
 }

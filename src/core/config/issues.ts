@@ -105,7 +105,8 @@ function closestOption(options: Issue[][]): Issue[] {
 function union(ctx: Context, issue: Issue & { code: "invalid_union" }): ConfigProblem[] {
   const { path } = issue;
   if (issue.discriminator !== undefined || issue.errors.length === 0) {
-    const allowed = ("options" in issue ? issue.options ?? [] : []).map(String);
+    // An option whose discriminator has a default is listed as undefined: not a value to suggest.
+    const allowed = ("options" in issue ? issue.options ?? [] : []).filter((o) => o !== undefined && o !== null).map(String);
     return hasKey(ctx.data, path) ? [badChoice(ctx, path, allowed)] : [missing(ctx, path, GENERIC)];
   }
   // Every option rejected the value's type: say once what types would do.

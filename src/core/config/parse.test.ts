@@ -37,14 +37,14 @@ test("the DESIGN.md example (without requires/windows) parses, with defaults, ms
   assert.deepEqual(result.warnings, []);
   const config = result.config!;
   assert.equal(config.service, "checkout-api");
-  assert.deepEqual(config.run.readiness, { http: "/healthz", interval: 250, timeout: 30_000 });
-  assert.deepEqual(config.run.shutdown, { signal: "SIGTERM", grace: 20_000 });
+  assert.deepEqual(config.run!.readiness, { http: "/healthz", interval: 250, timeout: 30_000 });
+  assert.deepEqual(config.run!.shutdown, { signal: "SIGTERM", grace: 20_000 });
   assert.deepEqual(Object.keys(config.environments), ["dev", "staging", "prod"]);
   assert.deepEqual(config.environments.prod!.strategy, {
     type: "canary",
     steps: [{ weight: 10, pause: 120_000 }, { weight: 50, pause: 300_000 }, { weight: 100 }],
   });
-  assert.equal(config.environments.staging!.target.replicas, 1, "target defaults apply");
+  assert.deepEqual(config.environments.staging!.target, { driver: "process", replicas: 1 }, "target defaults apply");
   const metrics = config.environments.prod!.verify.analysis!.metrics;
   assert.equal(metrics[1]!.max_increase, 0.2);
   assert.equal(config.environments.prod!.rollback, "auto");

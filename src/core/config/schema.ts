@@ -3,6 +3,7 @@ import { parsePercent } from "../duration.js";
 import { duration } from "./values.js";
 import { requiresSchema, windowsSchema } from "./governance.js";
 import { triageConfigSchema } from "./triage.js";
+import { scriptTargetSchema } from "./script-target.js";
 import { notificationsSchema } from "./notifications.js";
 
 export { duration };
@@ -67,10 +68,13 @@ export const runSchema = z.strictObject({
     .describe("the host user replicas run as when the control plane runs as root; the server must allow it (slipway server --run-user SERVICE=USER); default slipway-SERVICE"),
 });
 
-const target = z.strictObject({
-  driver: z.enum(["process"]).default("process").describe("the driver that runs replicas"),
+const processTarget = z.strictObject({
+  driver: z.literal("process").default("process").describe("the driver that runs replicas"),
   replicas: z.number().int().min(1).max(64).default(1).describe("how many replicas of the service run (1-64)"),
 });
+
+/** One branch per driver; `driver` may be left out for the process driver. */
+const target = z.discriminatedUnion("driver", [processTarget, scriptTargetSchema]);
 
 const canaryStep = z.strictObject({
   weight: z
@@ -211,7 +215,8 @@ export const serviceConfigSchema = z.strictObject({
   owner: z.string().min(1).describe("the team that owns the service (e.g. team-payments)"),
   runbook: z.string().optional().describe("a path or URL to the service's runbook"),
   build: buildSchema.optional().describe("how `slipway pipeline run` builds the artifact"),
-  run: runSchema.describe("how an artifact runs (e.g. run: { command: node server.js })"),
+  // Only replica drivers run the artifact; a service deployed by script targets alone needs no run.
+  run: runSchema.optional().describe("how an artifact runs (e.g. run: { command: node server.js })"),
   environments: z
     .record(name, environmentSchema)
     .refine((envs) => Object.keys(envs).length > 0, {
@@ -231,6 +236,9 @@ export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type RunConfig = z.output<typeof runSchema>;
 /** Where an environment's replicas run: `target.driver` picks the driver. */
 export type TargetConfig = EnvironmentConfig["target"];
+/** A target whose replicas Slipway runs (not a script target). */
+export type ReplicaTargetConfig = Exclude<TargetConfig, { driver: "script" }>;
+export type { ScriptTargetConfig } from "./script-target.js";
 export type Strategy = z.output<typeof strategySchema>;
 export type VerifyConfig = z.output<typeof verifySchema>;
 export type AnalysisConfig = NonNullable<VerifyConfig["analysis"]>;
