@@ -4,11 +4,14 @@
  */
 import { badInput } from "../core/errors.js";
 import { ProcessDriver } from "./process/process-driver.js";
+import { SshDriver } from "./ssh/ssh-driver.js";
 import type { Driver, DriverName, DriverSet } from "./types.js";
 
 export type { Driver, DriverName, DriverSet, Placement, PlacementRequest, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "./types.js";
 export { ProcessDriver, killReplicaTree, listReplicaIds, isProcessAlive } from "./process/process-driver.js";
 export type { ProcessDriverOptions } from "./process/process-driver.js";
+export { SshDriver } from "./ssh/ssh-driver.js";
+export { offeredFingerprints } from "./ssh/host-keys.js";
 
 
 /** Options every driver may need. */
@@ -22,6 +25,7 @@ export interface DriverSetOptions {
 /** How each driver is made; a new driver is one more entry here. */
 const FACTORIES: Record<DriverName, (options: DriverSetOptions) => Driver> = {
   process: (options) => new ProcessDriver(options),
+  ssh: (options) => new SshDriver({ dataDir: options.dataDir }),
 };
 
 /** Names of the drivers this build knows. */

@@ -1,3 +1,5 @@
+import type { TargetConfig } from "../core/index.js";
+
 /**
  * The driver interface: how a replica of a version is started, watched and stopped on a
  * target. Small verbs; a driver owns its processes (or hosts) and nothing else.
@@ -9,8 +11,12 @@ export interface ReplicaSpec {
   service: string;
   environment: string;
   version: string;
-  /** Directory the artifact was unpacked into; the command runs there. */
+  /** Directory the artifact was unpacked into; the command runs there (local drivers). */
   workdir: string;
+  /** The artifact itself (the stored .tgz and its sha256), for drivers that ship it elsewhere. */
+  artifact: { path: string; digest: string };
+  /** The environment's target (a remote driver's hosts and how to reach them). */
+  target: TargetConfig;
   /** Run through `/bin/sh -c`. */
   command: string;
   /** Name of the variable that carries the port (e.g. PORT). */
@@ -35,6 +41,8 @@ export interface ReplicaHandle {
   host: string;
   port: number;
   logPath: string;
+  /** The target the replica was started on, when recorded: how a remote driver reaches it again. */
+  target?: TargetConfig | undefined;
 }
 
 export interface ReplicaStatus {
@@ -55,12 +63,13 @@ export interface PlacementRequest {
   service: string;
   environment: string;
   version: string;
+  target: TargetConfig;
   /** Replicas of the environment that are starting or running (any version). */
   occupied: readonly { host: string; port: number; version: string }[];
 }
 
 /** The drivers this build knows, by the name `target.driver` gives. */
-export type DriverName = "process";
+export type DriverName = "process" | "ssh";
 
 export interface Driver {
   readonly name: DriverName;

@@ -2,6 +2,7 @@ import { isTerminal, type DeploymentState } from "../core/index.js";
 import { listActiveReplicasWithOwners, setReplicaState, type ReplicasTable } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { parseFrozen } from "./frozen.js";
+import { isUnreachable } from "./replicas.js";
 import { driverOf, handleOf } from "./targets.js";
 
 /**
@@ -21,7 +22,13 @@ export async function sweepOrphanReplicas(ctx: EngineContext): Promise<ReplicasT
   for (const r of orphans) {
     const run = parseFrozen(r.env_config_json).run;
     // Also without a recorded pid (a crash between spawning and recording it): the driver finds the replica by its id.
-    await driverOf(ctx, r).stop(handleOf(r), { signal: run.shutdown.signal, graceMs: run.shutdown.grace });
+    try {
+      await driverOf(ctx, r).stop(handleOf(r), { signal: run.shutdown.signal, graceMs: run.shutdown.grace });
+    } catch (err) {
+      if (!isUnreachable(err)) throw err;
+      ctx.log.warn({ replica: r.id, host: r.host, err }, "an orphaned replica's host is unreachable; trying again at the next sweep");
+      continue;
+    }
     await setReplicaState(ctx.store.db, [r.id], "stopped", ctx.clock.now());
     ctx.log.warn({ replica: r.id, service: r.service, environment: r.environment, version: r.version }, "stopped an orphaned replica");
   }

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { newId } from "../core/index.js";
+import { isSlipwayError, newId } from "../core/index.js";
 import { resolveConfig } from "../secrets/index.js";
 import {
   insertReplica,
@@ -12,9 +12,10 @@ import {
   type ReplicasTable,
   type RunningReplicaFilter,
 } from "../store/index.js";
-import { unpackArtifact } from "../supply/index.js";
+import { artifactPath, parseDigest, unpackArtifact } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
 import type { FrozenConfig } from "./frozen.js";
+import { deploymentSubject, record } from "./record.js";
 import { driverFor, driverOf, handleOf } from "./targets.js";
 
 /** Which build a replica runs and on whose behalf. */
@@ -65,7 +66,8 @@ export async function ensureReplicas(ctx: EngineContext, owner: ReplicaOwner, fr
 /** Places a replica and records it before any process exists, so a crash right after spawning cannot orphan it. */
 async function recordReplica(ctx: EngineContext, owner: ReplicaOwner, frozen: FrozenConfig, occupied: { host: string; port: number; version: string }[]): Promise<ReplicasTable> {
   const driver = driverFor(ctx, frozen.environment.target);
-  const placement = await driver.place({ service: owner.service, environment: owner.environment, version: owner.version, occupied });
+  const target = frozen.environment.target;
+  const placement = await driver.place({ service: owner.service, environment: owner.environment, version: owner.version, target, occupied });
   const id = newId();
   const row: ReplicasTable = {
     id,
@@ -78,6 +80,7 @@ async function recordReplica(ctx: EngineContext, owner: ReplicaOwner, frozen: Fr
     driver: driver.name,
     host: placement.host,
     port: placement.port,
+    target_json: JSON.stringify(target),
     state: "starting",
     log_path: join(ctx.dataDir, "logs", owner.service, owner.environment, `${owner.version}-${id}.log`),
     started_at: ctx.clock.now(),
@@ -100,6 +103,8 @@ async function startReplica(
     environment: row.environment,
     version: row.version,
     workdir,
+    artifact: { path: artifactPath(ctx.dataDir, parseDigest(row.digest)), digest: parseDigest(row.digest) },
+    target: frozen.environment.target,
     command: frozen.run.command,
     portEnv: frozen.run.port_env,
     host: row.host,
@@ -125,6 +130,22 @@ export async function stopReplica(
   finalState: "stopped" | "crashed" = "stopped",
 ): Promise<void> {
   await setReplicaState(ctx.store.db, [replica.id], "stopping");
-  await driverOf(ctx, replica).stop(handleOf(replica), { signal: frozen.run.shutdown.signal, graceMs: frozen.run.shutdown.grace });
+  try {
+    await driverOf(ctx, replica).stop(handleOf(replica), { signal: frozen.run.shutdown.signal, graceMs: frozen.run.shutdown.grace });
+  } catch (err) {
+    if (!isUnreachable(err)) throw err;
+    // A host that cannot be reached cannot be cleaned now. The replica is out of every route
+    // already; it stays "stopping" on the record and the orphan sweep stops it once the host answers.
+    await record(ctx, {
+      actor: "slipway",
+      action: "replica.unreachable",
+      subject: deploymentSubject(replica.deployment_id),
+      payload: { replica: replica.id, host: replica.host, version: replica.version, error: (err as Error).message },
+    });
+    return;
+  }
   await setReplicaState(ctx.store.db, [replica.id], finalState, ctx.clock.now());
 }
+
+/** The driver could not reach where the replica runs (an ssh host that is down or cut off). */
+export const isUnreachable = (err: unknown): boolean => isSlipwayError(err) && err.code === "unavailable";

@@ -1,6 +1,6 @@
 import type { TargetConfig } from "../core/index.js";
 import type { Driver, ReplicaHandle } from "../drivers/index.js";
-import type { RouterControl } from "../router/types.js";
+import { HaproxyRouter, ScriptBalancer, type RouterControl } from "../router/index.js";
 import type { ReplicasTable } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 
@@ -14,9 +14,14 @@ export function driverFor(ctx: EngineContext, target: Pick<TargetConfig, "driver
   return ctx.drivers.get(target.driver);
 }
 
-/** The traffic control in front of a target's replicas. */
-export function routerFor(ctx: EngineContext, _target: Pick<TargetConfig, "driver">): RouterControl {
-  return ctx.router;
+/**
+ * The traffic control in front of a target's replicas: the balancer an ssh target names (HAProxy
+ * through its Runtime API, or the team's script), otherwise the built-in router.
+ */
+export function routerFor(ctx: EngineContext, target: TargetConfig): RouterControl {
+  if (target.driver !== "ssh" || target.balancer === undefined) return ctx.router;
+  if ("haproxy" in target.balancer) return new HaproxyRouter(target.balancer.haproxy);
+  return new ScriptBalancer(target.balancer.script);
 }
 
 /** The driver that started a replica (recorded on it, so a later change of target cannot orphan it). */
@@ -24,4 +29,11 @@ export function driverOf(ctx: EngineContext, replica: Pick<ReplicasTable, "drive
   return ctx.drivers.get(replica.driver);
 }
 
-export const handleOf = (r: ReplicasTable): ReplicaHandle => ({ id: r.id, pid: r.pid ?? 0, host: r.host, port: r.port, logPath: r.log_path });
+export const handleOf = (r: ReplicasTable): ReplicaHandle => ({
+  id: r.id,
+  pid: r.pid ?? 0,
+  host: r.host,
+  port: r.port,
+  logPath: r.log_path,
+  target: r.target_json === null ? undefined : (JSON.parse(r.target_json) as TargetConfig),
+});

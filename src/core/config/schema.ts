@@ -3,6 +3,7 @@ import { parsePercent } from "../duration.js";
 import { duration } from "./values.js";
 import { requiresSchema, windowsSchema } from "./governance.js";
 import { triageConfigSchema } from "./triage.js";
+import { sshTargetSchema } from "./ssh-target.js";
 
 export { duration };
 
@@ -61,10 +62,12 @@ export const runSchema = z.strictObject({
   shutdown: shutdown.default({ signal: "SIGTERM", grace: 20_000 }).describe("how a replica is stopped"),
 });
 
-const target = z.strictObject({
-  driver: z.enum(["process"]).default("process").describe("the driver that runs replicas"),
+const processTarget = z.strictObject({
+  driver: z.literal("process").default("process").describe("the driver that runs replicas"),
   replicas: z.number().int().min(1).max(64).default(1).describe("how many replicas of the service run (1-64)"),
 });
+
+const target = z.discriminatedUnion("driver", [processTarget, sshTargetSchema]);
 
 const canaryStep = z.strictObject({
   weight: z
@@ -224,6 +227,7 @@ export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type RunConfig = z.output<typeof runSchema>;
 /** Where an environment's replicas run: `target.driver` picks the driver. */
 export type TargetConfig = EnvironmentConfig["target"];
+export type { SshTargetConfig } from "./ssh-target.js";
 export type Strategy = z.output<typeof strategySchema>;
 export type VerifyConfig = z.output<typeof verifySchema>;
 export type AnalysisConfig = NonNullable<VerifyConfig["analysis"]>;
