@@ -37,3 +37,15 @@ export const handleOf = (r: ReplicasTable): ReplicaHandle => ({
   logPath: r.log_path,
   target: r.target_json === null ? undefined : (JSON.parse(r.target_json) as TargetConfig),
 });
+
+/**
+ * Where clients reach an environment: the built-in router's port here, or the balancer's URL an
+ * ssh target names; null when a balancer was named without its URL (then verification after the
+ * switch checks the new replicas directly).
+ */
+export function serviceAddress(ctx: EngineContext, target: TargetConfig, routerPort: number): { host: string; port: number } | null {
+  if (target.driver !== "ssh" || target.balancer === undefined) return { host: ctx.settings.host, port: routerPort };
+  if (target.balancer.url === undefined) return null;
+  const url = new URL(target.balancer.url);
+  return { host: url.hostname, port: Number(url.port || (url.protocol === "https:" ? 443 : 80)) };
+}

@@ -22,14 +22,21 @@ const key = z.union([
   z.strictObject({ file: absolutePath("the private key file").describe("the private key file (e.g. /etc/slipway/deploy_ed25519)") }),
 ]);
 
+const balancerUrl = z
+  .url({ error: "expected the URL clients reach the service at through the balancer (e.g. http://lb.internal:80)" })
+  .optional()
+  .describe("where clients reach the service through the balancer (e.g. http://lb.internal:80): verification after the switch goes there");
+
 const balancer = z.union([
   z.strictObject({
+    url: balancerUrl,
     haproxy: z.strictObject({
       socket: absolutePath("HAProxy's admin socket").describe("HAProxy's Runtime API socket (stats socket ... level admin, e.g. /run/haproxy/admin.sock)"),
       backend: z.string().regex(/^[A-Za-z0-9_.:-]+$/, { error: "expected an HAProxy backend name (e.g. checkout)" }).describe("the HAProxy backend whose servers Slipway manages"),
     }),
   }),
   z.strictObject({
+    url: balancerUrl,
     script: z.string().min(1).describe("a command that applies the weights it gets in SLIPWAY_WEIGHTS_JSON (e.g. ./lb/apply.sh)"),
   }),
 ]);
