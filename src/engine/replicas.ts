@@ -15,6 +15,7 @@ import {
 import { artifactPath, parseDigest, unpackArtifact } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
 import type { FrozenConfig } from "./frozen.js";
+import { decideHostFailures, hostsLeftOut } from "./host-failure.js";
 import { deploymentSubject, record } from "./record.js";
 import { driverFor, driverOf, handleOf } from "./targets.js";
 
@@ -48,10 +49,15 @@ export async function ensureReplicas(ctx: EngineContext, owner: ReplicaOwner, fr
     if (status.state === "exited") await stopReplica(ctx, r, frozen, "crashed");
     else live.push(r);
   }
+  // Hosts the deployment goes on without (its on_host_failure policy allowed it) take no replica.
+  const leftOut = await hostsLeftOut(ctx, owner.deploymentId);
+  const target = frozen.environment.target;
+  if (target.driver === "ssh") count = Math.min(count, target.hosts.length - leftOut.size);
   if (live.length >= count) return live;
   const resolved = resolveConfig(frozen.config, ctx.secretSource);
   const workdir = await unpackArtifact(ctx.dataDir, owner.digest, join(ctx.dataDir, "work", owner.service, owner.digest));
   const occupied = (await listActiveReplicas(ctx.store.db, owner.service, owner.environment)).map((r) => ({ host: r.host, port: r.port, version: r.version }));
+  for (const host of leftOut) occupied.push({ host, port: -1, version: owner.version });
   // Placed one after another (so no two take the same slot), started together: a deployment
   // waits for its slowest replica, not for the sum of them.
   const rows: ReplicasTable[] = [];
@@ -60,7 +66,36 @@ export async function ensureReplicas(ctx: EngineContext, owner: ReplicaOwner, fr
     occupied.push({ host: row.host, port: row.port, version: row.version });
     rows.push(row);
   }
-  return [...live, ...(await Promise.all(rows.map((row) => startReplica(ctx, row, frozen, workdir, resolved))))];
+  const started = await Promise.allSettled(rows.map((row) => startReplica(ctx, row, frozen, workdir, resolved)));
+  return [...live, ...(await keepStarted(ctx, owner, frozen, rows, started))];
+}
+
+/**
+ * The replicas that started. Hosts that could not be reached go to the target's policy: it
+ * either rolls back (the first such error is thrown) or goes on without them. Any other failure
+ * is thrown as it is.
+ */
+async function keepStarted(
+  ctx: EngineContext,
+  owner: ReplicaOwner,
+  frozen: FrozenConfig,
+  rows: ReplicasTable[],
+  results: PromiseSettledResult<ReplicasTable>[],
+): Promise<ReplicasTable[]> {
+  const failures = rows.flatMap((row, i) => {
+    const r = results[i]!;
+    return r.status === "rejected" ? [{ row, host: row.host, error: r.reason as unknown }] : [];
+  });
+  const other = failures.find((f) => !isUnreachable(f.error));
+  if (other) throw other.error;
+  if (failures.length > 0) {
+    const decision = await decideHostFailures(ctx, owner.deploymentId, frozen, failures);
+    if (decision === "rollback") throw failures[0]!.error;
+    // "stopping": out of every route; once the deployment ends the orphan sweep stops whatever
+    // may have started there, as soon as the host answers again.
+    await setReplicaState(ctx.store.db, failures.map((f) => f.row.id), "stopping");
+  }
+  return results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
 }
 
 /** Places a replica and records it before any process exists, so a crash right after spawning cannot orphan it. */

@@ -15,7 +15,7 @@ export async function runStep(ctx: EngineContext, run: RunState, step: StepParam
     return await runStepKind(ctx, run, step, startedAt);
   } catch (err) {
     // A host that cannot be reached is put on the record with the policy that decides what follows.
-    if (isUnreachable(err)) await recordHostFailure(ctx, run, err);
+    if (isUnreachable(err)) await recordHostFailure(ctx, run.deployment.id, run.frozen, null, err);
     throw err;
   }
 }

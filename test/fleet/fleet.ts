@@ -80,6 +80,7 @@ export async function startFleet(count: number): Promise<Fleet> {
     const known: string[] = [];
     for (const [i, ns] of namespaces.entries()) {
       await mkdir(join(dir, `host${i}`, "root"), { recursive: true });
+      await mkdir(join(dir, `host${i}`, "home"), { recursive: true });
       await sh(
         [
           `ip netns add ${ns}`,
@@ -96,10 +97,11 @@ export async function startFleet(count: number): Promise<Fleet> {
       await keygen(join(dir, `host${i}_key`));
       known.push(`${hosts[i]} ${(await readFile(join(dir, `host${i}_key.pub`), "utf8")).trim()}`);
       await writeFile(join(dir, `sshd${i}.conf`), sshdConfig(dir, i, hosts[i]!));
-      // The host's own mount namespace: its root directory is host<i>/root, seen at `root`.
+      // The host's own mount namespace: its root directory is host<i>/root, seen at `root`, and
+      // a clean home for the login user (this machine's own shell start-up files stay out of it).
       const child = spawn(
         "ip",
-        ["netns", "exec", ns, "unshare", "--mount", "--propagation", "private", "sh", "-c", `mount --bind ${join(dir, `host${i}`, "root")} ${root} && exec /usr/sbin/sshd -D -e -f ${join(dir, `sshd${i}.conf`)}`],
+        ["netns", "exec", ns, "unshare", "--mount", "--propagation", "private", "sh", "-c", `mount --bind ${join(dir, `host${i}`, "root")} ${root} && mount --bind ${join(dir, `host${i}`, "home")} /root && exec /usr/sbin/sshd -D -e -f ${join(dir, `sshd${i}.conf`)}`],
         { stdio: ["ignore", "ignore", "pipe"] },
       );
       child.stderr?.resume();
@@ -165,7 +167,7 @@ async function startHaproxy(dir: string, children: ChildProcess[]): Promise<Flee
     // A server that went away between the weight change and the request: try another one.
     "  retries 3",
     "  option redispatch 1",
-    "  retry-on all-retryable-errors",
+    "  retry-on conn-failure empty-response response-timeout",
     "frontend web",
     `  bind 127.0.0.1:${port}`,
     "  default_backend app",

@@ -59,6 +59,7 @@ describe("the ssh driver over a fleet of 4 hosts behind HAProxy", { skip: skipRe
     await fx.pushHello(SERVICE, "2.0.0");
     await fx.pushHello(SERVICE, "3.0.0", { failRate: 0.5 });
     await fx.pushHello(SERVICE, "4.0.0");
+    await fx.pushHello(SERVICE, "5.0.0");
   });
   after(async () => {
     await fx?.cleanup();
@@ -147,6 +148,27 @@ describe("the ssh driver over a fleet of 4 hosts behind HAProxy", { skip: skipRe
       await waitFor(`host ${i} back on 2.0.0 only`, async () => ((await versionsOnHost(i)).join() === "2.0.0" ? true : undefined), 60_000, 500);
     }
     assert.deepEqual(await haproxyVersions(), ["2.0.0"]);
+  });
+
+  test("continue_below: a deployment goes on without an unreachable host that is within the share, on the record", async () => {
+    await apply({ ...rolling(), target: target({ on_host_failure: { continue_below: "25%" } }) });
+    await fleet.cutLink(3);
+    let detail;
+    try {
+      detail = await waitForEnd(fx.api, await fx.api.deploy(SERVICE, "prod", "5.0.0"), 120_000);
+    } finally {
+      await fleet.restoreLink(3);
+    }
+    assert.equal(detail.deployment.state, "succeeded", summarize(detail));
+    const failure = detail.timeline.find((e) => e.action === "host.failed") as { payload: Record<string, unknown> } | undefined;
+    assert.ok(failure, `a host.failed event: ${summarize(detail)}`);
+    assert.equal(failure.payload.host, fleet.hosts[3]);
+    assert.deepEqual(failure.payload.policy, { continue_below: 0.25 });
+    assert.equal(failure.payload.decision, "continue");
+    for (let i = 0; i < 3; i++) assert.deepEqual(await versionsOnHost(i), ["5.0.0"], `host ${i} runs 5.0.0`);
+    assert.deepEqual(await haproxyVersions(), ["5.0.0"]);
+    // The host left out runs nothing once it answers again: its old replica is stopped by the sweep.
+    await waitFor("host 3 cleaned up", async () => ((await versionsOnHost(3)).length === 0 ? true : undefined), 60_000, 500);
   });
 
   test("a host whose key does not match known_hosts is refused, naming the fingerprint it offered", async () => {
