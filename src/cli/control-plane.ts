@@ -76,6 +76,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     close: async () => {
       await app.close();
       await engine.stop();
+      await drivers.close();
       await store.close();
     },
   };

@@ -44,6 +44,9 @@ export function createDriverSet(options: DriverSetOptions): DriverSet {
       }
       return driver;
     },
+    async close(): Promise<void> {
+      for (const driver of created.values()) await driver.close?.();
+    },
   };
 }
 

@@ -84,9 +84,13 @@ export interface Driver {
   /** Graceful stop: the spec's shutdown signal, then SIGKILL after the grace period. Idempotent. */
   stop(handle: ReplicaHandle, shutdown: { signal: NodeJS.Signals; graceMs: number }): Promise<void>;
   status(handle: ReplicaHandle): Promise<ReplicaStatus>;
+  /** Releases what the driver holds open (e.g. ssh master connections); replicas keep running. */
+  close?(): Promise<void>;
 }
 
 /** The drivers of one control plane, created on first use; an unknown name is a clear error. */
 export interface DriverSet {
   get(name: string): Driver;
+  /** Closes every driver created so far. */
+  close(): Promise<void>;
 }

@@ -57,7 +57,11 @@ async function waitReady(ctx: EngineContext, run: RunState): Promise<unknown> {
 async function stopOld(ctx: EngineContext, run: RunState, keep: number): Promise<unknown> {
   const d = run.deployment;
   const old = await runningReplicas(ctx, d.service, d.environment, { notDeployment: d.id });
-  const toStop = old.slice(0, Math.max(0, old.length - keep));
+  // Old replicas on hosts the new version already runs on go first, so a fleet is replaced host
+  // by host (every host keeps serving something); on one host this keeps the order as it was.
+  const newHosts = new Set((await liveReplicasOf(ctx, { deploymentId: d.id, service: d.service, environment: d.environment, version: d.version, digest: d.digest })).map((r) => r.host));
+  const ordered = [...old.filter((r) => newHosts.has(r.host)), ...old.filter((r) => !newHosts.has(r.host))];
+  const toStop = ordered.slice(0, Math.max(0, ordered.length - keep));
   // Out of the route first (a balancer drains them), then stopped; a version is drained as a
   // whole only when its last replica goes.
   await drainAndStop(ctx, run, toStop);

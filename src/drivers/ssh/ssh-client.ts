@@ -46,6 +46,7 @@ const ALIVE_COUNT = 3;
 export class SshClient {
   private readonly controlDir: string;
   private readonly limiters = new Map<string, Limiter>();
+  private readonly opening = new Map<string, Promise<void>>();
 
   /** `scopeKey` keeps the control sockets of different data directories apart. */
   constructor(scopeKey: string) {
@@ -79,9 +80,11 @@ export class SshClient {
   /** Ends every master connection this client opened. */
   async close(): Promise<void> {
     for (const socket of listSockets(this.controlDir)) {
-      await spawnCollect("ssh", ["-o", `ControlPath=${socket}`, "-O", "exit", "slipway-control"], "", 5_000).catch(() => undefined);
+      // Best effort: a master whose host is gone ends by itself after its keep-alives fail.
+      await spawnCollect("ssh", ["-F", "/dev/null", "-o", `ControlPath=${socket}`, "-O", "exit", "slipway-control"], "", 5_000).catch(() => undefined);
       rmSync(socket, { force: true });
     }
+    rmSync(this.controlDir, { recursive: true, force: true });
   }
 
   private limiterOf(target: SshTargetConfig): Limiter {
@@ -94,18 +97,33 @@ export class SshClient {
     return limiter;
   }
 
+  /**
+   * One master per way of connecting: a target with another known_hosts or key must not ride on
+   * a connection whose host key was checked against something else.
+   */
   private controlPath(ep: SshEndpoint): string {
-    return join(this.controlDir, hash(`${ep.user}@${ep.host}:${ep.port}`).slice(0, 16));
+    return join(this.controlDir, hash(JSON.stringify([ep.user, ep.host, ep.port, ep.keyFile ?? "agent", ep.knownHosts, ep.acceptNewHostKeys])).slice(0, 16));
   }
 
   /**
    * Opens the host's master connection when there is none. Started with -f (it goes to the
    * background once logged in) and stdio on a file, so no pipe of ours is held by it.
    */
-  private async ensureMaster(ep: SshEndpoint): Promise<void> {
+  private ensureMaster(ep: SshEndpoint): Promise<void> {
     const socket = this.controlPath(ep);
-    if (existsSync(socket)) return;
-    const errFile = `${socket}.err`;
+    if (existsSync(socket)) return Promise.resolve();
+    // Concurrent commands to one host wait for the same master.
+    let opening = this.opening.get(socket);
+    if (!opening) {
+      opening = this.openMaster(ep, socket).finally(() => this.opening.delete(socket));
+      this.opening.set(socket, opening);
+    }
+    return opening;
+  }
+
+  private async openMaster(ep: SshEndpoint, socket: string): Promise<void> {
+    mkdirSync(this.controlDir, { recursive: true, mode: 0o700 });
+    const errFile = `${socket}.${process.pid}.${Date.now()}.err`;
     const fd = openSync(errFile, "w", 0o600);
     try {
       const code = await new Promise<number>((resolve, reject) => {
