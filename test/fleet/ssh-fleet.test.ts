@@ -75,6 +75,7 @@ describe("the ssh driver over a fleet of 4 hosts behind HAProxy", { skip: skipRe
       assert.match(release.trim(), /^[0-9a-f]{64}$/);
     }
     assert.deepEqual(await haproxyVersions(), ["1.0.0"]);
+    assert.equal(await fx.api.routerUrl(SERVICE, "prod"), fleet.haproxy.url, "status names the balancer's URL");
     const res = await fetch(fleet.haproxy.url);
     assert.equal((await res.text()).trim(), "hello from 1.0.0");
   });
