@@ -64,8 +64,8 @@ export interface PlacementRequest {
   environment: string;
   version: string;
   target: TargetConfig;
-  /** Replicas of the environment that are starting or running (any version). */
-  occupied: readonly { host: string; port: number; version: string }[];
+  /** Replicas of the environment that are starting, running or stopping (any version). */
+  occupied: readonly { host: string; port: number; version: string; state?: string }[];
 }
 
 /** The drivers this build knows, by the name `target.driver` gives. */

@@ -56,14 +56,14 @@ export async function ensureReplicas(ctx: EngineContext, owner: ReplicaOwner, fr
   if (live.length >= count) return live;
   const resolved = resolveConfig(frozen.config, ctx.secretSource);
   const workdir = await unpackArtifact(ctx.dataDir, owner.digest, join(ctx.dataDir, "work", owner.service, owner.digest));
-  const occupied = (await listActiveReplicas(ctx.store.db, owner.service, owner.environment)).map((r) => ({ host: r.host, port: r.port, version: r.version }));
-  for (const host of leftOut) occupied.push({ host, port: -1, version: owner.version });
+  const occupied = (await listActiveReplicas(ctx.store.db, owner.service, owner.environment)).map((r) => ({ host: r.host, port: r.port, version: r.version, state: r.state }));
+  for (const host of leftOut) occupied.push({ host, port: -1, version: owner.version, state: "starting" });
   // Placed one after another (so no two take the same slot), started together: a deployment
   // waits for its slowest replica, not for the sum of them.
   const rows: ReplicasTable[] = [];
   for (let i = live.length; i < count; i++) {
     const row = await recordReplica(ctx, owner, frozen, occupied);
-    occupied.push({ host: row.host, port: row.port, version: row.version });
+    occupied.push({ host: row.host, port: row.port, version: row.version, state: row.state });
     rows.push(row);
   }
   const started = await Promise.allSettled(rows.map((row) => startReplica(ctx, row, frozen, workdir, resolved)));

@@ -42,6 +42,8 @@ test("placement: one replica per host and version, a second version beside the f
   assert.deepEqual(first, { host: "127.0.0.1", port: 3001 });
   const second = await driver.place({ service: "s", environment: "e", version: "2", target: t, occupied: [{ host: "127.0.0.1", port: 3001, version: "2" }] });
   assert.deepEqual(second, { host: "127.0.0.2", port: 3000 });
+  const third = await driver.place({ service: "s", environment: "e", version: "2", target: t, occupied: [{ host: "127.0.0.1", port: 3001, version: "2", state: "stopping" }, { host: "127.0.0.2", port: 3000, version: "2" }] });
+  assert.deepEqual(third, { host: "127.0.0.1", port: 3000 }, "a host whose replica of the version is being stopped may take it again, beside it");
   await assert.rejects(
     driver.place({ service: "s", environment: "e", version: "2", target: t, occupied: t.hosts.map((host) => ({ host, port: 3000, version: "2" })) }),
     /every host of s\/e already runs 2/,

@@ -47,11 +47,17 @@ export class SshDriver implements Driver {
     this.client = new SshClient(options.dataDir);
   }
 
-  /** The first host (in target order) without a replica of this version; the lowest app port free there. */
+  /**
+   * The first host (in target order) without a replica of this version, the lowest app port free
+   * there. A host whose replica of the version is only being stopped (e.g. left "stopping" while
+   * its host was unreachable) comes last: it may take the version again.
+   */
   async place(request: PlacementRequest): Promise<Placement> {
     const target = sshTargetOf(request.target);
-    const taken = new Set(request.occupied.filter((o) => o.version === request.version).map((o) => o.host));
-    const host = target.hosts.find((h) => !taken.has(h));
+    const sameVersion = request.occupied.filter((o) => o.version === request.version);
+    const taken = new Set(sameVersion.filter((o) => o.state !== "stopping").map((o) => o.host));
+    const stopping = new Set(sameVersion.filter((o) => o.state === "stopping").map((o) => o.host));
+    const host = target.hosts.find((h) => !taken.has(h) && !stopping.has(h)) ?? target.hosts.find((h) => !taken.has(h));
     if (host === undefined) {
       throw failed(`every host of ${request.service}/${request.environment} already runs ${request.version} (${target.hosts.length} host(s))`, {
         hint: "an ssh target runs one replica per host: add hosts to target.hosts",
