@@ -93,6 +93,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       await notifier.stop();
       await app.close();
       await engine.stop();
+      await drivers.close();
       await store.close();
     },
   };

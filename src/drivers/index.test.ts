@@ -27,7 +27,7 @@ test("an unknown driver is a bad_input error that lists the known ones", () => {
 
 test("the process driver places replicas on its host, on a port free there", async () => {
   const driver = createDriverSet({ dataDir, host: "127.0.0.1" }).get("process");
-  const placement = await driver.place({ service: "hello", environment: "dev", version: "1.0.0", occupied: [] });
+  const placement = await driver.place({ service: "hello", environment: "dev", version: "1.0.0", target: { driver: "process", replicas: 1 }, occupied: [] });
   assert.equal(placement.host, "127.0.0.1");
   assert.ok(placement.port > 0);
 });

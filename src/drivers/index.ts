@@ -4,6 +4,7 @@
  */
 import { badInput } from "../core/errors.js";
 import { ProcessDriver } from "./process/process-driver.js";
+import { SshDriver } from "./ssh/ssh-driver.js";
 import type { Driver, DriverName, DriverSet } from "./types.js";
 
 export type { Driver, DriverName, DriverSet, Launch, Placement, PlacementRequest, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "./types.js";
@@ -11,6 +12,8 @@ export { ProcessDriver, killReplicaTree, listReplicaIds, isProcessAlive } from "
 export type { ProcessDriverOptions } from "./process/process-driver.js";
 export { detectSandbox, noSandboxReason, type SandboxKind } from "./process/isolation.js";
 export { defaultUserName, parseRunUsers } from "./process/run-user.js";
+export { SshDriver } from "./ssh/ssh-driver.js";
+export { offeredFingerprints } from "./ssh/host-keys.js";
 
 
 /** Options every driver may need. */
@@ -28,6 +31,7 @@ export interface DriverSetOptions {
 /** How each driver is made; a new driver is one more entry here. */
 const FACTORIES: Record<DriverName, (options: DriverSetOptions) => Driver> = {
   process: (options) => new ProcessDriver(options),
+  ssh: (options) => new SshDriver({ dataDir: options.dataDir }),
 };
 
 /** Names of the drivers this build knows. */
@@ -45,6 +49,9 @@ export function createDriverSet(options: DriverSetOptions): DriverSet {
         created.set(name, driver);
       }
       return driver;
+    },
+    async close(): Promise<void> {
+      for (const driver of created.values()) await driver.close?.();
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { TargetConfig } from "../core/index.js";
+
 /**
  * The driver interface: how a replica of a version is started, watched and stopped on a
  * target. Small verbs; a driver owns its processes (or hosts) and nothing else.
@@ -9,8 +11,12 @@ export interface ReplicaSpec {
   service: string;
   environment: string;
   version: string;
-  /** Directory the artifact was unpacked into; the command runs there. */
+  /** Directory the artifact was unpacked into; the command runs there (local drivers). */
   workdir: string;
+  /** The artifact itself (the stored .tgz and its sha256), for drivers that ship it elsewhere. */
+  artifact: { path: string; digest: string };
+  /** The environment's target (a remote driver's hosts and how to reach them). */
+  target: TargetConfig;
   /** Run through `/bin/sh -c`. */
   command: string;
   /** `run.user`: the host user to run as when the control plane is root (allowed by the operator). */
@@ -37,6 +43,8 @@ export interface ReplicaHandle {
   host: string;
   port: number;
   logPath: string;
+  /** The target the replica was started on, when recorded: how a remote driver reaches it again. */
+  target?: TargetConfig | undefined;
 }
 
 export interface ReplicaStatus {
@@ -57,12 +65,13 @@ export interface PlacementRequest {
   service: string;
   environment: string;
   version: string;
-  /** Replicas of the environment that are starting or running (any version). */
-  occupied: readonly { host: string; port: number; version: string }[];
+  target: TargetConfig;
+  /** Replicas of the environment that are starting, running or stopping (any version). */
+  occupied: readonly { host: string; port: number; version: string; state?: string }[];
 }
 
 /** The drivers this build knows, by the name `target.driver` gives. */
-export type DriverName = "process";
+export type DriverName = "process" | "ssh";
 
 export interface Driver {
   readonly name: DriverName;
@@ -77,6 +86,8 @@ export interface Driver {
   /** Graceful stop: the spec's shutdown signal, then SIGKILL after the grace period. Idempotent. */
   stop(handle: ReplicaHandle, shutdown: { signal: NodeJS.Signals; graceMs: number }): Promise<void>;
   status(handle: ReplicaHandle): Promise<ReplicaStatus>;
+  /** Releases what the driver holds open (e.g. ssh master connections); replicas keep running. */
+  close?(): Promise<void>;
   /**
    * How another command of the service (a smoke test) runs with the replicas' privileges:
    * same user, same sandbox. Drivers whose commands do not run here leave it out.
@@ -97,4 +108,6 @@ export interface Launch {
 /** The drivers of one control plane, created on first use; an unknown name is a clear error. */
 export interface DriverSet {
   get(name: string): Driver;
+  /** Closes every driver created so far. */
+  close(): Promise<void>;
 }

@@ -16,7 +16,11 @@ export function planDeploymentSteps(env: EnvironmentConfig, hasPrevious: boolean
     case "canary":
       // With nothing running there is no baseline to compare with and no traffic to protect,
       // so an environment's first canary goes straight to 100 % (as Argo Rollouts does).
-      return hasPrevious ? planCanary(replicas, env.strategy.steps, env.verify.analysis?.interval) : planBlueGreen(replicas);
+      if (!hasPrevious) return planBlueGreen(replicas);
+      // Over hosts, a canary step's share of traffic goes to that share of the hosts (at least one).
+      return env.target.driver === "ssh"
+        ? planCanaryByHost(replicas, env.strategy.steps, env.verify.analysis?.interval)
+        : planCanary(replicas, env.strategy.steps, env.verify.analysis?.interval);
   }
 }
 
@@ -82,5 +86,36 @@ function planScript(target: ScriptTargetConfig, analysisInterval: number | undef
   steps.push({ kind: "verify", via: "script" });
   if (analysisInterval !== undefined) steps.push({ kind: "analyse", pauseMs: target.analyse_for ?? DEFAULT_SCRIPT_ANALYSIS_LOOKS * analysisInterval });
   steps.push({ kind: "finalize" });
+  return steps;
+}
+
+/**
+ * A canary over hosts: before each traffic step the new version runs on that share of the hosts
+ * (the first step on one host), so a bad build meets a few hosts' worth of traffic and no more.
+ */
+function planCanaryByHost(
+  hosts: number,
+  canarySteps: { weight: number; pause?: number | undefined }[],
+  analysisInterval: number | undefined,
+): StepParams[] {
+  const hostsFor = (weight: number) => Math.min(hosts, Math.max(1, Math.ceil((hosts * weight) / 100)));
+  const steps: StepParams[] = [];
+  let running = 0;
+  const grow = (count: number) => {
+    if (count <= running) return;
+    steps.push({ kind: "start", count }, { kind: "wait_ready" });
+    // The first canary host is verified before any traffic reaches it.
+    if (running === 0) steps.push({ kind: "verify", via: "replicas" });
+    running = count;
+  };
+  for (const step of canarySteps) {
+    grow(hostsFor(step.weight));
+    steps.push({ kind: "shift", weight: step.weight });
+    const pauseMs = step.pause ?? (step.weight < 100 ? (analysisInterval ?? 0) : 0);
+    if (pauseMs > 0) steps.push({ kind: "analyse", pauseMs });
+  }
+  grow(hosts);
+  if (canarySteps[canarySteps.length - 1]?.weight !== 100) steps.push({ kind: "shift", weight: 100 });
+  steps.push({ kind: "verify", via: "router" }, { kind: "stop_old", keep: 0 }, { kind: "finalize" });
   return steps;
 }

@@ -3,6 +3,7 @@ import { listAuditEvents } from "../audit/index.js";
 import type { Deployment, ScriptTargetConfig, Step, TrafficWeight } from "../core/index.js";
 import { parseFrozen } from "./frozen.js";
 import type { EngineContext } from "./context.js";
+import { getServiceConfig } from "./services.js";
 import { driverOf, handleOf } from "./targets.js";
 import { deploymentSubject } from "./record.js";
 
@@ -41,6 +42,7 @@ export interface EnvironmentStatus {
   environment: string;
   version: string | null;
   since: number | null;
+  /** Where clients reach it: the built-in router, or an ssh target's balancer URL ("" when the balancer has none). */
   url: string;
   weights: TrafficWeight[];
   replicas: { running: number; notRunning: number };
@@ -67,7 +69,7 @@ export async function environmentStatus(ctx: EngineContext, service?: string): P
       version: env.current_version,
       since: env.since,
       // No router fronts a script target: it serves where its own tools put it.
-      url: script ? (script.url ?? "") : `http://${ctx.settings.host}:${env.port}`,
+      url: script ? (script.url ?? "") : await urlOf(ctx, env.service, env.environment, env.port),
       weights: weightsOf(env),
       replicas: { running: replicas.filter((r) => r.state === "running").length, notRunning: replicas.filter((r) => r.state !== "running").length },
       // Another node's local replicas cannot be asked from here: say where they are instead.
@@ -103,4 +105,12 @@ async function healthOf(ctx: EngineContext, running: ReplicasTable[], currentVer
   if (exited > 0) return `degraded: ${exited} of ${running.length} replica(s) gone`;
   if (restarting > 0) return `degraded: ${restarting} replica(s) restarting after crashes (${restarts} restarts)`;
   return restarts > 0 ? `healthy (${restarts} restart${restarts === 1 ? "" : "s"} so far)` : "healthy";
+}
+
+/** Where clients reach an environment: the built-in router here, or the balancer an ssh target names. */
+async function urlOf(ctx: EngineContext, service: string, environment: string, routerPort: number): Promise<string> {
+  const config = await getServiceConfig(ctx, service).catch(() => undefined);
+  const target = config?.environments[environment]?.target;
+  if (target?.driver === "ssh" && target.balancer !== undefined) return target.balancer.url ?? "";
+  return `http://${ctx.settings.host}:${routerPort}`;
 }

@@ -2,6 +2,7 @@ import { isTerminal, type DeploymentState } from "../core/index.js";
 import { listActiveReplicasWithOwners, setReplicaState, type ReplicasTable } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { parseFrozen, shutdownOf } from "./frozen.js";
+import { isUnreachable } from "./replicas.js";
 import { driverOf, handleOf } from "./targets.js";
 
 /**
@@ -20,7 +21,13 @@ export async function sweepOrphanReplicas(ctx: EngineContext): Promise<ReplicasT
   );
   for (const r of orphans) {
     // Also without a recorded pid (a crash between spawning and recording it): the driver finds the replica by its id.
-    await driverOf(ctx, r).stop(handleOf(r), shutdownOf(parseFrozen(r.env_config_json)));
+    try {
+      await driverOf(ctx, r).stop(handleOf(r), shutdownOf(parseFrozen(r.env_config_json)));
+    } catch (err) {
+      if (!isUnreachable(err)) throw err;
+      ctx.log.warn({ replica: r.id, host: r.host, err }, "an orphaned replica's host is unreachable; trying again at the next sweep");
+      continue;
+    }
     await setReplicaState(ctx.store.db, [r.id], "stopped", ctx.clock.now());
     ctx.log.warn({ replica: r.id, service: r.service, environment: r.environment, version: r.version }, "stopped an orphaned replica");
   }

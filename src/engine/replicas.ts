@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { newId } from "../core/index.js";
+import { isSlipwayError, newId } from "../core/index.js";
 import { resolveConfig } from "../secrets/index.js";
 import {
   insertReplica,
@@ -12,9 +12,11 @@ import {
   type ReplicasTable,
   type RunningReplicaFilter,
 } from "../store/index.js";
-import { unpackArtifact } from "../supply/index.js";
+import { artifactPath, parseDigest, unpackArtifact } from "../supply/index.js";
 import type { EngineContext } from "./context.js";
 import { runOf, shutdownOf, type FrozenConfig } from "./frozen.js";
+import { decideHostFailures, hostsLeftOut } from "./host-failure.js";
+import { deploymentSubject, record } from "./record.js";
 import { driverFor, driverOf, handleOf } from "./targets.js";
 
 /** Which build a replica runs and on whose behalf. */
@@ -47,25 +49,60 @@ export async function ensureReplicas(ctx: EngineContext, owner: ReplicaOwner, fr
     if (status.state === "exited") await stopReplica(ctx, r, frozen, "crashed");
     else live.push(r);
   }
+  // Hosts the deployment goes on without (its on_host_failure policy allowed it) take no replica.
+  const leftOut = await hostsLeftOut(ctx, owner.deploymentId);
+  const target = frozen.environment.target;
+  if (target.driver === "ssh") count = Math.min(count, target.hosts.length - leftOut.size);
   if (live.length >= count) return live;
   const resolved = resolveConfig(frozen.config, ctx.secretSource);
   const workdir = await unpackArtifact(ctx.dataDir, owner.digest, join(ctx.dataDir, "work", owner.service, owner.digest));
-  const occupied = (await listActiveReplicas(ctx.store.db, owner.service, owner.environment)).map((r) => ({ host: r.host, port: r.port, version: r.version }));
+  const occupied = (await listActiveReplicas(ctx.store.db, owner.service, owner.environment)).map((r) => ({ host: r.host, port: r.port, version: r.version, state: r.state }));
+  for (const host of leftOut) occupied.push({ host, port: -1, version: owner.version, state: "starting" });
   // Placed one after another (so no two take the same slot), started together: a deployment
   // waits for its slowest replica, not for the sum of them.
   const rows: ReplicasTable[] = [];
   for (let i = live.length; i < count; i++) {
     const row = await recordReplica(ctx, owner, frozen, occupied);
-    occupied.push({ host: row.host, port: row.port, version: row.version });
+    occupied.push({ host: row.host, port: row.port, version: row.version, state: row.state });
     rows.push(row);
   }
-  return [...live, ...(await Promise.all(rows.map((row) => startReplica(ctx, row, frozen, workdir, resolved))))];
+  const started = await Promise.allSettled(rows.map((row) => startReplica(ctx, row, frozen, workdir, resolved)));
+  return [...live, ...(await keepStarted(ctx, owner, frozen, rows, started))];
+}
+
+/**
+ * The replicas that started. Hosts that could not be reached go to the target's policy: it
+ * either rolls back (the first such error is thrown) or goes on without them. Any other failure
+ * is thrown as it is.
+ */
+async function keepStarted(
+  ctx: EngineContext,
+  owner: ReplicaOwner,
+  frozen: FrozenConfig,
+  rows: ReplicasTable[],
+  results: PromiseSettledResult<ReplicasTable>[],
+): Promise<ReplicasTable[]> {
+  const failures = rows.flatMap((row, i) => {
+    const r = results[i]!;
+    return r.status === "rejected" ? [{ row, host: row.host, error: r.reason as unknown }] : [];
+  });
+  const other = failures.find((f) => !isUnreachable(f.error));
+  if (other) throw other.error;
+  if (failures.length > 0) {
+    const decision = await decideHostFailures(ctx, owner.deploymentId, frozen, failures);
+    if (decision === "rollback") throw failures[0]!.error;
+    // "stopping": out of every route; once the deployment ends the orphan sweep stops whatever
+    // may have started there, as soon as the host answers again.
+    await setReplicaState(ctx.store.db, failures.map((f) => f.row.id), "stopping");
+  }
+  return results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
 }
 
 /** Places a replica and records it before any process exists, so a crash right after spawning cannot orphan it. */
 async function recordReplica(ctx: EngineContext, owner: ReplicaOwner, frozen: FrozenConfig, occupied: { host: string; port: number; version: string }[]): Promise<ReplicasTable> {
   const driver = driverFor(ctx, frozen.environment.target);
-  const placement = await driver.place({ service: owner.service, environment: owner.environment, version: owner.version, occupied });
+  const target = frozen.environment.target;
+  const placement = await driver.place({ service: owner.service, environment: owner.environment, version: owner.version, target, occupied });
   const id = newId();
   const row: ReplicasTable = {
     id,
@@ -78,6 +115,7 @@ async function recordReplica(ctx: EngineContext, owner: ReplicaOwner, frozen: Fr
     driver: driver.name,
     host: placement.host,
     port: placement.port,
+    target_json: JSON.stringify(target),
     state: "starting",
     log_path: join(ctx.dataDir, "logs", owner.service, owner.environment, `${owner.version}-${id}.log`),
     started_at: ctx.clock.now(),
@@ -100,6 +138,8 @@ async function startReplica(
     environment: row.environment,
     version: row.version,
     workdir,
+    artifact: { path: artifactPath(ctx.dataDir, parseDigest(row.digest)), digest: parseDigest(row.digest) },
+    target: frozen.environment.target,
     command: runOf(frozen).command,
     ...(runOf(frozen).user === undefined ? {} : { user: runOf(frozen).user }),
     portEnv: runOf(frozen).port_env,
@@ -126,6 +166,22 @@ export async function stopReplica(
   finalState: "stopped" | "crashed" = "stopped",
 ): Promise<void> {
   await setReplicaState(ctx.store.db, [replica.id], "stopping");
-  await driverOf(ctx, replica).stop(handleOf(replica), shutdownOf(frozen));
+  try {
+    await driverOf(ctx, replica).stop(handleOf(replica), shutdownOf(frozen));
+  } catch (err) {
+    if (!isUnreachable(err)) throw err;
+    // A host that cannot be reached cannot be cleaned now. The replica is out of every route
+    // already; it stays "stopping" on the record and the orphan sweep stops it once the host answers.
+    await record(ctx, {
+      actor: "slipway",
+      action: "replica.unreachable",
+      subject: deploymentSubject(replica.deployment_id),
+      payload: { replica: replica.id, host: replica.host, version: replica.version, error: (err as Error).message },
+    });
+    return;
+  }
   await setReplicaState(ctx.store.db, [replica.id], finalState, ctx.clock.now());
 }
+
+/** The driver could not reach where the replica runs (an ssh host that is down or cut off). */
+export const isUnreachable = (err: unknown): boolean => isSlipwayError(err) && err.code === "unavailable";

@@ -3,7 +3,8 @@ import { analyse } from "./analyse-step.js";
 import type { EngineContext } from "./context.js";
 import { waitForReadiness } from "./readiness.js";
 import { holdWhileWindowClosed } from "./shift-hold.js";
-import { ensureReplicas, liveReplicasOf, markRunning, runningReplicas, stopReplica } from "./replicas.js";
+import { recordHostFailure } from "./host-failure.js";
+import { ensureReplicas, isUnreachable, liveReplicasOf, markRunning, runningReplicas } from "./replicas.js";
 import { drainAndStop, finalize, shiftTraffic } from "./traffic.js";
 import type { RunState } from "./run-state.js";
 import { verifyDeployment } from "./verify-step.js";
@@ -11,6 +12,16 @@ import { runScriptStep } from "./script-step.js";
 
 /** Runs one step. Every step is idempotent, so a step interrupted by a crash is simply run again. */
 export async function runStep(ctx: EngineContext, run: RunState, step: StepParams, startedAt: number): Promise<unknown> {
+  try {
+    return await runStepKind(ctx, run, step, startedAt);
+  } catch (err) {
+    // A host that cannot be reached is put on the record with the policy that decides what follows.
+    if (isUnreachable(err)) await recordHostFailure(ctx, run.deployment.id, run.frozen, null, err);
+    throw err;
+  }
+}
+
+async function runStepKind(ctx: EngineContext, run: RunState, step: StepParams, startedAt: number): Promise<unknown> {
   const d = run.deployment;
   const owner = { deploymentId: d.id, service: d.service, environment: d.environment, version: d.version, digest: d.digest };
   switch (step.kind) {
@@ -49,11 +60,13 @@ async function waitReady(ctx: EngineContext, run: RunState): Promise<unknown> {
 async function stopOld(ctx: EngineContext, run: RunState, keep: number): Promise<unknown> {
   const d = run.deployment;
   const old = await runningReplicas(ctx, d.service, d.environment, { notDeployment: d.id });
-  const toStop = old.slice(0, Math.max(0, old.length - keep));
-  if (toStop.length === old.length) {
-    await drainAndStop(ctx, run, toStop);
-  } else {
-    for (const r of toStop) await stopReplica(ctx, r, run.frozen);
-  }
+  // Old replicas on hosts the new version already runs on go first, so a fleet is replaced host
+  // by host (every host keeps serving something); on one host this keeps the order as it was.
+  const newHosts = new Set((await liveReplicasOf(ctx, { deploymentId: d.id, service: d.service, environment: d.environment, version: d.version, digest: d.digest })).map((r) => r.host));
+  const ordered = [...old.filter((r) => newHosts.has(r.host)), ...old.filter((r) => !newHosts.has(r.host))];
+  const toStop = ordered.slice(0, Math.max(0, ordered.length - keep));
+  // Out of the route first (a balancer drains them), then stopped; a version is drained as a
+  // whole only when its last replica goes.
+  await drainAndStop(ctx, run, toStop);
   return { stopped: toStop.map((r) => ({ id: r.id, version: r.version })) };
 }

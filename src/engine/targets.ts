@@ -1,6 +1,6 @@
 import type { ReplicaTargetConfig, ScriptTargetConfig, TargetConfig } from "../core/index.js";
 import type { Driver, ReplicaHandle } from "../drivers/index.js";
-import type { RouterControl } from "../router/types.js";
+import { HaproxyRouter, ScriptBalancer, type RouterControl } from "../router/index.js";
 import type { ReplicasTable } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 
@@ -30,9 +30,14 @@ export function scopeOf(ctx: EngineContext, target: TargetConfig): "node" | "clu
 /** How many replicas a target runs; a script target runs none that Slipway knows of. */
 export const replicasOf = (target: TargetConfig): number => (isScriptTarget(target) ? 0 : (target as ReplicaTargetConfig).replicas);
 
-/** The traffic control in front of a target's replicas. */
-export function routerFor(ctx: EngineContext, _target: Pick<TargetConfig, "driver">): RouterControl {
-  return ctx.router;
+/**
+ * The traffic control in front of a target's replicas: the balancer an ssh target names (HAProxy
+ * through its Runtime API, or the team's script), otherwise the built-in router.
+ */
+export function routerFor(ctx: EngineContext, target: TargetConfig): RouterControl {
+  if (target.driver !== "ssh" || target.balancer === undefined) return ctx.router;
+  if ("haproxy" in target.balancer) return new HaproxyRouter(target.balancer.haproxy);
+  return new ScriptBalancer(target.balancer.script);
 }
 
 /** The driver that started a replica (recorded on it, so a later change of target cannot orphan it). */
@@ -40,4 +45,23 @@ export function driverOf(ctx: EngineContext, replica: Pick<ReplicasTable, "drive
   return ctx.drivers.get(replica.driver);
 }
 
-export const handleOf = (r: ReplicasTable): ReplicaHandle => ({ id: r.id, pid: r.pid ?? 0, host: r.host, port: r.port, logPath: r.log_path });
+export const handleOf = (r: ReplicasTable): ReplicaHandle => ({
+  id: r.id,
+  pid: r.pid ?? 0,
+  host: r.host,
+  port: r.port,
+  logPath: r.log_path,
+  target: r.target_json === null ? undefined : (JSON.parse(r.target_json) as TargetConfig),
+});
+
+/**
+ * Where clients reach an environment: the built-in router's port here, or the balancer's URL an
+ * ssh target names; null when a balancer was named without its URL (then verification after the
+ * switch checks the new replicas directly).
+ */
+export function serviceAddress(ctx: EngineContext, target: TargetConfig, routerPort: number): { host: string; port: number } | null {
+  if (target.driver !== "ssh" || target.balancer === undefined) return { host: ctx.settings.host, port: routerPort };
+  if (target.balancer.url === undefined) return null;
+  const url = new URL(target.balancer.url);
+  return { host: url.hostname, port: Number(url.port || (url.protocol === "https:" ? 443 : 80)) };
+}

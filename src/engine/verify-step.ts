@@ -4,7 +4,7 @@ import { resolveConfig } from "../secrets/index.js";
 import { probeFromConfig, runSmokeCommand, type ProbeResult } from "../verify/index.js";
 import type { EngineContext } from "./context.js";
 import { liveReplicasOf } from "./replicas.js";
-import { driverFor, isScriptTarget } from "./targets.js";
+import { driverFor, isScriptTarget, serviceAddress } from "./targets.js";
 import { ensureEnvironment } from "./routing.js";
 import { VerificationFailed, type RunState } from "./run-state.js";
 import { runScriptStep, scriptTargetOf } from "./script-step.js";
@@ -18,9 +18,10 @@ export async function verifyDeployment(ctx: EngineContext, run: RunState, via: "
   const d = run.deployment;
   const verify = run.frozen.environment.verify;
   if (verify.probes.length === 0 && verify.smoke.length === 0) return { checks: [] };
+  const front = via === "router" ? serviceAddress(ctx, run.frozen.environment.target, (await ensureEnvironment(ctx, d.service, d.environment)).port) : null;
   const addresses =
-    via === "router"
-      ? [{ host: ctx.settings.host, port: (await ensureEnvironment(ctx, d.service, d.environment)).port }]
+    front !== null
+      ? [front]
       : (await liveReplicasOf(ctx, { deploymentId: d.id, service: d.service, environment: d.environment, version: d.version, digest: d.digest })).map((r) => ({ host: r.host, port: r.port }));
 
   const results: ProbeResult[] = [];

@@ -12,3 +12,6 @@ export { startRouter } from "./router.js";
 export type { RunningRouter, StartRouterOptions } from "./router.js";
 export type { RouterLogger } from "./logger.js";
 export { REPLAYABLE_BODY_BYTES } from "./proxy.js";
+export { HaproxyRouter, serverName, type HaproxyBalancer } from "./haproxy/haproxy-router.js";
+export { runtimeCommand } from "./haproxy/runtime-api.js";
+export { ScriptBalancer } from "./script-balancer.js";

@@ -57,7 +57,7 @@ function deploymentRow(overrides: Partial<DeploymentsTable> = {}): DeploymentsTa
 function replicaRow(deploymentId: string, overrides: Partial<ReplicasTable> = {}): ReplicasTable {
   return {
     id: `r${++seq}`, service: "hello", environment: "dev", version: "1.0.0", digest: "d".repeat(64), deployment_id: deploymentId,
-    pid: null, driver: "process", host: "127.0.0.1", port: 40_000 + seq, state: "starting", log_path: "/tmp/x.log",
+    pid: null, driver: "process", host: "127.0.0.1", port: 40_000 + seq, target_json: null, state: "starting", log_path: "/tmp/x.log",
     started_at: T0, stopped_at: null, ...overrides,
   };
 }

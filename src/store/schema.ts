@@ -159,6 +159,8 @@ export interface ReplicasTable {
   /** Where it runs: the host the driver placed it on ("127.0.0.1" for the process driver). */
   host: string;
   port: number;
+  /** The target it was started on, as JSON (migration 014): how its driver reaches it again. Null for older rows. */
+  target_json: string | null;
   state: string; // "starting" | "running" | "stopping" | "stopped" | "crashed"
   log_path: string;
   started_at: number;

@@ -37,7 +37,8 @@ const server = createServer((req, res) => {
 });
 
 server.keepAliveTimeout = 5_000;
-server.listen(port, "127.0.0.1", () => console.log(`hello ${version} listening on ${port}`));
+// HOST lets a fleet host listen on its own address (the ssh tests set it to 0.0.0.0).
+server.listen(port, process.env.HOST ?? "127.0.0.1", () => console.log(`hello ${version} listening on ${port}`));
 
 // Graceful stop: finish in-flight requests, then exit.
 process.on("SIGTERM", () => {

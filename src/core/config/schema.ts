@@ -5,6 +5,7 @@ import { requiresSchema, windowsSchema } from "./governance.js";
 import { triageConfigSchema } from "./triage.js";
 import { scriptTargetSchema } from "./script-target.js";
 import { notificationsSchema } from "./notifications.js";
+import { sshTargetSchema } from "./ssh-target.js";
 
 export { duration };
 
@@ -74,7 +75,7 @@ const processTarget = z.strictObject({
 });
 
 /** One branch per driver; `driver` may be left out for the process driver. */
-const target = z.discriminatedUnion("driver", [processTarget, scriptTargetSchema]);
+const target = z.discriminatedUnion("driver", [processTarget, sshTargetSchema, scriptTargetSchema]);
 
 const canaryStep = z.strictObject({
   weight: z
@@ -239,6 +240,7 @@ export type TargetConfig = EnvironmentConfig["target"];
 /** A target whose replicas Slipway runs (not a script target). */
 export type ReplicaTargetConfig = Exclude<TargetConfig, { driver: "script" }>;
 export type { ScriptTargetConfig } from "./script-target.js";
+export type { SshTargetConfig } from "./ssh-target.js";
 export type Strategy = z.output<typeof strategySchema>;
 export type VerifyConfig = z.output<typeof verifySchema>;
 export type AnalysisConfig = NonNullable<VerifyConfig["analysis"]>;

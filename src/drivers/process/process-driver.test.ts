@@ -58,6 +58,8 @@ async function specFor(mode: string, overrides: Partial<ReplicaSpec> = {}): Prom
     environment: "dev",
     version: "1.0.0",
     workdir: appDir,
+    artifact: { path: join(appDir, "unused.tgz"), digest: "0".repeat(64) },
+    target: { driver: "process", replicas: 1 },
     command: `"${process.execPath}" app.mjs ${mode}`,
     portEnv: "PORT",
     host: "127.0.0.1",
