@@ -46,7 +46,9 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
       // Checked before anything starts: a bad rules file is bad input, not a half-started server.
       const triageRules = rulesFile ? (await import("../../triage/index.js")).loadRulesFile(rulesFile) : undefined;
       const { startControlPlane } = await controlPlane();
-      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env), triageRules });
+      const { limitsFromEnv } = await import("../../api/index.js");
+      const limits = limitsFromEnv(ctx.env);
+      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env), triageRules, limits });
       ctx.out.write(`slipway control plane on ${plane.url} (data: ${opts.data})\n`);
       if (triageRules) ctx.out.write(`triage: ${triageRules.length} server-wide rule(s) from ${rulesFile}\n`);
       if (plane.newAdminToken) {
