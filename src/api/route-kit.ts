@@ -67,6 +67,9 @@ export function route<B = undefined, Q = Record<string, never>>(
       let body: B;
       let query: Q;
       let target: Target = {};
+      // A route that acts on every service needs nothing from the input to decide: refuse first,
+      // so a token that may not call it never learns what was wrong with its input.
+      if (!doc.scope && doc.access !== "public") authorize(request, { role: doc.access, action });
       try {
         body = doc.body ? parseWith(doc.body, request.body ?? {}, "body") : (undefined as B);
         query = doc.query ? parseWith(doc.query, request.query ?? {}, "query") : ({} as Q);

@@ -24,7 +24,7 @@ describe("permission rules (no I/O)", () => {
   test("a 403 names the token, what it tried and the permission missing", () => {
     const err = forbidden(principal("deployer", "checkout-api"), { role: "approver", service: "checkout-api", environment: "prod", action: "approve" });
     assert.equal(err.code, "forbidden");
-    assert.equal(err.message, 'token "ci" (deployer on service checkout-api) cannot approve: needs approver on checkout-api/prod');
+    assert.equal(err.message, 'token "ci" (deployer on service checkout-api) cannot approve: that needs the approver role on checkout-api/prod');
   });
 
   test("roles are ordered viewer < deployer < approver < admin", () => {
@@ -97,7 +97,7 @@ for (const dialect of TEST_DIALECTS) {
       const { token } = await create({ name: "ci-a", role: "deployer", service: "svc-a" });
       const refused = await call(token, "POST", "/api/v1/deployments", { service: "svc-b", environment: "prod", version: "1.0.0" });
       assert.equal(refused.status, 403);
-      assert.equal(refused.body.error!.message, 'token "ci-a" (deployer on service svc-a) cannot start a deployment of a pushed version: needs deployer on svc-b/prod');
+      assert.equal(refused.body.error!.message, 'token "ci-a" (deployer on service svc-a) cannot start a deployment of a pushed version: that needs the deployer role on svc-b/prod');
       assert.match(refused.body.error!.hint!, /limited to service svc-a/);
       // Inside its scope, authorisation passes (the service is unknown, so the engine says 404).
       const inside = await call(token, "POST", "/api/v1/deployments", { service: "svc-a", environment: "prod", version: "1.0.0" });
