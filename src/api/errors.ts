@@ -49,6 +49,24 @@ export function installErrorHandler(app: FastifyInstance, hiddenPaths: readonly 
   );
 }
 
+/**
+ * Fastify's option `frameworkErrors`: errors its router meets before any handler (a malformed
+ * URL, a path segment over its length limit), in the documented shape too.
+ */
+export function frameworkError(err: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const tooLong = err.code === "FST_ERR_MAX_PARAM_LENGTH";
+  void reply.status(tooLong ? 414 : (err.statusCode ?? 400)).send({
+    error: {
+      code: "bad_input",
+      message: tooLong ? `a part of the URL is longer than the ${MAX_PARAM_LENGTH} characters this API reads there` : "the URL is malformed",
+      hint: tooLong ? "names, versions and ids are short; check the URL" : "encode the URL (percent-encoding) and try again",
+    },
+  });
+}
+
+/** Longest path segment (a name, version, id or digest) the router reads. */
+export const MAX_PARAM_LENGTH = 256;
+
 /** The longest URL the API reads; longer ones are refused (414) before routing. */
 export const MAX_URL_LENGTH = 8192;
 

@@ -6,7 +6,7 @@ import { installAuth } from "./auth.js";
 import { AuditFeed } from "../audit/index.js";
 import { closeSharedPool } from "../workers/index.js";
 import type { ApiContext, ApiOptions } from "./context.js";
-import { installErrorHandler } from "./errors.js";
+import { frameworkError, installErrorHandler, MAX_PARAM_LENGTH } from "./errors.js";
 import { installSecurityHeaders } from "./headers.js";
 import { completeLimits } from "./limits.js";
 import { installRateLimit } from "./rate-limit.js";
@@ -37,7 +37,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   // Process-wide: the archive checks at unpack time (engine, drivers) accept what a push accepted.
   setArchiveLimits(ctx.limits.archive);
   // Typed as the default instance so route modules need not carry pino's Logger type.
-  const app = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: ctx.limits.jsonBodyBytes }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: ctx.limits.jsonBodyBytes, routerOptions: { maxParamLength: MAX_PARAM_LENGTH }, frameworkErrors: frameworkError }) as unknown as FastifyInstance;
   installErrorHandler(app, [ctx.dataDir, PACKAGE_ROOT]);
   installSecurityHeaders(app);
   installAuth(app, ctx.store, ctx.clock);
