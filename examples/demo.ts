@@ -74,12 +74,22 @@ function applyVariant(dir: string, chapter: Chapter): void {
   if (slipway(["apply", file], { quiet: true }).code !== 0) throw new Error(`applying ${file} failed`);
 }
 
-/** dev's URL once something there serves traffic. */
+/**
+ * dev's URL once something there serves traffic. Asked over HTTP, not with the CLI: starting a
+ * CLI process takes longer than a first rolling deployment of hello, which would end unwatched.
+ */
 async function devUrl(): Promise<string | undefined> {
-  const { stdout, code } = await slipwayAsync(["status", "hello", "--json"]);
-  if (code !== 0) return undefined;
-  const dev = (JSON.parse(stdout) as { environment: string; url: string; weights: unknown[] }[]).find((e) => e.environment === "dev");
-  return dev && dev.weights.length > 0 ? dev.url : undefined;
+  const server = process.env.SLIPWAY_SERVER ?? "http://127.0.0.1:7070";
+  const token = process.env.SLIPWAY_TOKEN ?? readFileSync(join(ROOT, ".slipway", "admin-token"), "utf8").trim();
+  try {
+    const res = await fetch(`${server}/api/v1/status?service=hello`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(2000) });
+    if (!res.ok) return undefined;
+    const { environments } = (await res.json()) as { environments: { environment: string; url: string; weights: unknown[] }[] };
+    const dev = environments.find((e) => e.environment === "dev");
+    return dev && dev.weights.length > 0 ? dev.url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Steady traffic to dev from the moment it serves until `signal`; undefined if it never did. */
@@ -87,7 +97,7 @@ async function startLoadWhenServed(signal: AbortSignal): Promise<LoadResult | un
   while (!signal.aborted) {
     const url = await devUrl();
     if (url) return runLoad(url, { concurrency: 4, maxDurationMs: 120_000, signal });
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 50));
   }
   return undefined;
 }
@@ -105,7 +115,7 @@ async function runChapter(dir: string, chapter: Chapter): Promise<{ state: strin
   slipway(["show", detail.deployment.id]);
   const loadResult = await load;
   if (loadResult) {
-    console.log(`traffic during the deployment: ${loadResult.sent} requests, ${loadResult.failed} failed at the router, ${loadResult.status5xx} answered 500 by the app`);
+    console.log(`traffic during the deployment: ${loadResult.sent} requests, ${loadResult.failed} failed at the router${loadResult.failed ? ` (${Object.entries(loadResult.failures).map(([k, n]) => `${n}× ${k}`).join(", ")})` : ""}, ${loadResult.status5xx} answered 500 by the app`);
   }
   return { state: detail.deployment.state, load: loadResult };
 }
