@@ -47,13 +47,13 @@ const FROM_SOURCE = import.meta.url.endsWith(".ts");
 const ENTRY = new URL(`./entry${FROM_SOURCE ? ".ts" : ".js"}`, import.meta.url);
 /**
  * Loads the entry. From src/ (under tsx) the worker registers tsx first: Node 20 does not
- * apply `--import` loaders of the parent to worker threads.
+ * apply `--import` loaders of the parent to worker threads. Only dynamic import(), which
+ * works whether the parent's flags (--input-type) make eval code CommonJS or ESM.
  */
-const BOOTSTRAP = `const { workerData } = require("node:worker_threads");
-(async () => {
+const BOOTSTRAP = `import("node:worker_threads").then(async ({ workerData }) => {
   if (workerData.tsx) (await import(workerData.tsx)).register();
   await import(workerData.entry);
-})().catch((err) => { throw err; });`;
+});`;
 
 /**
  * A small, bounded pool of worker threads for CPU-heavy checks (linting a slipway.yaml,
