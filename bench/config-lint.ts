@@ -3,7 +3,7 @@
  * hostile file (many unknown keys, many config values, many broken environments, many broken
  * probes) it times parseServiceConfig at n and 4n repetitions and prints the time ratio, with
  * the smallest size as the baseline measured in the same run. Linear checking gives about 4;
- * quadratic (before issue 10) gave about 16.
+ * quadratic (before issue 10) gave about 16. `tsx bench/config-lint.ts N` sets n (default 2000).
  */
 import { readFileSync } from "node:fs";
 import { parseServiceConfig } from "../src/core/config/index.js";
@@ -30,6 +30,7 @@ function time(text: string): number {
 const n = Number(process.argv[2] ?? 2000);
 console.log(`config lint scaling: n=${n} vs 4n (baseline: the n-sized file of the same kind, same run)`);
 for (const [kind, make] of Object.entries(KINDS)) {
+  time(make(Math.max(1, n >> 2))); // warm-up: JIT and caches, so the baseline is not mostly start-up
   const small = make(n);
   const large = make(4 * n);
   const a = time(small);
