@@ -15,6 +15,9 @@ test("binary input is named as such; real logs, with colours and odd bytes, are 
   assert.equal(notTextLog(randomBytes(8192)), "binary data");
   assert.equal(notTextLog(Buffer.from("\u001b[31mFAIL\u001b[0m src/a.test.ts\n  ● adds\n\texpected 3, received 4\r\n")), undefined);
   assert.equal(notTextLog(Buffer.from("héllo wörld – ünïcode ✓\n".repeat(50))), undefined);
+  // A stray NUL and invalid UTF-8 in a real log (a crashed tool's output) do not make it binary.
+  const messy = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28, 0x80, 0x1b, 0x5b, 0x30, 0x4b, 0x0d, 0x0a]), Buffer.from("npm WARN deprecated request@2.88.2\n".repeat(200))]);
+  assert.equal(notTextLog(messy), undefined);
 });
 
 test("triage of binary junk says it is not a text log, with low confidence, never a confident category", async () => {

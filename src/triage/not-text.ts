@@ -1,7 +1,8 @@
 /**
  * Telling a text log from binary junk (an image, an archive, random bytes) before anyone reads
  * a category into it: the first bytes decide. Logs are text, with ANSI colours and the odd
- * stray byte, so only NUL bytes, many control bytes or a known binary signature count.
+ * stray byte (even a NUL), so only a known binary signature, many control bytes or much
+ * invalid UTF-8 count.
  */
 
 /** Bytes looked at: enough to judge, little to keep. */
@@ -24,8 +25,8 @@ export function notTextLog(sample: Uint8Array): string | undefined {
   for (const [magic, what] of SIGNATURES) if (magic.every((b, i) => sample[i] === b)) return what;
   let control = 0;
   for (const b of sample) {
-    if (b === 0) return "binary data";
-    // Tab, newline, carriage return, form feed, escape (ANSI colours) are at home in logs.
+    // Tab, newline, carriage return, form feed, escape (ANSI colours) are at home in logs; a
+    // stray NUL or two is too (a crashed tool's output), so only their share counts.
     if (b < 0x20 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 27) control++;
   }
   if (control / sample.length > 0.05) return "binary data";
