@@ -226,7 +226,9 @@ export function missingPermission(principal: Principal, permission: Permission):
 export function forbidden(principal: Principal, permission: Permission): SlipwayError {
   const missing = missingPermission(principal, permission) ?? `needs ${permission.role}${describeTarget(permission)}`;
   const outOfScope = roleAtLeast(principal.role, permission.role);
-  return new SlipwayError("forbidden", `token "${principal.name}" (${describePrincipal(principal)}) cannot ${permission.action ?? "do this"}: ${missing}`, {
+  // "needs approver on a/prod" → "that needs the approver role on a/prod": the message reads as one sentence.
+  const reason = missing.replace(/^needs (\w+)/, "that needs the $1 role");
+  return new SlipwayError("forbidden", `token "${principal.name}" (${describePrincipal(principal)}) cannot ${permission.action ?? "do this"}: ${reason}`, {
     hint: outOfScope ? `this token is limited to ${describeScope(principal.scope)}; use a token whose scope covers the target` : `ask an admin for a token with role ${permission.role}${describeTarget(permission)}`,
     details: { role: permission.role, service: permission.service ?? null, environment: permission.environment ?? null, token: { name: principal.name, role: principal.role, scope: principal.scope } },
   });
@@ -299,7 +301,7 @@ export function installAuth(app: FastifyInstance, store: Store, clock: Clock): v
     }
     request.principal = await authenticate(store, clock, match[1]!);
     request.log.debug({ token: request.principal.name, tokenId: request.principal.tokenId }, "authenticated");
-    if (!config?.scopedByRoute) authorize(request, { role: access, action: `${request.method} ${request.routeOptions.url}` });
+    if (!config?.scopedByRoute) authorize(request, { role: access, action: `call ${request.method} ${request.routeOptions.url}` });
   });
   // Refusals are worth a log line for operators: who, what route, why. Never the credential
   // (the route template is logged, not the raw URL; tokens travel only in the header).

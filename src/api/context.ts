@@ -4,6 +4,7 @@ import type { Clock } from "../core/index.js";
 import type { Engine } from "../engine/index.js";
 import type { RouterControl } from "../router/types.js";
 import type { Store } from "../store/index.js";
+import type { ApiLimits } from "./limits.js";
 import type { RuleSpec } from "../triage/index.js";
 
 /** What the API is built from. */
@@ -18,9 +19,12 @@ export interface ApiOptions {
   triageRules?: readonly RuleSpec[];
   /** GET /metrics answers without a token (default: a viewer token is needed). */
   metricsPublic?: boolean;
+  /** What one request may cost (body sizes, archives, rate per token); default: DEFAULT_API_LIMITS. */
+  limits?: Partial<ApiLimits>;
 }
 
-/** What route handlers may use: the options, and the live audit feed the API follows. */
+/** What route handlers may use: the options (limits completed), and the live audit feed the API follows. */
 export interface ApiContext extends ApiOptions {
   feed: AuditFeed;
+  limits: ApiLimits;
 }

@@ -20,3 +20,4 @@ export {
   type TokenInfo,
 } from "./auth.js";
 export type { ApiContext, ApiOptions } from "./context.js";
+export { DEFAULT_API_LIMITS, limitsFromEnv, type ApiLimits } from "./limits.js";

@@ -67,6 +67,9 @@ export function route<B = undefined, Q = Record<string, never>>(
       let body: B;
       let query: Q;
       let target: Target = {};
+      // A route that acts on every service needs nothing from the input to decide: refuse first,
+      // so a token that may not call it never learns what was wrong with its input.
+      if (!doc.scope && doc.access !== "public") authorize(request, { role: doc.access, action });
       try {
         body = doc.body ? parseWith(doc.body, request.body ?? {}, "body") : (undefined as B);
         query = doc.query ? parseWith(doc.query, request.query ?? {}, "query") : ({} as Q);
@@ -86,10 +89,17 @@ export function route<B = undefined, Q = Record<string, never>>(
   });
 }
 
-/** "Start a deployment of a pushed version (…)" → "start a deployment of a pushed version". */
+/**
+ * "Start a deployment of a pushed version (…)" → "start a deployment of a pushed version";
+ * a summary that names a thing ("One deployment: …", "A pipeline run's log") → "read a
+ * deployment", "read a pipeline run's log", so a 403 reads as a sentence.
+ */
 function actionOf(summary: string): string {
   const text = summary.replace(/\s*\(.*\)\s*$/, "").replace(/:.*$/, "").trim();
-  return text.charAt(0).toLowerCase() + text.slice(1);
+  const lower = text.charAt(0).toLowerCase() + text.slice(1);
+  const noun = /^(one|a|an|the) (.*)$/.exec(lower);
+  if (!noun) return lower;
+  return `read ${noun[1] === "one" ? (/^[aeiou]/.test(noun[2]!) ? "an" : "a") : noun[1]} ${noun[2]}`;
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: string): T {

@@ -1,9 +1,16 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { getServiceConfig } from "../engine/index.js";
 import { installAuth } from "./auth.js";
 import { AuditFeed } from "../audit/index.js";
+import { closeSharedPool } from "../workers/index.js";
 import type { ApiContext, ApiOptions } from "./context.js";
-import { installErrorHandler } from "./errors.js";
+import { frameworkError, installErrorHandler, MAX_PARAM_LENGTH } from "./errors.js";
+import { installSecurityHeaders } from "./headers.js";
+import { completeLimits } from "./limits.js";
+import { installRateLimit } from "./rate-limit.js";
+import { setArchiveLimits } from "../supply/index.js";
 import { registerArtifactRoutes } from "./routes/artifacts.js";
 import { registerChangeRoutes } from "./routes/changes.js";
 import { registerDeploymentRoutes } from "./routes/deployments.js";
@@ -21,15 +28,22 @@ import { registerTokenRoutes } from "./routes/tokens.js";
 import { registerTriageRoutes } from "./routes/triage.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
 
+/** The directory the package is installed in: kept out of error messages like the data directory. */
+const PACKAGE_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+
 /** Builds the HTTP API (not listening yet): routes, auth, validation, one error shape. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const feed = new AuditFeed(options.store, (err) => options.log.error({ err }, "audit feed: reading new events failed; it retries at the next append"));
   await feed.start();
-  const ctx: ApiContext = { ...options, feed };
+  const ctx: ApiContext = { ...options, feed, limits: completeLimits(options.limits) };
+  // Process-wide: the archive checks at unpack time (engine, drivers) accept what a push accepted.
+  setArchiveLimits(ctx.limits.archive);
   // Typed as the default instance so route modules need not carry pino's Logger type.
-  const app = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 10 * 1024 * 1024 }) as unknown as FastifyInstance;
-  installErrorHandler(app);
+  const app = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: ctx.limits.jsonBodyBytes, routerOptions: { maxParamLength: MAX_PARAM_LENGTH }, frameworkErrors: frameworkError }) as unknown as FastifyInstance;
+  installErrorHandler(app, [ctx.dataDir, PACKAGE_ROOT]);
+  installSecurityHeaders(app);
   installAuth(app, ctx.store, ctx.clock);
+  installRateLimit(app, { perSecond: ctx.limits.ratePerSecond, burst: ctx.limits.rateBurst });
   registerOpsRoutes(app, ctx);
   registerServiceRoutes(app, ctx);
   registerArtifactRoutes(app, ctx);
@@ -47,6 +61,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   registerMetricsRoutes(app, ctx);
   registerTriageRoutes(app, { store: ctx.store, rules: ctx.triageRules, serviceRules: async (service) => (await getServiceConfig(ctx, service)).triage?.rules ?? [] });
   app.addHook("onClose", async () => feed.close());
+  app.addHook("onClose", async () => closeSharedPool());
   await app.ready();
   return app;
 }

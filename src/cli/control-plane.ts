@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
-import { buildApi, createToken } from "../api/index.js";
+import { buildApi, createToken, type ApiLimits } from "../api/index.js";
 import { systemClock, type Clock, type NotificationsConfig } from "../core/index.js";
 import { createDriverSet, detectSandbox, noSandboxReason, type SandboxKind } from "../drivers/index.js";
 import { Engine, type EngineSettings } from "../engine/index.js";
@@ -35,6 +35,8 @@ export interface ControlPlaneOptions {
   runUsers?: Readonly<Record<string, readonly string[]>>;
   /** Directories replicas must not see besides the data directory (`--hide`). */
   hidden?: readonly string[];
+  /** What one request may cost (see ApiLimits); default: DEFAULT_API_LIMITS. */
+  limits?: Partial<ApiLimits>;
 }
 
 export interface ControlPlane {
@@ -74,7 +76,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   }
   const newAdminToken = await ensureAdminToken(store, dataDir, clock);
   if (options.registerExample) await registerExampleService(engine, log);
-  const app = await buildApi({ engine, store, router, dataDir, clock, log, triageRules: options.triageRules, metricsPublic: options.metricsPublic ?? false });
+  const app = await buildApi({ engine, store, router, dataDir, clock, log, triageRules: options.triageRules, metricsPublic: options.metricsPublic ?? false, limits: options.limits });
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;

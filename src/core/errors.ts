@@ -8,6 +8,8 @@ export type ErrorCode =
   | "forbidden" // credentials lack a permission: HTTP 403
   | "not_found" // HTTP 404
   | "conflict" // state does not allow it (lock held, version exists): HTTP 409
+  | "too_large" // the input is over a size limit (body, archive, expansion): HTTP 413, exit 2
+  | "rate_limited" // the token sent too many requests too fast: HTTP 429
   | "failed" // the operation ran and failed (deployment failed, probe failed): exit 1
   | "unavailable" // a dependency is down (database, router): HTTP 503
   | "internal"; // a bug: HTTP 500
@@ -39,6 +41,8 @@ export const notFound = (message: string, options?: SlipwayErrorOptions) =>
   new SlipwayError("not_found", message, options);
 export const conflict = (message: string, options?: SlipwayErrorOptions) =>
   new SlipwayError("conflict", message, options);
+export const tooLarge = (message: string, options?: SlipwayErrorOptions) =>
+  new SlipwayError("too_large", message, options);
 export const failed = (message: string, options?: SlipwayErrorOptions) =>
   new SlipwayError("failed", message, options);
 export const unavailable = (message: string, options?: SlipwayErrorOptions) =>
@@ -54,6 +58,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
   failed: 422,
   unavailable: 503,
   internal: 500,
@@ -64,9 +70,9 @@ export function httpStatusOf(err: unknown): number {
   return isSlipwayError(err) ? HTTP_STATUS[err.code] : 500;
 }
 
-/** The one place that maps errors to CLI exit codes: 2 for bad usage or input, 1 otherwise. */
+/** The one place that maps errors to CLI exit codes: 2 for bad usage or input (too large included), 1 otherwise. */
 export function exitCodeOf(err: unknown): 1 | 2 {
-  return isSlipwayError(err) && err.code === "bad_input" ? 2 : 1;
+  return isSlipwayError(err) && (err.code === "bad_input" || err.code === "too_large") ? 2 : 1;
 }
 
 /** Rebuilds a SlipwayError from an API error body (`{ error: { code, message, hint, details } }`). */

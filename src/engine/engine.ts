@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
-import { newId, systemClock, type Clock, type Deployment } from "../core/index.js";
+import { newId, systemClock, type Clock, type ConfigResult, type Deployment } from "../core/index.js";
 import type { DriverSet } from "../drivers/index.js";
 import type { RouterControl } from "../router/types.js";
 import { listDeployments, type DeploymentQuery, type Store } from "../store/index.js";
@@ -115,8 +115,8 @@ export class Engine {
     return cancelDeployment(this.ctx, id, actor);
   }
 
-  apply(yamlText: string, file: string, actor: string) {
-    return applyService(this.ctx, yamlText, file, actor);
+  apply(yamlText: string, file: string, actor: string, parsed?: ConfigResult) {
+    return applyService(this.ctx, yamlText, file, actor, parsed);
   }
 
   show(id: string) {

@@ -1,4 +1,4 @@
-import { parseServiceConfig, type ServiceConfig, badInput, notFound, type ConfigProblem } from "../core/index.js";
+import { parseServiceConfig, type ServiceConfig, badInput, notFound, type ConfigProblem, type ConfigResult } from "../core/index.js";
 import { getServiceRow, listServiceRows, upsertService } from "../store/index.js";
 import type { EngineContext } from "./context.js";
 import { record } from "./record.js";
@@ -10,8 +10,9 @@ export interface AppliedService {
 }
 
 /** Registers or updates a service from its slipway.yaml text. Invalid files change nothing. */
-export async function applyService(ctx: EngineContext, yamlText: string, file: string, actor: string): Promise<AppliedService> {
-  const result = parseServiceConfig(yamlText, file);
+/** `parsed`: the text's parse when the caller already has it (the API parses off the event loop). */
+export async function applyService(ctx: EngineContext, yamlText: string, file: string, actor: string, parsed?: ConfigResult): Promise<AppliedService> {
+  const result = parsed ?? parseServiceConfig(yamlText, file);
   if (!result.config) {
     throw badInput(`${file} has ${result.errors.length} error${result.errors.length === 1 ? "" : "s"}`, {
       details: result.errors,

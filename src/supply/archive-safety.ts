@@ -1,5 +1,9 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import * as tar from "tar";
-import { badInput } from "../core/index.js";
+import { badInput, tooLarge } from "../core/index.js";
+import { runOffThread, siblingModule } from "../workers/index.js";
+import { archiveLimits, formatBytes, type ArchiveLimits } from "./archive-limits.js";
 
 /** One archive entry as the safety check sees it. */
 export interface ArchiveEntry {
@@ -18,27 +22,105 @@ const KIND: Record<string, string> = {
 const MAX_HOPS = 40;
 
 /**
- * Reads every entry header of a .tgz (no extraction) and refuses anything unsafe; see
- * checkEntries. `label` names the archive in messages. Corrupt or non-gzip-tar input is
- * refused too: in strict mode node-tar turns every parse warning into an error.
+ * Reads every entry header of a .tgz (no extraction) and refuses anything unsafe (see
+ * checkEntries) or over the limits (see readEntries). `label` names the archive in messages.
+ * Runs on a worker thread: expanding a large archive takes seconds of CPU that the event loop
+ * (health checks, deployments in flight) must not wait on.
  */
-export async function validateArchive(file: string, label: string): Promise<ArchiveEntry[]> {
-  const entries: ArchiveEntry[] = [];
-  try {
-    await tar.t({
-      file,
-      strict: true,
-      onReadEntry: (e) => entries.push({ path: e.path, type: e.type, linkpath: e.linkpath }),
-    });
-  } catch (err) {
-    throw badInput(`${label} is not a readable .tgz archive: ${(err as Error).message}`, {
-      cause: err,
-      hint: "push a directory, or a gzip-compressed tar file (tar czf app.tgz -C build .)",
-    });
-  }
+export async function validateArchive(file: string, label: string, limits: ArchiveLimits = archiveLimits()): Promise<ArchiveEntry[]> {
+  return runOffThread<ArchiveEntry[]>({ module: siblingModule(import.meta.url, "archive-safety"), fn: "validateArchiveHere", args: [file, label, limits] });
+}
+
+/** validateArchive on the calling thread (what the worker runs). */
+export async function validateArchiveHere(file: string, label: string, limits: ArchiveLimits): Promise<ArchiveEntry[]> {
+  const entries = await readEntries(file, label, limits);
   if (entries.length === 0) throw badInput(`${label} is an empty archive`, { hint: "an artifact needs at least one file" });
   checkEntries(entries);
   return entries;
+}
+
+const LIMIT_HINT = "an artifact holds what the service runs; leave build caches, data and test fixtures out (the limits are the server's SLIPWAY_MAX_ARTIFACT_* settings)";
+
+/**
+ * Streams the archive through node-tar's parser, entry data discarded as it passes, and
+ * stops at the first limit crossed: compressed size (before reading), then per entry the
+ * count, the path length, the size its header declares and the running expanded total. So a
+ * small archive that expands to gigabytes is refused after reading a bounded amount, in
+ * bounded memory. Corrupt or non-tar input is refused too (strict: every warning is an error).
+ */
+async function readEntries(file: string, label: string, limits: ArchiveLimits): Promise<ArchiveEntry[]> {
+  const size = (await stat(file)).size;
+  if (size > limits.compressedBytes) throw tooLarge(`${label} is ${formatBytes(size)}, more than the ${formatBytes(limits.compressedBytes)} an artifact may be`, { hint: LIMIT_HINT });
+  const entries: ArchiveEntry[] = [];
+  let expanded = 0;
+  // Small reads: node-tar inflates each chunk at once, so a chunk of a bomb becomes up to ~1000 times its size in memory.
+  const source = createReadStream(file, { highWaterMark: 16 * 1024 });
+  return new Promise<ArchiveEntry[]>((resolve, reject) => {
+    let settled = false;
+    const stop = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      source.destroy();
+      parser.abort(err instanceof Error ? err : new Error(String(err)));
+      reject(err);
+    };
+    const parser = new tar.Parser({
+      strict: true,
+      onReadEntry: (e) => {
+        e.resume();
+        if (settled) return;
+        const limit = overLimit(e, entries.length + 1, (expanded += e.size ?? 0), limits, label);
+        if (limit) return stop(limit);
+        entries.push({ path: e.path, type: e.type, linkpath: e.linkpath });
+      },
+    });
+    parser.on("error", (err: Error) => stop(unreadable(err, label)));
+    parser.on("end", () => {
+      if (settled) return;
+      settled = true;
+      resolve(entries);
+    });
+    source.on("error", stop);
+    source.on("data", (chunk) => {
+      try {
+        if (!parser.write(chunk as Buffer)) {
+          source.pause();
+          parser.once("drain", () => source.resume());
+        }
+      } catch (err) {
+        stop(err);
+      }
+    });
+    source.on("end", () => {
+      try {
+        parser.end();
+      } catch (err) {
+        stop(err);
+      }
+    });
+  });
+}
+
+function overLimit(e: tar.ReadEntry, count: number, expanded: number, limits: ArchiveLimits, label: string) {
+  const hint = LIMIT_HINT;
+  if (count > limits.entries) return tooLarge(`${label} has more than ${limits.entries} entries`, { hint });
+  const pathBytes = Buffer.byteLength(e.path);
+  if (pathBytes > limits.pathBytes) return badInput(`${label} has an entry whose path is ${pathBytes} bytes long, more than ${limits.pathBytes}`, { hint: "shorten the paths inside the archive" });
+  if ((e.size ?? 0) > limits.entryBytes) return tooLarge(`${label} has an entry of ${formatBytes(e.size ?? 0)} (${clip(e.path)}), more than the ${formatBytes(limits.entryBytes)} one file may be`, { hint });
+  if (expanded > limits.expandedBytes) return tooLarge(`${label} expands to more than ${formatBytes(limits.expandedBytes)}`, { hint });
+  return undefined;
+}
+
+function unreadable(err: Error, label: string) {
+  // node-tar's own guard against compression bombs (expansion over 1000 times the input).
+  if (/decompression ratio/.test(err.message)) {
+    return tooLarge(`${label} expands more than 1000 times its compressed size: that is a compression bomb, not an artifact`, { cause: err, hint: LIMIT_HINT });
+  }
+  return badInput(`${label} is not a readable .tgz archive: ${err.message}`, { cause: err, hint: "push a directory, or a gzip-compressed tar file (tar czf app.tgz -C build .)" });
+}
+
+function clip(path: string): string {
+  return path.length > 120 ? `${path.slice(0, 117)}...` : path;
 }
 
 /**

@@ -19,6 +19,7 @@ export {
 } from "./artifact-repo.js";
 export { artifactPath, sha256File } from "./blob-store.js";
 export { validateArchive, checkEntries, type ArchiveEntry } from "./archive-safety.js";
+export { DEFAULT_ARCHIVE_LIMITS, archiveLimits, archiveLimitsSchema, formatBytes, setArchiveLimits, type ArchiveLimits } from "./archive-limits.js";
 export { packDirectory } from "./pack.js";
 export { checkServiceName, checkVersion, parseDigest, formatDigest, shortDigest } from "./names.js";
 export { KEY_ALGORITHMS, MAX_KEY_PEM_BYTES, generateKeyPair, keyIdOf, parsePrivateKey, parsePublicKey, shortKeyId, type KeyAlgorithm, type GeneratedKeyPair, type PrivateKeyInfo, type PublicKeyInfo } from "./keys.js";

@@ -11,6 +11,8 @@ import { packDirectory } from "./pack.js";
 export interface PushArtifactInput {
   /** A directory (packed deterministically) or a .tgz / .tar.gz file (stored as-is). */
   path: string;
+  /** How messages name the archive (default: the path; the API names the upload, never a server path). */
+  label?: string;
   service: string;
   version: string;
   commit?: string | null;
@@ -32,7 +34,7 @@ export interface PushArtifactResult {
 export async function pushArtifact(store: HasDb, dataDir: string, input: PushArtifactInput, clock: Clock = systemClock): Promise<PushArtifactResult> {
   checkServiceName(input.service);
   checkVersion(input.version);
-  const tmp = await stageArchive(dataDir, input.path);
+  const tmp = await stageArchive(dataDir, input.path, input.label ?? input.path);
   try {
     const sizeBytes = (await stat(tmp)).size;
     const digest = await sha256File(tmp);
@@ -64,7 +66,7 @@ export async function pushArtifact(store: HasDb, dataDir: string, input: PushArt
 }
 
 /** Copies or packs the input into a checked tmp archive in the store, and returns its path. */
-async function stageArchive(dataDir: string, path: string): Promise<string> {
+async function stageArchive(dataDir: string, path: string, label: string): Promise<string> {
   const source = resolve(path);
   const info = await stat(source).catch((err: NodeJS.ErrnoException) => {
     if (err.code === "ENOENT") throw badInput(`${path} does not exist`, { hint: "give a build output directory or a .tgz file" });
@@ -78,7 +80,7 @@ async function stageArchive(dataDir: string, path: string): Promise<string> {
   try {
     if (info.isDirectory()) await packDirectory(source, tmp);
     else await copyFile(source, tmp);
-    await validateArchive(tmp, path);
+    await validateArchive(tmp, label);
     return tmp;
   } catch (err) {
     await rm(tmp, { force: true });

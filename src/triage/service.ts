@@ -9,7 +9,8 @@ import { applyHistory } from "./classify.js";
 import { splitLines } from "./lines.js";
 import { linesFromEvidence, parseRanges } from "./ranges.js";
 import { examplesFor, historyOf, occurrenceOfRun, recordOccurrence, saveExample, type ClusterInfo } from "./store.js";
-import { triageLog, type LogSource } from "./triage.js";
+import { triageLogOffThread } from "./off-thread.js";
+import type { LogSource } from "./triage.js";
 import type { ConfirmedExample, EvidenceLine, LineRange, RuleSpec, TriageResult } from "./types.js";
 
 /** A triage result with its cluster. */
@@ -28,7 +29,7 @@ export interface TriageRunInput {
 /** Triages a failed run, learning from the pipeline's confirmed examples, and records it. */
 export async function triageRun(store: Store, input: TriageRunInput): Promise<RecordedTriage> {
   const examples = input.pipeline ? await examplesFor(store, input.pipeline, { exceptRun: input.run }) : [];
-  let result = await triageLog(input.log, { passLog: input.passLog, examples, rules: input.rules });
+  let result = await triageLogOffThread(input.log, { passLog: input.passLog, examples, rules: input.rules });
   const history = await historyOf(store, result);
   if (history) result = { ...result, flaky: applyHistory(result.flaky, history) };
   const cluster = await recordOccurrence(store, result, { pipeline: input.pipeline, run: input.run, now: input.now });

@@ -3,10 +3,11 @@
  * classify, estimate flakiness and compute the clustering signature.
  */
 import { createHash } from "node:crypto";
-import { classify, estimateFlaky, type FlakyHistory } from "./classify.js";
+import { classify, estimateFlaky, type Classification, type FlakyHistory } from "./classify.js";
 import { AnchorMatcher, type AnchorMatch } from "./anchors.js";
 import { buildExampleModel, ExampleMatcher } from "./examples.js";
 import { cleanLine, LineSplitter } from "./lines.js";
+import { notTextLog, SampleKeeper } from "./not-text.js";
 import { hash32, maskLine } from "./mask.js";
 import { PASS_SELECT, trimShared } from "./pass-diff.js";
 import { lineHeadline, ruleSet, type RuleSet } from "./rules/rules.js";
@@ -43,9 +44,16 @@ export const MAX_EVIDENCE = 80;
 /** Most distinct pass-log lines remembered (bounded memory for huge passing logs). */
 const MAX_PASS_LINES = 2_000_000;
 
-async function feed(source: LogSource, splitter: LineSplitter): Promise<void> {
-  if (typeof source === "string" || source instanceof Uint8Array) splitter.push(source);
-  else for await (const chunk of source) splitter.push(chunk);
+async function feed(source: LogSource, splitter: LineSplitter, sample?: SampleKeeper): Promise<void> {
+  if (typeof source === "string" || source instanceof Uint8Array) {
+    sample?.take(source);
+    splitter.push(source);
+  } else {
+    for await (const chunk of source) {
+      sample?.take(chunk);
+      splitter.push(chunk);
+    }
+  }
   splitter.end();
 }
 
@@ -68,6 +76,8 @@ interface Scanned {
   anchored: AnchorMatcher | undefined;
   plain: FailureScanner | undefined;
   splitter: LineSplitter;
+  /** The first bytes, to tell a binary file from a text log. */
+  sample: SampleKeeper;
 }
 
 /** Streams a log through the scanner (and the few-shot matchers when examples are given). */
@@ -87,8 +97,9 @@ async function scanLog(source: LogSource, options: TriageOptions): Promise<Scann
     plain?.line(raw, no);
     anchored?.line(raw, no);
   });
-  await feed(source, splitter);
-  return { scan: scanner.finish(), rules, passLines, examples: examples !== undefined, matcher, anchored, plain, splitter };
+  const sample = new SampleKeeper();
+  await feed(source, splitter, sample);
+  return { scan: scanner.finish(), rules, passLines, examples: examples !== undefined, matcher, anchored, plain, splitter, sample };
 }
 
 /** The candidate blocks of a log and their block-model features (to train the model, and to explain a pick). */
@@ -101,13 +112,17 @@ export async function candidateFeatures(source: LogSource, options: TriageOption
 
 /** Triage of a failed log, streamed line by line. */
 export async function triageLog(source: LogSource, options: TriageOptions = {}): Promise<TriageResult> {
-  const { scan, rules, passLines, examples, matcher, anchored, plain, splitter } = await scanLog(source, options);
+  const { scan, rules, passLines, examples, matcher, anchored, plain, splitter, sample } = await scanLog(source, options);
   const model = options.blockModel ?? DEFAULT_BLOCK_MODEL;
   const chosen = selectFailure(scan, passLines ? { ...PASS_SELECT, model } : { model });
   const picked = passLines ? trimShared(chosen) : chosen; // pass-diff hook
   const ruled = { ...picked, top: chooseTopLine(scan, picked, rules) };
   const sel = withExampleMatch(ruled, { scan, rules }, matcher, anchored);
-  const cls = classify(sel, scan);
+  const junk = notTextLog(sample.sample());
+  // Binary input is never given a confident category: whatever its "lines" matched is noise.
+  const cls: Classification = junk
+    ? { decisive: null, category: "unknown", confidence: 0.05, cause: `this is not a text log: it looks like ${junk}`, next: "send the job's plain-text log (for a compressed log, uncompress it first)", rules: [] }
+    : classify(sel, scan);
   const flaky = estimateFlaky(cls, scan, options.history);
   return {
     category: cls.category,

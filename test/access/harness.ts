@@ -10,7 +10,7 @@ import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import pino from "pino";
-import { buildApi, createToken, type Grant, type Role } from "../../src/api/index.js";
+import { buildApi, createToken, type ApiLimits, type Grant, type Role } from "../../src/api/index.js";
 import { newId, systemClock, type Clock } from "../../src/core/index.js";
 import { createDriverSet } from "../../src/drivers/index.js";
 import { Engine } from "../../src/engine/index.js";
@@ -45,7 +45,7 @@ export interface AccessHarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(dialect: TestDialect, options: { triageRules?: readonly RuleSpec[]; secretSource?: Record<string, string> } = {}): Promise<AccessHarness> {
+export async function startHarness(dialect: TestDialect, options: { triageRules?: readonly RuleSpec[]; secretSource?: Record<string, string>; limits?: Partial<ApiLimits> } = {}): Promise<AccessHarness> {
   const db = await freshStore(dialect);
   const dataDir = await mkdtemp(join(tmpdir(), "slipway-access-"));
   const logs: string[] = [];
@@ -59,7 +59,7 @@ export async function startHarness(dialect: TestDialect, options: { triageRules?
   const router = await startRouter();
   const clock = new ManualClock();
   const engine = new Engine({ store: db.store, drivers: createDriverSet({ dataDir, host: "127.0.0.1" }), router: router.control, dataDir, log, clock, secretSource: options.secretSource });
-  const app = await buildApi({ engine, store: db.store, router: router.control, dataDir, clock, log, triageRules: options.triageRules });
+  const app = await buildApi({ engine, store: db.store, router: router.control, dataDir, clock, log, triageRules: options.triageRules, limits: options.limits });
   return {
     app,
     store: db.store,

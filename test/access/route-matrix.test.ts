@@ -5,7 +5,11 @@
  * - no token → 401 (public routes: neither 401 nor 403);
  * - a role below the route's → 403, and the body names the role the route needs;
  * - a role at or above it → neither 401 nor 403 (the input is deliberately junk, so 400/404
- *   are expected: what matters is that authorisation let it through).
+ *   are expected: what matters is that authorisation let it through);
+ * - a token of the route's role scoped to another service: refused (403 naming its scope) on
+ *   routes that name a service in the path or act on every service and change something;
+ *   let through on reads across services; never a 5xx.
+ * Every route must have a row in ROUTE_TABLE (route-table.ts): a new route without one fails.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -13,6 +17,7 @@ import { ROLES, type Role } from "../../src/api/index.js";
 import { routeDocs, type RouteDoc } from "../../src/api/route-kit.js";
 import { TEST_DIALECTS } from "../../src/store/testing.js";
 import { startHarness, type AccessHarness } from "./harness.js";
+import { ROUTE_TABLE } from "./route-table.js";
 
 const RANK: Record<Role, number> = { viewer: 0, deployer: 1, approver: 2, admin: 3 };
 
@@ -94,13 +99,42 @@ for (const dialect of TEST_DIALECTS) {
           const body = answer.json<{ error: { code: string; message: string } }>();
           if (body.error.code !== "forbidden") failures.push(`${route}: ${role} → code ${body.error.code}`);
           const expected = `token "matrix-${role}" (${role}) cannot `;
-          if (!body.error.message.startsWith(expected) || !body.error.message.includes(`needs ${doc.access}`)) {
+          if (!body.error.message.startsWith(expected) || !body.error.message.includes(`that needs the ${doc.access} role`)) {
             failures.push(`${route}: ${role} → 403 "${body.error.message}" does not name the missing role ${doc.access}`);
           }
         }
         table.push(`${route}: ${row.join(" ")}`);
       }
       assert.deepEqual(failures, [], `\n${failures.join("\n")}\n\nmatrix:\n${table.join("\n")}`);
+    });
+
+    test("every route has a row in the route table, with the role it really has", () => {
+      const registered = routesOf(h).map((d) => `${d.method} ${d.path}`);
+      const missing = registered.filter((k) => !(k in ROUTE_TABLE));
+      const gone = Object.keys(ROUTE_TABLE).filter((k) => !registered.includes(k));
+      assert.deepEqual(missing, [], `routes without a row in test/access/route-table.ts (add one: who may call it, what it acts on): ${missing.join(", ")}`);
+      assert.deepEqual(gone, [], `rows in test/access/route-table.ts for routes that no longer exist: ${gone.join(", ")}`);
+      const wrongRole = routesOf(h).filter((d) => ROUTE_TABLE[`${d.method} ${d.path}`]!.access !== d.access).map((d) => `${d.method} ${d.path}: ${d.access}`);
+      assert.deepEqual(wrongRole, [], "roles differ from the route table");
+    });
+
+    test("every route × a token of its role scoped to another service", async () => {
+      const failures: string[] = [];
+      const scoped = {} as Record<Role, string>;
+      for (const role of ROLES) scoped[role] = await h.token(`elsewhere-${role}`, role, { service: "elsewhere" });
+      for (const doc of routesOf(h)) {
+        if (doc.access === "public") continue;
+        const row = ROUTE_TABLE[`${doc.method} ${doc.path}`];
+        if (!row) continue;
+        const answer = await call(doc, scoped[doc.access]);
+        const route = `${doc.method} ${doc.path} [${doc.access}, ${row.scope}]`;
+        if (answer.statusCode >= 500 || answer.statusCode === 401) failures.push(`${route}: → ${answer.statusCode} ${answer.body.slice(0, 200)}`);
+        const refused = row.scope === "path" || (row.scope === "all" && doc.access !== "viewer");
+        if (refused && answer.statusCode !== 403) failures.push(`${route}: → ${answer.statusCode}, expected 403 for a token scoped to another service`);
+        if (refused && answer.statusCode === 403 && !answer.body.includes("limited to service elsewhere")) failures.push(`${route}: the 403 does not name the token's scope: ${answer.body.slice(0, 200)}`);
+        if (!refused && row.scope === "all" && answer.statusCode === 403) failures.push(`${route}: → 403, expected a read across services to be let through (narrowed)`);
+      }
+      assert.deepEqual(failures, [], failures.join("\n"));
     });
 
     test("a malformed Authorization header and an unknown token are 401, never 403", async () => {

@@ -104,7 +104,7 @@ for (const dialect of TEST_DIALECTS) {
       const viewer = await h.token("reader", "viewer");
       const refused = await slipway(["token", "list"], { ...env, SLIPWAY_TOKEN: viewer });
       assert.equal(refused.code, 1, show(refused));
-      assert.match(refused.stderr, /error: token "reader" \(viewer\) cannot list tokens: needs admin/);
+      assert.match(refused.stderr, /error: token "reader" \(viewer\) cannot list tokens: that needs the admin role/);
       const bad = await slipway(["token", "create", "--name", "x", "--role", "owner"], env);
       assert.equal(bad.code, 2, show(bad));
       assert.match(bad.stderr, /body\.role/);

@@ -24,7 +24,7 @@ describe("permission rules (no I/O)", () => {
   test("a 403 names the token, what it tried and the permission missing", () => {
     const err = forbidden(principal("deployer", "checkout-api"), { role: "approver", service: "checkout-api", environment: "prod", action: "approve" });
     assert.equal(err.code, "forbidden");
-    assert.equal(err.message, 'token "ci" (deployer on service checkout-api) cannot approve: needs approver on checkout-api/prod');
+    assert.equal(err.message, 'token "ci" (deployer on service checkout-api) cannot approve: that needs the approver role on checkout-api/prod');
   });
 
   test("roles are ordered viewer < deployer < approver < admin", () => {
@@ -97,7 +97,7 @@ for (const dialect of TEST_DIALECTS) {
       const { token } = await create({ name: "ci-a", role: "deployer", service: "svc-a" });
       const refused = await call(token, "POST", "/api/v1/deployments", { service: "svc-b", environment: "prod", version: "1.0.0" });
       assert.equal(refused.status, 403);
-      assert.equal(refused.body.error!.message, 'token "ci-a" (deployer on service svc-a) cannot start a deployment of a pushed version: needs deployer on svc-b/prod');
+      assert.equal(refused.body.error!.message, 'token "ci-a" (deployer on service svc-a) cannot start a deployment of a pushed version: that needs the deployer role on svc-b/prod');
       assert.match(refused.body.error!.hint!, /limited to service svc-a/);
       // Inside its scope, authorisation passes (the service is unknown, so the engine says 404).
       const inside = await call(token, "POST", "/api/v1/deployments", { service: "svc-a", environment: "prod", version: "1.0.0" });
@@ -109,7 +109,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await call(token, "GET", "/api/v1/services/svc-b")).status, 403);
       const apply = await call(token, "POST", "/api/v1/services", { yaml: "service: svc-b\nowner: x\n" });
       assert.equal(apply.status, 403);
-      assert.match(apply.body.error!.message, /needs deployer on service svc-b/);
+      assert.match(apply.body.error!.message, /that needs the deployer role on service svc-b/);
       // Token management is for unscoped admins only.
       assert.equal((await call(token, "GET", "/api/v1/tokens")).status, 403);
     });
@@ -118,7 +118,7 @@ for (const dialect of TEST_DIALECTS) {
       const { token } = await create({ name: "ci-dev", role: "deployer", environment: "dev" });
       const prod = await call(token, "POST", "/api/v1/deployments", { service: "svc-a", environment: "prod", version: "1.0.0" });
       assert.equal(prod.status, 403);
-      assert.match(prod.body.error!.message, /\(deployer on environment dev\) .*needs deployer on svc-a\/prod$/);
+      assert.match(prod.body.error!.message, /\(deployer on environment dev\) .*that needs the deployer role on svc-a\/prod$/);
       assert.notEqual((await call(token, "POST", "/api/v1/deployments", { service: "svc-a", environment: "dev", version: "1.0.0" })).status, 403);
       const push = await h.app.inject({ method: "PUT", url: "/api/v1/artifacts/svc-a/1.0.0", headers: { authorization: `Bearer ${token}`, "content-type": "application/gzip" }, payload: Buffer.from("not a tarball") });
       assert.notEqual(push.statusCode, 403, push.body);
@@ -132,12 +132,12 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await call(viewerA.token, "GET", `/api/v1/deployments/${a}`)).status, 200);
       const other = await call(viewerA.token, "GET", `/api/v1/deployments/${b}`);
       assert.equal(other.status, 403);
-      assert.match(other.body.error!.message, /needs viewer on svc-b\/prod$/);
+      assert.match(other.body.error!.message, /that needs the viewer role on svc-b\/prod$/);
       assert.equal((await call(viewerA.token, "GET", `/api/v1/deployments/${b}/events`)).status, 403);
       const deployerA = await create({ name: "dep-a", role: "deployer", service: "svc-a" });
       const cancel = await call(deployerA.token, "POST", `/api/v1/deployments/${b}/cancel`);
       assert.equal(cancel.status, 403);
-      assert.match(cancel.body.error!.message, /cannot cancel a deployment .*: needs deployer on svc-b\/prod$/);
+      assert.match(cancel.body.error!.message, /cannot cancel a deployment .*: that needs the deployer role on svc-b\/prod$/);
 
       const list = await call(viewerA.token, "GET", "/api/v1/deployments");
       assert.equal(list.status, 200);

@@ -80,7 +80,7 @@ for (const dialect of TEST_DIALECTS) {
 
       const low = await approve(dan, id);
       assert.equal(low.status, 403, low.text);
-      assert.match(low.body.error.message, /^token "dan" \(.*\) cannot approve: needs approver/);
+      assert.match(low.body.error.message, /^token "dan" \(.*\) cannot approve: that needs the approver role/);
 
       const stillWaiting = await fx.api.show(id);
       assert.equal(stillWaiting.deployment.state, "awaiting_approval");

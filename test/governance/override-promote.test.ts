@@ -17,7 +17,7 @@ import { ceilMinute, freeze, gatesQuery, HOUR, MINUTE, tokenApi, waitForDetail, 
 
 const S = "brk";
 const plain: EnvironmentSpec = { target: { driver: "process", replicas: 1 }, strategy: { type: "blue-green" } };
-const NEEDS = 'token "deb" cannot override change windows or freezes: needs the admin role or an emergency grant';
+const NEEDS = 'token "deb" cannot override change windows or freezes: that needs the admin role or an emergency grant';
 
 interface ErrorBody {
   error: { code: string; message: string; hint?: string };

@@ -1,6 +1,6 @@
 /**
  * Hostile input to the supply chain, over HTTP (SQLite and PostgreSQL) and through the CLI:
- * malformed DSSE envelopes, truncated keys, unknown key types, a 100 MB provenance file, junk
+ * malformed DSSE envelopes, truncated keys, unknown key types, a 100 MB provenance file (413), junk
  * SBOMs and scans. Each is a clear 400 (CLI: exit 2) naming what was wrong, and nothing is stored.
  */
 import assert from "node:assert/strict";
@@ -39,11 +39,11 @@ for (const dialect of TEST_DIALECTS) {
     });
     after(() => h?.close());
 
-    test("a 100 MB provenance document is a 400 naming the limit, read no further", async () => {
+    test("a 100 MB provenance document is a 413 naming the limit, read no further", async () => {
       const big = Buffer.alloc(100 * 1024 * 1024, 0x20);
       const r = await call("POST", `/api/v1/artifacts/by-digest/sha256:${digest}/provenance`, big);
-      assert.equal(r.statusCode, 400, r.body);
-      assert.equal(message(r).code, "bad_input");
+      assert.equal(r.statusCode, 413, r.body);
+      assert.equal(message(r).code, "too_large");
       assert.match(message(r).message, /the request body is larger than this route accepts \(4 MiB\)/);
     });
 

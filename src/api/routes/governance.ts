@@ -21,7 +21,7 @@ export const overrideFields = {
 export function requestedOverride(request: FastifyRequest, body: { override_window: boolean; reason?: string | undefined }): { by: string; reason: string } | undefined {
   if (!body.override_window) return undefined;
   if (!mayBreakGlass(request.principal)) {
-    throw new SlipwayError("forbidden", `token "${actorOf(request)}" cannot override change windows or freezes: needs the admin role or an emergency grant`, {
+    throw new SlipwayError("forbidden", `token "${actorOf(request)}" cannot override change windows or freezes: that needs the admin role or an emergency grant`, {
       hint: "ask an admin, or for a token created with --grant emergency",
     });
   }

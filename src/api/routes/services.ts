@@ -1,8 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { parseServiceConfig } from "../../core/index.js";
 import { getServiceConfig, listServices } from "../../engine/index.js";
-import { parse as parseYaml } from "yaml";
+import { checkConfigOffThread } from "../config-check.js";
 import { actorOf, mayView } from "../auth.js";
 import type { ApiContext } from "../context.js";
 import { route } from "../route-kit.js";
@@ -13,14 +12,14 @@ const applyBody = z.object({
 });
 
 export function registerServiceRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  route(app, { method: "POST", path: "/api/v1/services", summary: "Register or update a service from its slipway.yaml", body: applyBody, access: "deployer", scope: ({ body }) => ({ service: serviceNamedIn(body.yaml) }) }, async ({ body, request, reply }) => {
-    const applied = await ctx.engine.apply(body.yaml, body.file, actorOf(request));
+  route(app, { method: "POST", path: "/api/v1/services", summary: "Register or update a service from its slipway.yaml", body: applyBody, bodyLimit: ctx.limits.configBodyBytes, access: "deployer", scope: async ({ body }) => ({ service: (await checkConfigOffThread(body)).serviceName }) }, async ({ body, request, reply }) => {
+    const applied = await ctx.engine.apply(body.yaml, body.file, actorOf(request), await checkConfigOffThread(body));
     reply.status(applied.created ? 201 : 200);
     return applied;
   });
 
-  route(app, { method: "POST", path: "/api/v1/lint", summary: "Check a slipway.yaml without registering it", body: applyBody, access: "viewer" }, async ({ body }) => {
-    const result = parseServiceConfig(body.yaml, body.file);
+  route(app, { method: "POST", path: "/api/v1/lint", summary: "Check a slipway.yaml without registering it", body: applyBody, bodyLimit: ctx.limits.configBodyBytes, access: "viewer" }, async ({ body }) => {
+    const result = await checkConfigOffThread(body);
     return { ok: result.errors.length === 0, errors: result.errors, warnings: result.warnings };
   });
 
@@ -32,15 +31,4 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ApiContext): vo
     name: params.name,
     config: await getServiceConfig(ctx.engine.ctx, params.name!),
   }));
-}
-
-/** The `service:` a slipway.yaml names (for authorisation; the full parse and its errors come later). */
-function serviceNamedIn(yamlText: string): string | undefined {
-  try {
-    const doc: unknown = parseYaml(yamlText);
-    const name = (doc as { service?: unknown } | null)?.service;
-    return typeof name === "string" ? name : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -7,7 +7,7 @@ import type { ApiContext } from "../context.js";
 import { route } from "../route-kit.js";
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "expected a lower-case name (letters, digits, '-')");
-const duration = z.string().refine((s) => isDuration(s) && parseDuration(s) > 0, "expected a duration such as 30d, 12h or 90d");
+const duration = z.string().refine((s) => isDuration(s) && parseDuration(s) > 0, "expected a duration from 1ms to 3650d (ten years), such as 30d, 12h or 90d");
 
 const createBody = z.strictObject({
   name: z.string().min(1).max(100).regex(/^[\w.@-]+$/, "expected letters, digits, '.', '@', '_' or '-'"),

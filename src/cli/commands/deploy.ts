@@ -11,7 +11,11 @@ interface WaitOptions {
   json?: boolean;
 }
 
-/** `slipway deploy`, `rollback`, `cancel`: each prints the deployment id; `--wait` follows it to the end. */
+/**
+ * `slipway deploy`, `promote`, `rollback`, `cancel`, `watch`: deploy and promote print the
+ * deployment id (for scripts), rollback what it started and how to follow it; `--wait` and
+ * `watch` follow a deployment to the end.
+ */
 export function registerDeployCommands(program: Command, ctx: CliContext): void {
   program
     .command("deploy")
@@ -55,8 +59,24 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
     .option("--wait", "follow the rollback; exit 0 only if it succeeded")
     .option("--json", "print JSON")
     .action(async (service: string, opts: WaitOptions & { env: string; to?: string; reason?: string }) => {
+      const running = await runningVersion(ctx, service, opts.env);
       const { deployment } = await apiRequest<{ deployment: Deployment }>(ctx.target(), "POST", "/rollbacks", { service, environment: opts.env, to: opts.to, reason: opts.reason });
-      await reportStarted(ctx, deployment, opts);
+      if (opts.wait || opts.json) return reportStarted(ctx, deployment, opts);
+      const from = deployment.previousVersion ?? running ?? "nothing";
+      ctx.out.write(`started rollback ${deployment.id}: ${service} ${opts.env} from ${from} → ${deployment.version}\n`);
+      ctx.out.write(`follow it: slipway watch ${deployment.id}\n`);
+    });
+
+  program
+    .command("watch")
+    .description("follow a deployment (or rollback) until it ends; exit 0 only if it succeeded")
+    .argument("<id>", "deployment id")
+    .option("--json", "print JSON")
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const detail = await followDeployment(ctx.target(), id, opts.json ? nullStream : ctx.out);
+      if (opts.json) printJson(detail);
+      else printDeploymentDetail(detail, ctx.out, { timeline: false });
+      if (detail.deployment.state !== "succeeded") ctx.setExitCode(1);
     });
 
   program
@@ -69,6 +89,12 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
       if (opts.json) return printJson(deployment);
       ctx.out.write(deployment.state === "cancelled" ? `cancelled ${id}\n` : `cancel requested for ${id}; it is restoring the previous state\n`);
     });
+}
+
+/** The version an environment runs now, for saying what a rollback goes back from. */
+async function runningVersion(ctx: CliContext, service: string, environment: string): Promise<string | undefined> {
+  const { environments } = await apiRequest<{ environments: { environment: string; version: string | null }[] }>(ctx.target(), "GET", `/status?service=${encodeURIComponent(service)}`);
+  return environments.find((e) => e.environment === environment)?.version ?? undefined;
 }
 
 async function reportStarted(ctx: CliContext, deployment: Deployment, opts: WaitOptions): Promise<void> {

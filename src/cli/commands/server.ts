@@ -71,7 +71,9 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
         if (!existsSync(dir)) throw badInput(`--hide ${dir}: no such directory`, { hint: "name a directory that exists; replicas see an empty one in its place" });
       }
       const { startControlPlane } = await controlPlane();
-      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env), triageRules, runUsers, hidden: opts.hide, notifications, metricsPublic });
+      const { limitsFromEnv } = await import("../../api/index.js");
+      const limits = limitsFromEnv(ctx.env);
+      const plane = await startControlPlane({ dataDir: opts.data, db: opts.db, port, host: opts.host, registerExample: opts.example, secretSource: ctx.env, settings: leaseSettings(ctx.env), triageRules, runUsers, hidden: opts.hide, notifications, metricsPublic, limits });
       ctx.out.write(`slipway control plane on ${plane.url} (data: ${opts.data})\n`);
       if (triageRules) ctx.out.write(`triage: ${triageRules.length} server-wide rule(s) from ${rulesFile}\n`);
       if (serverRoutes) ctx.out.write(`notifications: ${serverRoutes.routes.length} server-wide route(s) from ${notificationsFile}\n`);

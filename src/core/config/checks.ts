@@ -1,5 +1,5 @@
 import { ROUTER_METRICS } from "./schema.js";
-import { didYouMean } from "./suggest.js";
+import { didYouMean, MAX_DECLARED_CANDIDATES, someNames } from "./suggest.js";
 import { checkTargets } from "./script-checks.js";
 import { dotted, valueAt } from "./problem.js";
 import type { ConfigPath, ConfigProblem, LocateMode, Locator } from "./problem.js";
@@ -39,13 +39,14 @@ class Findings implements CheckFindings {
 
 function checkConfigEnvironments(data: unknown, out: Findings): void {
   const declared = Object.keys(isRecord(valueAt(data, ["environments"])) ? (valueAt(data, ["environments"]) as Raw) : {});
+  const declaredSet = new Set(declared);
   for (const [env, values] of entries(valueAt(data, ["config"]))) {
-    if (!declared.includes(env)) {
-      const guess = didYouMean(env, declared);
+    if (!declaredSet.has(env)) {
+      const guess = didYouMean(env, declared, MAX_DECLARED_CANDIDATES);
       out.add("error", ["config", env], "key", {
-        message: `config for "${env}", which is not an environment under environments; ${guess ? `did you mean "${guess}"?` : `declared: ${declared.join(", ") || "none"}`}`,
+        message: `config for "${env}", which is not an environment under environments; ${guess ? `did you mean "${guess}"?` : `declared: ${someNames(declared) || "none"}`}`,
         found: JSON.stringify(env),
-        allowed: declared,
+        allowed: declared.slice(0, 20),
       });
     }
     for (const [key, value] of entries(values)) {
@@ -139,14 +140,27 @@ function checkEnvironments(data: unknown, out: Findings): void {
   }
 }
 
-/** Follows promoted_from links from `env`; returns the loop's names if it comes back to `env`. */
-function promotionLoop(env: string, links: Map<string, string>): string[] | undefined {
-  const path = [env];
-  for (let next = links.get(env); next !== undefined && path.length <= links.size; next = links.get(next)) {
-    path.push(next);
-    if (next === env) return path;
+/**
+ * The promotion loops among promoted_from links, each as the names around it from where the
+ * walk entered it back to the same name. Each name is walked once, so a long chain stays linear.
+ */
+function promotionLoops(links: Map<string, string>): string[][] {
+  const walkOf = new Map<string, number>();
+  const loops: string[][] = [];
+  let walk = 0;
+  for (const start of links.keys()) {
+    if (walkOf.has(start)) continue;
+    walk++;
+    const path: string[] = [];
+    let at: string | undefined = start;
+    while (at !== undefined && !walkOf.has(at)) {
+      walkOf.set(at, walk);
+      path.push(at);
+      at = links.get(at);
+    }
+    if (at !== undefined && walkOf.get(at) === walk) loops.push([...path.slice(path.indexOf(at)), at]);
   }
-  return undefined;
+  return loops;
 }
 
 /**
@@ -157,6 +171,8 @@ function promotionLoop(env: string, links: Map<string, string>): string[] | unde
 function checkRequires(data: unknown, out: Findings): void {
   const envs = valueAt(data, ["environments"]);
   const declared = Object.keys(isRecord(envs) ? envs : {});
+  const declaredSet = new Set(declared);
+  const allowedBut = (env: string) => declared.slice(0, 21).filter((d) => d !== env).slice(0, 20);
   const links = new Map<string, string>();
   for (const [env, raw] of entries(envs)) {
     const requires = isRecord(raw) ? raw.requires : undefined;
@@ -167,14 +183,14 @@ function checkRequires(data: unknown, out: Findings): void {
       out.add("error", [...base, "promoted_from"], "value", {
         message: `${env} is promoted from itself; promoted_from names the environment an artifact must succeed in first`,
         found: JSON.stringify(from),
-        allowed: declared.filter((d) => d !== env),
+        allowed: allowedBut(env),
       });
-    } else if (typeof from === "string" && !declared.includes(from)) {
-      const guess = didYouMean(from, declared);
+    } else if (typeof from === "string" && !declaredSet.has(from)) {
+      const guess = didYouMean(from, declared, MAX_DECLARED_CANDIDATES);
       out.add("error", [...base, "promoted_from"], "value", {
-        message: `promoted_from names "${from}", which is not an environment under environments; ${guess ? `did you mean "${guess}"?` : `declared: ${declared.join(", ")}`}`,
+        message: `promoted_from names "${from}", which is not an environment under environments; ${guess ? `did you mean "${guess}"?` : `declared: ${someNames(declared)}`}`,
         found: JSON.stringify(from),
-        allowed: declared.filter((d) => d !== env),
+        allowed: allowedBut(env),
       });
     } else if (typeof from === "string") {
       links.set(env, from);
@@ -186,13 +202,9 @@ function checkRequires(data: unknown, out: Findings): void {
       });
     }
   }
-  const reported = new Set<string>();
-  for (const env of links.keys()) {
-    const loop = promotionLoop(env, links);
-    if (!loop || reported.has(env)) continue;
-    loop.forEach((e) => reported.add(e));
-    out.add("error", ["environments", env, "requires", "promoted_from"], "value", {
-      message: `the promotion path loops (${loop.join(" ← ")}): no artifact could ever succeed in one of them first`,
+  for (const loop of promotionLoops(links)) {
+    out.add("error", ["environments", loop[0]!, "requires", "promoted_from"], "value", {
+      message: `the promotion path loops (${someNames(loop, 20, " ← ")}): no artifact could ever succeed in one of them first`,
       hint: "let the first environment of the path (e.g. dev) have no promoted_from",
     });
   }

@@ -11,7 +11,29 @@ interface Walked {
   depth: number;
 }
 
-function walk(doc: Document, path: ConfigPath): Walked {
+type Pair = { key: unknown; value: unknown };
+
+/**
+ * Each mapping's pairs by key, built once per mapping on first use: a file with thousands of
+ * problems in one mapping would otherwise search that mapping once per problem (quadratic).
+ */
+function pairIndex(): (map: { items: Pair[] }) => Map<string, Pair> {
+  const indexes = new WeakMap<object, Map<string, Pair>>();
+  return (map) => {
+    let index = indexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) {
+        const name = isScalar(p.key) ? String(p.key.value) : String(p.key);
+        if (!index.has(name)) index.set(name, p);
+      }
+      indexes.set(map, index);
+    }
+    return index;
+  };
+}
+
+function walk(doc: Document, path: ConfigPath, pairsOf: ReturnType<typeof pairIndex>): Walked {
   let node = (doc.contents as Node | null) ?? null;
   let key: Node | null = null;
   let depth = 0;
@@ -19,7 +41,7 @@ function walk(doc: Document, path: ConfigPath): Walked {
     if (node && isAlias(node)) node = (node.resolve(doc) as Node | undefined) ?? node;
     let next: { node: Node | null; key: Node | null } | undefined;
     if (node && isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(element));
+      const pair = pairsOf(node as { items: Pair[] }).get(String(element));
       if (pair) next = { node: (pair.value as Node | null) ?? null, key: (pair.key as Node | null) ?? null };
     } else if (node && isSeq(node) && typeof element === "number") {
       const item = node.items[element] as Node | undefined;
@@ -44,9 +66,10 @@ function offsetOf(node: Node | null): number | undefined {
  * top of the file), which is where a person would add it.
  */
 export function createLocator(doc: Document, lineCounter: LineCounter): Locator {
+  const pairsOf = pairIndex();
   return (path: ConfigPath, mode: LocateMode) => {
     const target = mode === "parent" ? path.slice(0, -1) : path;
-    const walked = walk(doc, target);
+    const walked = walk(doc, target, pairsOf);
     const complete = walked.depth === target.length;
     let offset: number | undefined;
     if (complete && mode === "value") offset = offsetOf(walked.node) ?? offsetOf(walked.key);

@@ -25,6 +25,8 @@ export interface ConfigProblem {
 /** What parsing a slipway.yaml gives: the config only when there are no errors. */
 export interface ConfigResult {
   config: ServiceConfig | undefined;
+  /** The `service:` the file names, when it names one as text, even if the file has errors (for authorisation). */
+  serviceName?: string;
   errors: ConfigProblem[];
   warnings: ConfigProblem[];
 }

@@ -90,7 +90,7 @@ const canaryStep = z.strictObject({
 export const strategySchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("rolling").describe("the strategy: rolling, blue-green or canary"),
-    batch: z.number().int().min(1).default(1).describe("how many replicas are replaced at a time"),
+    batch: z.number().int().min(1).max(64).default(1).describe("how many replicas are replaced at a time"),
   }),
   z.strictObject({ type: z.literal("blue-green").describe("the strategy: rolling, blue-green or canary") }),
   z.strictObject({
@@ -106,7 +106,7 @@ const probe = z.union([
   z.strictObject({
     http: z.string().startsWith("/", { error: "expected a path starting with / (e.g. /healthz)" })
       .describe("the HTTP path to request (e.g. /healthz)"),
-    expect_status: z.number().int().default(200).describe("the HTTP status the probe expects"),
+    expect_status: z.number().int().min(100).max(599).default(200).describe("the HTTP status the probe expects"),
     expect_body: z.string().optional().describe("text the response body must contain"),
     max_latency: duration.optional().describe("the slowest acceptable answer (e.g. 500ms)"),
   }),
@@ -139,6 +139,7 @@ const analysis = z.strictObject({
     .number()
     .int()
     .min(1)
+    .max(1_000_000_000)
     .default(50)
     .describe("requests needed before a check may pass; fewer is inconclusive"),
   /** The chance that a canary within its limits is failed, over all looks and router metrics together. */

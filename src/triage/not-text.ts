@@ -1,0 +1,55 @@
+/**
+ * Telling a text log from binary junk (an image, an archive, random bytes) before anyone reads
+ * a category into it: the first bytes decide. Logs are text, with ANSI colours and the odd
+ * stray byte (even a NUL), so only a known binary signature, many control bytes or much
+ * invalid UTF-8 count.
+ */
+
+/** Bytes looked at: enough to judge, little to keep. */
+export const SNIFF_BYTES = 8192;
+
+const SIGNATURES: [number[], string][] = [
+  [[0x89, 0x50, 0x4e, 0x47], "a PNG image"],
+  [[0xff, 0xd8, 0xff], "a JPEG image"],
+  [[0x47, 0x49, 0x46, 0x38], "a GIF image"],
+  [[0x1f, 0x8b], "gzip-compressed data"],
+  [[0x50, 0x4b, 0x03, 0x04], "a zip archive"],
+  [[0x25, 0x50, 0x44, 0x46], "a PDF document"],
+  [[0x7f, 0x45, 0x4c, 0x46], "an ELF executable"],
+  [[0x28, 0xb5, 0x2f, 0xfd], "zstd-compressed data"],
+];
+
+/** What the sample is when it is not a text log ("a PNG image", "binary data"), else undefined. */
+export function notTextLog(sample: Uint8Array): string | undefined {
+  if (sample.length === 0) return undefined;
+  for (const [magic, what] of SIGNATURES) if (magic.every((b, i) => sample[i] === b)) return what;
+  let control = 0;
+  for (const b of sample) {
+    // Tab, newline, carriage return, form feed, escape (ANSI colours) are at home in logs; a
+    // stray NUL or two is too (a crashed tool's output), so only their share counts.
+    if (b < 0x20 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 27) control++;
+  }
+  if (control / sample.length > 0.05) return "binary data";
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(sample);
+  // Cut characters at the sample's end are not evidence; many replacement characters are.
+  const replaced = (text.match(/\uFFFD/g) ?? []).length;
+  return replaced / Math.max(1, text.length) > 0.1 ? "binary data" : undefined;
+}
+
+/** Keeps the first SNIFF_BYTES bytes that pass through. */
+export class SampleKeeper {
+  private readonly parts: Uint8Array[] = [];
+  private size = 0;
+
+  take(chunk: Uint8Array | string): void {
+    if (this.size >= SNIFF_BYTES) return;
+    const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk.slice(0, SNIFF_BYTES)) : chunk;
+    const part = bytes.subarray(0, SNIFF_BYTES - this.size);
+    this.parts.push(part);
+    this.size += part.length;
+  }
+
+  sample(): Uint8Array {
+    return Buffer.concat(this.parts);
+  }
+}
