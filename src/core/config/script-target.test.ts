@@ -82,6 +82,6 @@ test("an unknown driver names the drivers there are", () => {
   const problems = problemsOf(yaml(...HEAD, "run: { command: node s.js }", "environments:", "  dev:", "    target: { driver: scirpt }"));
   const driver = problems.find((p) => p.path === "environments.dev.target.driver");
   assert.ok(driver, problems.map((p) => formatProblem(p)).join("\n"));
-  assert.deepEqual(driver.allowed, ["process", "script"]);
+  assert.deepEqual(driver.allowed, ["process", "ssh", "script"]);
   assert.match(formatProblem(driver), /did you mean "script"/);
 });
