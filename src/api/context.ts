@@ -16,6 +16,8 @@ export interface ApiOptions {
   log: Logger;
   /** Server-wide extra triage rules (`slipway server --triage-rules FILE`). */
   triageRules?: readonly RuleSpec[];
+  /** The built web dashboard (dist/web); absent or missing on disk: the API only. */
+  webDir?: string;
 }
 
 /** What route handlers may use: the options, and the live audit feed the API follows. */

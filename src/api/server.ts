@@ -6,6 +6,7 @@ import type { ApiContext, ApiOptions } from "./context.js";
 import { installErrorHandler } from "./errors.js";
 import { registerArtifactRoutes } from "./routes/artifacts.js";
 import { registerChangeRoutes } from "./routes/changes.js";
+import { registerDashboardRoutes } from "./routes/dashboard.js";
 import { registerDeploymentRoutes } from "./routes/deployments.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerEvidenceRoutes } from "./routes/evidence.js";
@@ -18,6 +19,7 @@ import { registerSupplyRoutes } from "./routes/supply.js";
 import { registerTokenRoutes } from "./routes/tokens.js";
 import { registerTriageRoutes } from "./routes/triage.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
+import { registerWebUi } from "./routes/web-ui.js";
 
 /** Builds the HTTP API (not listening yet): routes, auth, validation, one error shape. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -41,7 +43,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   registerChangeRoutes(app, ctx);
   registerPipelineRunRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerDashboardRoutes(app, ctx);
   registerTriageRoutes(app, { store: ctx.store, rules: ctx.triageRules, serviceRules: async (service) => (await getServiceConfig(ctx, service)).triage?.rules ?? [] });
+  await registerWebUi(app, ctx.webDir);
   app.addHook("onClose", async () => feed.close());
   await app.ready();
   return app;

@@ -16,3 +16,4 @@ export * from "./decisions.js";
 export * from "./approvals.js";
 export * from "./services.js";
 export * from "./instances.js";
+export * from "./matrix.js";

@@ -1,0 +1,112 @@
+/** The shell: login, who am I, navigation, and the page for the URL. */
+import { createContext, lazy, Suspense, useContext, useEffect, useState, type ReactNode } from "react";
+import { api, ApiError, onUnauthorized } from "./api";
+import { LoginPage } from "./pages/login";
+import { MatrixPage } from "./pages/matrix";
+import { Link, match, useLocation } from "./router";
+import { clearToken, getToken, type Me } from "./session";
+import { ErrorBox, Loading, toApiError } from "./ui";
+
+// The first page (the matrix) loads with the shell; the others, and uPlot, load when opened.
+const ServicePage = lazy(() => import("./pages/service").then((m) => ({ default: m.ServicePage })));
+const DeploymentPage = lazy(() => import("./pages/deployment").then((m) => ({ default: m.DeploymentPage })));
+const ApprovalsPage = lazy(() => import("./pages/approvals").then((m) => ({ default: m.ApprovalsPage })));
+const WhyPage = lazy(() => import("./pages/why").then((m) => ({ default: m.WhyPage })));
+const ChangesPage = lazy(() => import("./pages/changes").then((m) => ({ default: m.ChangesPage })));
+const AuditPage = lazy(() => import("./pages/audit").then((m) => ({ default: m.AuditPage })));
+const TriagePage = lazy(() => import("./pages/triage").then((m) => ({ default: m.TriagePage })));
+
+const MeContext = createContext<Me | null>(null);
+export const useMe = (): Me | null => useContext(MeContext);
+
+const NAV: { to: string; label: string }[] = [
+  { to: "/", label: "Environments" },
+  { to: "/approvals", label: "Approvals" },
+  { to: "/why", label: "Why can't I deploy?" },
+  { to: "/changes", label: "Changes" },
+  { to: "/audit", label: "Audit log" },
+  { to: "/triage", label: "Pipeline failures" },
+];
+
+export function App() {
+  const [me, setMe] = useState<Me | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [checking, setChecking] = useState(getToken() !== null);
+  useEffect(() => onUnauthorized(() => setMe(null)), []);
+  useEffect(() => {
+    if (!getToken()) return;
+    api<Me>("GET", "/whoami").then(
+      (m) => (setMe(m), setChecking(false)),
+      (err: unknown) => {
+        const e = toApiError(err);
+        if (e.status === 401) clearToken();
+        else setError(e);
+        setChecking(false);
+      },
+    );
+  }, []);
+  if (checking) return <Loading what="your session" />;
+  if (error) return <main className="center"><ErrorBox error={error} onRetry={() => location.reload()} /></main>;
+  if (!me) return <LoginPage onLogin={setMe} />;
+  return (
+    <MeContext.Provider value={me}>
+      <Shell me={me} onLogout={() => (clearToken(), setMe(null))}>
+        <Pages />
+      </Shell>
+    </MeContext.Provider>
+  );
+}
+
+function Shell({ me, onLogout, children }: { me: Me; onLogout: () => void; children: ReactNode }) {
+  const { path } = useLocation();
+  const current = (to: string) => (to === "/" ? path === "/" || path.startsWith("/services") : path.startsWith(to));
+  return (
+    <div className="layout">
+      <a className="skip" href="#main">Skip to content</a>
+      <nav className="sidebar" aria-label="Main">
+        <Link to="/" className="brand">
+          <span className="logo" aria-hidden="true" /> Slipway
+        </Link>
+        <ul>
+          {NAV.map((n) => (
+            <li key={n.to}>
+              <Link to={n.to} aria-current={current(n.to) ? "page" : undefined}>
+                {n.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+        <div className="whoami">
+          <div className="who">{me.name}</div>
+          <div className="role">
+            {me.role}
+            {me.scope.service || me.scope.environment ? ` · ${[me.scope.service, me.scope.environment].filter(Boolean).join("/")}` : ""}
+          </div>
+          <button type="button" className="btn ghost small" onClick={onLogout}>
+            Sign out
+          </button>
+        </div>
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}
+
+function Pages() {
+  const { path } = useLocation();
+  useEffect(() => window.scrollTo(0, 0), [path]);
+  let page: ReactNode;
+  let m: Record<string, string> | null;
+  if (path === "/") page = <MatrixPage />;
+  else if ((m = match("/services/:name", path))) page = <ServicePage name={m.name!} />;
+  else if ((m = match("/deployments/:id", path))) page = <DeploymentPage id={m.id!} />;
+  else if (path === "/approvals") page = <ApprovalsPage />;
+  else if (path === "/why") page = <WhyPage />;
+  else if (path === "/changes") page = <ChangesPage />;
+  else if (path === "/audit") page = <AuditPage />;
+  else if (path === "/triage") page = <TriagePage />;
+  else page = <ErrorBox error={new ApiError(404, "not_found", `no page at ${path}`, "use the navigation on the left")} />;
+  return <Suspense fallback={<Loading what="the page" />}>{page}</Suspense>;
+}
