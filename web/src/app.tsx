@@ -32,7 +32,10 @@ export function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [checking, setChecking] = useState(getToken() !== null);
-  useEffect(() => onUnauthorized(() => setMe(null)), []);
+  useEffect(() => {
+    const off = onUnauthorized(() => setMe(null));
+    return () => void off();
+  }, []);
   useEffect(() => {
     if (!getToken()) return;
     api<Me>("GET", "/whoami").then(
@@ -96,7 +99,9 @@ function Shell({ me, onLogout, children }: { me: Me; onLogout: () => void; child
 
 function Pages() {
   const { path } = useLocation();
-  useEffect(() => window.scrollTo(0, 0), [path]);
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [path]);
   let page: ReactNode;
   let m: Record<string, string> | null;
   if (path === "/") page = <MatrixPage />;

@@ -1,4 +1,5 @@
 /** A deployment's audit events as sentences a person follows: plan, steps, weights, verdicts, approvals, holds, rollback. */
+import { useEffect, useRef } from "react";
 import type { TimelineEvent } from "./types";
 import { Badge, clock } from "./ui";
 
@@ -40,7 +41,7 @@ export function describe(e: TimelineEvent): { text: string; tone?: string; detai
     case "step.started":
       return { text: `step ${Number(p.idx) + 1} started: ${stepText(p)}` };
     case "step.done":
-      return { text: `step ${Number(p.idx) + 1} done: ${stepText(p)}`, tone: "pass" };
+      return { text: `step ${Number(p.idx) + 1} done: ${stepText(p)}`, tone: "done" };
     case "traffic.shifted":
       return { text: `traffic: ${weights(p.weights)}` };
     case "traffic.restored":
@@ -62,8 +63,15 @@ export function describe(e: TimelineEvent): { text: string; tone?: string; detai
 }
 
 export function Timeline({ events }: { events: TimelineEvent[] }) {
+  // Follow the newest event, as a log does, unless the reader scrolled up.
+  const list = useRef<HTMLOListElement>(null);
+  const pinned = useRef(true);
+  useEffect(() => {
+    const el = list.current;
+    if (el && pinned.current) el.scrollTop = el.scrollHeight;
+  }, [events.length]);
   return (
-    <ol className="timeline" aria-label="Timeline">
+    <ol className="timeline" aria-label="Timeline" tabIndex={0} ref={list} onScroll={(e) => (pinned.current = e.currentTarget.scrollTop + e.currentTarget.clientHeight >= e.currentTarget.scrollHeight - 8)}>
       {events.map((e) => {
         const d = describe(e);
         return (

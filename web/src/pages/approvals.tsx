@@ -1,10 +1,10 @@
 /** What waits for a person's approval, with what the gates saw and whether I may approve it (separation of duties). */
 import { useMe } from "../app";
 import { api, qs } from "../api";
-import { dryRun, GateList, type GateReport } from "../gates";
+import { GateList, type GateReport } from "../gates";
 import { Link } from "../router";
 import { may, type Me } from "../session";
-import type { Artifact, Deployment, ServiceConfig } from "../types";
+import type { Artifact, Deployment, DeploymentDetail, ServiceConfig } from "../types";
 import { Async, Empty, PageHeader, Time, useApi } from "../ui";
 
 interface Waiting {
@@ -18,14 +18,23 @@ async function loadInbox(): Promise<Waiting[]> {
   const { deployments } = await api<{ deployments: Deployment[] }>("GET", `/deployments${qs({ state: "awaiting_approval", limit: 100 })}`);
   return Promise.all(
     deployments.map(async (d) => {
-      const [gates, svc, artifacts] = await Promise.all([
-        dryRun(d.service, d.environment, d.version).catch(() => null),
+      const [detail, svc, artifacts] = await Promise.all([
+        api<DeploymentDetail>("GET", `/deployments/${encodeURIComponent(d.id)}`).catch(() => null),
         api<{ config: ServiceConfig }>("GET", `/services/${encodeURIComponent(d.service)}`).catch(() => null),
         api<{ artifacts: Artifact[] }>("GET", `/artifacts/${encodeURIComponent(d.service)}`).catch(() => null),
       ]);
-      return { deployment: d, gates, rule: svc?.config.environments[d.environment]?.requires?.approvals, author: artifacts?.artifacts.find((a) => a.digest === d.digest)?.author ?? null };
+      return { deployment: d, gates: gatesSeen(detail), rule: svc?.config.environments[d.environment]?.requires?.approvals, author: artifacts?.artifacts.find((a) => a.digest === d.digest)?.author ?? null };
     }),
   );
+}
+
+/** The gates as the engine last evaluated them for this deployment (its own facts, not a dry run as me). */
+function gatesSeen(detail: DeploymentDetail | null): GateReport | null {
+  const last = detail?.timeline.filter((e) => e.action === "gate.evaluated").pop();
+  if (!detail || !last) return null;
+  const p = last.payload as { verdict: GateReport["verdict"]; gates: GateReport["gates"]; waitingFor?: string | null };
+  const d = detail.deployment;
+  return { passed: p.verdict === "pass", verdict: p.verdict, gates: p.gates, waitingFor: p.waitingFor ?? null, recheckAt: null, service: d.service, environment: d.environment, version: d.version, digest: d.digest };
 }
 
 /** Why this person may not approve, in a sentence, or null if they may. */
@@ -45,7 +54,7 @@ export function ApprovalsPage() {
   const result = useApi(loadInbox, "inbox");
   return (
     <>
-      <PageHeader title="Approvals" sub="Deployments waiting for a person. The gates are evaluated now, with the facts they saw." />
+      <PageHeader title="Approvals" sub="Deployments waiting for a person, with the gates as the engine evaluated them and the facts they saw." />
       <Async result={result} what="the approvals inbox">
         {(items) =>
           items.length === 0 ? (

@@ -38,7 +38,9 @@ export function MatrixPage() {
   const page = Number(query.get("page") ?? "1") || 1;
   // The search box answers each keystroke at once; the URL (and the request) follow it.
   const [search, setSearch] = useState(q);
-  useEffect(() => setSearch(q), [q]);
+  useEffect(() => {
+    setSearch(q);
+  }, [q]);
   const key = qs({ q, team, environment, state, page, page_size: PAGE_SIZE });
   const result = useApi(() => api<MatrixPageData>("GET", `/matrix${key}`), key);
   const onSearch = (value: string) => {
@@ -155,7 +157,7 @@ function Cell({ cell }: { cell: MatrixCell | undefined }) {
     <div className="cell">
       <div className="cell-top">
         <span className="version">{cell.version ?? "none"}</span>
-        <span className={`dot ${health.tone}`} title={health.label} aria-label={`health: ${health.label}`} />
+        <span className={`dot ${health.tone}`} role="img" aria-label={`health: ${health.label}`} />
       </div>
       <div className="cell-sub">
         <Time at={cell.since} /> · {health.label}
