@@ -74,20 +74,20 @@ export function MatrixPage() {
         </label>
       </form>
       <Async result={result} what="the environments">
-        {(data) => <MatrixTable data={data} loading={result.loading} />}
+        {(data) => <MatrixTable data={data} loading={result.loading} query={key} />}
       </Async>
     </>
   );
 }
 
-function MatrixTable({ data, loading }: { data: MatrixPageData; loading: boolean }) {
+function MatrixTable({ data, loading, query }: { data: MatrixPageData; loading: boolean; query: string }) {
   const envs = sortEnvironments(data.environments);
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
   const from = data.total === 0 ? 0 : (data.page - 1) * data.pageSize + 1;
   const to = Math.min(data.total, data.page * data.pageSize);
   return (
     <section aria-busy={loading}>
-      <p id="matrix-count" className="count" aria-live="polite">
+      <p id="matrix-count" className="count" aria-live="polite" data-query={loading ? "" : query}>
         {data.total === 0 ? "No services match." : `Services ${from}–${to} of ${data.total.toLocaleString("en")}`}
       </p>
       {data.rows.length === 0 ? (
