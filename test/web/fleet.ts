@@ -39,6 +39,9 @@ export function seedFleet(file: string, o: FleetOptions): { services: number; en
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = OFF");
   const envSpec = Object.fromEntries(o.environments.map((e, i) => [e, { target: { driver: "process", replicas: 2 }, strategy: i === o.environments.length - 1 ? { type: "canary", steps: [{ weight: 10, pause: "2m" }, { weight: 100 }] } : { type: "rolling" }, ...(i > 0 ? { requires: { promoted_from: o.environments[i - 1] } } : {}) }]));
+  const parsed = parseServiceConfig(helloYaml("fleet-template", envSpec), "slipway.yaml");
+  if (!parsed.config) throw new Error(`the fleet's slipway.yaml does not parse: ${JSON.stringify(parsed.errors)}`);
+  const template = parsed.config;
   const insertService = db.prepare("insert into services (name, owner, config_json, config_yaml, created_at, updated_at) values (?, ?, ?, ?, ?, ?)");
   const insertArtifact = db.prepare("insert into artifacts (id, service, version, digest, commit_sha, author, size_bytes, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)");
   const insertEnv = db.prepare("insert into environments (service, environment, port, current_version, current_digest, current_deployment_id, since, weights_json, node) values (?, ?, ?, ?, ?, ?, ?, ?, null)");
@@ -57,9 +60,8 @@ export function seedFleet(file: string, o: FleetOptions): { services: number; en
       const name = fleetServiceName(s);
       const owner = `team-${TEAMS[s % TEAMS.length]}`;
       const yaml = helloYaml(name, envSpec).replace("team-e2e", owner);
-      const parsed = parseServiceConfig(yaml, "slipway.yaml");
-      if (!parsed.config) throw new Error(`the fleet's slipway.yaml does not parse: ${JSON.stringify(parsed.errors)}`);
-      insertService.run(name, owner, JSON.stringify(parsed.config), yaml, o.now - 90 * 86_400_000, o.now - 86_400_000);
+      // Every service's yaml differs only in its name and owner: parsed once, then filled in.
+      insertService.run(name, owner, JSON.stringify({ ...template, service: name, owner }), yaml, o.now - 90 * 86_400_000, o.now - 86_400_000);
       for (let e = 0; e < o.environments.length; e++) {
         const env = o.environments[e]!;
         const n = perCell + (extra > 0 ? 1 : 0);

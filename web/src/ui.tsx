@@ -4,6 +4,8 @@ import { ApiError } from "./api";
 
 export interface Loaded<T> {
   data: T | undefined;
+  /** The key the data was loaded for (it lags `key` while the next answer is on its way). */
+  dataKey: string | undefined;
   error: ApiError | undefined;
   loading: boolean;
   reload: () => void;
@@ -11,7 +13,7 @@ export interface Loaded<T> {
 
 /** Runs `load` when `key` changes; a slower earlier answer never overwrites a newer one. */
 export function useApi<T>(load: () => Promise<T>, key: string): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T; dataKey?: string; error?: ApiError; loading: boolean }>({ loading: true });
   const [nonce, setNonce] = useState(0);
   const latest = useRef(0);
   const loadRef = useRef(load);
@@ -20,12 +22,12 @@ export function useApi<T>(load: () => Promise<T>, key: string): Loaded<T> {
     const ticket = ++latest.current;
     setState((s) => ({ ...s, loading: true }));
     loadRef.current().then(
-      (data) => ticket === latest.current && setState({ data, loading: false }),
-      (err: unknown) => ticket === latest.current && setState({ error: toApiError(err), loading: false }),
+      (data) => ticket === latest.current && setState({ data, dataKey: key, loading: false }),
+      (err: unknown) => ticket === latest.current && setState({ error: toApiError(err), dataKey: key, loading: false }),
     );
   }, [key, nonce]);
   const reload = useCallback(() => setNonce((n) => n + 1), []);
-  return { data: state.data, error: state.error, loading: state.loading, reload };
+  return { data: state.data, dataKey: state.dataKey, error: state.error, loading: state.loading || state.dataKey !== key, reload };
 }
 
 export function toApiError(err: unknown): ApiError {

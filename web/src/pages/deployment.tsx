@@ -1,15 +1,17 @@
 /** One deployment as a story, live: state, plan, timeline, canary charts, log tail, and the actions the token may take. */
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useMe } from "../app";
 import type { ApiError} from "../api";
 import { api, qs } from "../api";
-import { CheckChart } from "../charts";
 import { useDeploymentEvents, type LiveStatus } from "../live";
 import { Link, navigate } from "../router";
 import { may } from "../session";
 import { Timeline } from "../timeline";
 import type { Decision, Deployment, DeploymentDetail, Step, TimelineEvent } from "../types";
-import { Async, Badge, Empty, ErrorBox, PageHeader, shortDigest, Time, toApiError, useApi } from "../ui";
+import { Async, Badge, Empty, ErrorBox, Loading, PageHeader, shortDigest, Time, toApiError, useApi } from "../ui";
+
+// uPlot is most of this page's weight: it loads when the first chart is shown.
+const CheckChart = lazy(() => import("../charts").then((m) => ({ default: m.CheckChart })));
 
 const TERMINAL = ["succeeded", "rolled_back", "rollback_failed", "failed", "cancelled", "rejected"];
 /** Bounds what a page following a long canary keeps in memory. */
@@ -113,11 +115,13 @@ function Body({ detail, events, decisions, onChanged }: { detail: DeploymentDeta
         {checks.length === 0 ? (
           <Empty title="No analysis yet">{d.strategy === "canary" ? "Decisions appear here when the canary's first pause begins." : `A ${d.strategy} deployment is verified by probes, not analysis.`}</Empty>
         ) : (
-          <div className="charts">
-            {checks.map((c) => (
-              <CheckChart key={c} check={c} decisions={decisions.filter((x) => x.check === c)} percent={!/latency|p\d\d/.test(c)} />
-            ))}
-          </div>
+          <Suspense fallback={<Loading what="the charts" />}>
+            <div className="charts">
+              {checks.map((c) => (
+                <CheckChart key={c} check={c} decisions={decisions.filter((x) => x.check === c)} percent={!/latency|p\d\d/.test(c)} />
+              ))}
+            </div>
+          </Suspense>
         )}
         {checks.length > 0 && <Verdicts decisions={decisions} />}
       </section>

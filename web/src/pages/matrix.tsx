@@ -74,7 +74,7 @@ export function MatrixPage() {
         </label>
       </form>
       <Async result={result} what="the environments">
-        {(data) => <MatrixTable data={data} loading={result.loading} query={key} />}
+        {(data) => <MatrixTable data={data} loading={result.loading} query={result.dataKey ?? ""} />}
       </Async>
     </>
   );
@@ -87,7 +87,7 @@ function MatrixTable({ data, loading, query }: { data: MatrixPageData; loading: 
   const to = Math.min(data.total, data.page * data.pageSize);
   return (
     <section aria-busy={loading}>
-      <p id="matrix-count" className="count" aria-live="polite" data-query={loading ? "" : query}>
+      <p id="matrix-count" className="count" aria-live="polite" data-query={query}>
         {data.total === 0 ? "No services match." : `Services ${from}–${to} of ${data.total.toLocaleString("en")}`}
       </p>
       {data.rows.length === 0 ? (
