@@ -70,7 +70,7 @@ export function seedFleet(file: string, o: FleetOptions): { services: number; en
         let previous: { version: string; digest: string } | null = null;
         for (let k = 0; k < n; k++) {
           const id = ulidLike(deployments, "D");
-          const minor = Math.max(0, n - 1 - k - e);
+          const minor = Math.max(0, k - e);
           const version = `1.${Math.floor(minor / 10)}.${minor % 10}`;
           const digest = `sha256:${hex(s * 1000 + minor, 64)}`;
           const at = o.now - (n - k) * STEP - e * 600_000 - (s % 97) * 1000;
@@ -85,7 +85,8 @@ export function seedFleet(file: string, o: FleetOptions): { services: number; en
           }
         }
         if (e === 0) {
-          for (let v = 0; v < Math.min(n, 5); v++) insertArtifact.run(ulidLike(s * 1000 + v, "A"), name, `1.0.${v}`, `sha256:${hex(s * 1000 + v, 64)}`, hex(s * 7 + v, 40), "alice@example.com", 48_213, o.now - (5 - v) * STEP);
+          // The newest five versions, as their deployments name them.
+          for (let v = Math.max(0, n - 5); v < n; v++) insertArtifact.run(ulidLike(s * 1000 + v, "A"), name, `1.${Math.floor(v / 10)}.${v % 10}`, `sha256:${hex(s * 1000 + v, 64)}`, hex(s * 7 + v, 40), "alice@example.com", 48_213, o.now - (n - v) * STEP);
         }
         if (current) insertEnv.run(name, env, port--, current.version, current.digest, current.id, current.at, JSON.stringify([{ version: current.version, weight: 100 }]));
       }
