@@ -11,7 +11,6 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { appendAuditEvent } from "../src/audit/index.js";
 import { openStore } from "../src/store/index.js";
@@ -82,18 +81,20 @@ async function pollPage(page: Page, expression: string, timeoutMs = 60_000): Pro
   }
 }
 
-async function firstPageJs(): Promise<{ raw: number; gzip: number; files: string[] }> {
-  const dir = join(PACKAGE_ROOT, "dist", "web");
-  const html = await readFile(join(dir, "index.html"), "utf8");
+/** The JavaScript the first page loads, as the control plane sends it to a browser that accepts gzip. */
+async function firstPageJs(fx: PlaneFixture): Promise<{ raw: number; sent: number; files: string[] }> {
+  const html = await (await fetch(`${fx.plane.url}/`)).text();
   const files = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
   let raw = 0;
-  let gzip = 0;
+  let sent = 0;
   for (const f of files) {
-    const bytes = await readFile(join(dir, f));
-    raw += bytes.length;
-    gzip += gzipSync(bytes, { level: 9 }).length;
+    raw += (await readFile(join(PACKAGE_ROOT, "dist", "web", f))).length;
+    const r = await fetch(fx.plane.url + f, { headers: { "accept-encoding": "gzip" } });
+    await r.arrayBuffer();
+    if (r.headers.get("content-encoding") !== "gzip") throw new Error(`${f} was not sent gzipped`);
+    sent += Number(r.headers.get("content-length"));
   }
-  return { raw, gzip, files };
+  return { raw, sent, files };
 }
 
 async function main(): Promise<void> {
@@ -152,8 +153,8 @@ async function main(): Promise<void> {
     const searchApi = await apiTime(fx, "/matrix?q=payments-a&page=1&page_size=50");
     report(`Search keystroke → results shown (median of ${typed.length} keys)`, `${ms(median(keyTimes))} (max ${ms(Math.max(...keyTimes))})`, `API alone ${ms(searchApi)} (×${(median(keyTimes) / searchApi).toFixed(1)})`, "< 100 ms", median(keyTimes) < 100);
 
-    const js = await firstPageJs();
-    report("JavaScript of the first page", `${(js.gzip / 1024).toFixed(1)} kB gzipped (${(js.raw / 1024).toFixed(0)} kB raw, ${js.files.length} file)`, "—", "< 250 kB gzipped", js.gzip < 250 * 1024);
+    const js = await firstPageJs(fx);
+    report("JavaScript of the first page, as sent", `${(js.sent / 1024).toFixed(1)} kB gzipped (${(js.raw / 1024).toFixed(0)} kB raw, ${js.files.length} file)`, "—", "< 250 kB gzipped", js.sent < 250 * 1024);
 
     // The unpaged status route a matrix without its own API would have to call (the named baseline of the SQL paging).
     const t0 = performance.now();

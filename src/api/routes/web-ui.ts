@@ -32,7 +32,7 @@ function secure(reply: FastifyReply): FastifyReply {
 
 export async function registerWebUi(app: FastifyInstance, webDir: string | undefined): Promise<void> {
   const root = webDir && existsSync(join(webDir, "index.html")) ? webDir : undefined;
-  if (root) await app.register(fastifyStatic, { root, serve: false });
+  if (root) await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
   app.get("/*", { config: { access: "public" } }, async (request, reply) => {
     let path: string;
     try {
