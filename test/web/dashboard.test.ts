@@ -70,6 +70,9 @@ describe("web dashboard in Chromium", () => {
     await fx.pushHello(S, "1.0.0", {}, { commit: "3f9c2d1a7b", author: "erin@example.com" });
     await fx.pushHello(S, "1.1.0", {}, { commit: "8ab41e07c2", author: "erin@example.com" });
     await fx.pushHello(S, "1.2.0", { failRate: 0.3 }, { commit: "c0ffee4242", author: "erin@example.com" });
+    // A failed pipeline run with its log: triaged into a cluster for the failures page.
+    const log = ["$ npm ci", "added 812 packages in 9s", "$ npm test", "> shop@1.1.0 test", "  ✓ cart totals (12 ms)", "  ✕ checkout applies the voucher (31 ms)", "AssertionError [ERR_ASSERTION]: expected 90 to equal 81", "    at test/checkout.test.js:42:12", "Tests: 1 failed, 41 passed", "npm ERR! Test failed.  See above for more details."].join("\n");
+    await fx.api.ok("POST", "/pipeline-runs", { id: "812", pipeline: "shop-ci", service: S, status: "failed", commit: "c0ffee4242", log });
     dana = await tokenApi(fx.api, "dana", "deployer");
     alice = await tokenApi(fx.api, "alice", "approver");
     vic = await tokenApi(fx.api, "vic", "viewer");
@@ -173,8 +176,10 @@ describe("web dashboard in Chromium", () => {
     await check(page, "why can't I deploy");
     await shot(page, "why");
     await page.getByRole("link", { name: "Pipeline failures" }).click();
-    await page.getByText("No failed pipeline runs triaged yet").waitFor();
+    await page.locator(".clusters .evidence mark").first().waitFor();
+    assert.match(await page.locator(".clusters").innerText(), /expected 90 to equal 81/);
     await check(page, "pipeline failures");
+    await shot(page, "triage");
     await page.goto(fx.plane.url + "/");
     await page.locator("table.matrix").waitFor();
     await check(page, "environments");

@@ -69,7 +69,12 @@ export function CheckChart({ check, decisions, percent }: { check: string; decis
     };
   }, [percent]);
   useEffect(() => {
-    plot.current?.setData(data);
+    const p = plot.current;
+    if (!p) return;
+    p.setData(data);
+    // One look so far: a minute around it, not uPlot's default span of years.
+    const xs = data[0];
+    if (xs.length === 1) p.setScale("x", { min: xs[0]! - 30, max: xs[0]! + 30 });
   });
   const last = decisions[decisions.length - 1];
   return (
