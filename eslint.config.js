@@ -8,6 +8,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ["**/*.js", "**/*.mjs"], languageOptions: { globals: globals.node } },
+  { files: ["web/src/**/*.{ts,tsx}"], languageOptions: { globals: globals.browser } },
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],

@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { conflict, newId, notFound, ROLE_NAMES, SlipwayError, type Clock, type Role } from "../core/index.js";
 import { roleAtLeast } from "../policy/index.js";
 import type { Store, TokensTable } from "../store/index.js";
+import { verifyTicket } from "./sse-ticket.js";
 
 /** The roles, least first; one definition (core) shared with slipway.yaml's approvals.from. */
 export const ROLES = ROLE_NAMES;
@@ -64,6 +65,8 @@ declare module "fastify" {
     access?: Access;
     /** Set by route(): the handler wrapper authorises after evaluating the route's scope. */
     scopedByRoute?: boolean;
+    /** The route also takes an SSE ticket (`?ticket=`) in place of the bearer token. */
+    ticketAuth?: boolean;
   }
 }
 
@@ -120,9 +123,18 @@ export async function createToken(store: Store, clock: Clock, input: CreateToken
 export async function authenticate(store: Store, clock: Clock, token: string): Promise<Principal> {
   const hash = hashToken(token);
   const row = await store.db.selectFrom("tokens").selectAll().where("token_hash", "=", hash).executeTakeFirst();
+  const valid = row && timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(hash));
+  return principalOf(store, clock, valid ? row : undefined);
+}
+
+/** The principal of a token found by id (an SSE ticket names its token): refused like a bearer token if revoked or expired. */
+export async function authenticatedById(store: Store, clock: Clock, tokenId: string): Promise<Principal> {
+  return principalOf(store, clock, await store.db.selectFrom("tokens").selectAll().where("id", "=", tokenId).executeTakeFirst());
+}
+
+async function principalOf(store: Store, clock: Clock, row: TokensTable | undefined): Promise<Principal> {
   const now = clock.now();
-  const valid = row && timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(hash)) && row.revoked_at === null && (row.expires_at === null || row.expires_at > now);
-  if (!row || !valid) {
+  if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) {
     throw new SlipwayError("unauthorized", "the API token is unknown, revoked or expired", {
       hint: "use the admin token in .slipway/admin-token, or ask an admin for a new token (slipway token create)",
     });
@@ -294,12 +306,15 @@ export function installAuth(app: FastifyInstance, store: Store, clock: Clock): v
     if (access === "public" || request.routeOptions.url === undefined) return;
     const header = request.headers.authorization ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) {
+    const ticket = (request.query as { ticket?: unknown } | undefined)?.ticket;
+    if (!match && config?.ticketAuth && typeof ticket === "string") {
+      // EventSource cannot send headers: a short-lived ticket for this one stream instead (sse-ticket.ts).
+      request.principal = await authenticatedById(store, clock, await verifyTicket(store, clock, ticket, (request.params as { id?: string }).id ?? ""));
+    } else if (!match) {
       throw new SlipwayError("unauthorized", "this request needs an API token", {
         hint: "send `Authorization: Bearer <token>`; the CLI reads --token, SLIPWAY_TOKEN or .slipway/admin-token",
       });
-    }
-    request.principal = await authenticate(store, clock, match[1]!);
+    } else request.principal = await authenticate(store, clock, match[1]!);
     request.log.debug({ token: request.principal.name, tokenId: request.principal.tokenId }, "authenticated");
     if (!config?.scopedByRoute) authorize(request, { role: access, action: `call ${request.method} ${request.routeOptions.url}` });
   });

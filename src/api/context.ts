@@ -21,6 +21,8 @@ export interface ApiOptions {
   metricsPublic?: boolean;
   /** What one request may cost (body sizes, archives, rate per token); default: DEFAULT_API_LIMITS. */
   limits?: Partial<ApiLimits>;
+  /** The built web dashboard (dist/web); absent or missing on disk: the API only. */
+  webDir?: string;
 }
 
 /** What route handlers may use: the options (limits completed), and the live audit feed the API follows. */

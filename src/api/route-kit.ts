@@ -23,6 +23,8 @@ export interface RouteDoc {
   action?: string;
   /** The largest body this route reads, in bytes (default: the server's 10 MiB). */
   bodyLimit?: number;
+  /** The route also accepts an SSE ticket in `?ticket=` instead of the bearer token (EventSource sends no headers). */
+  ticket?: boolean;
   /** The body is a document taken as sent (its bytes matter: digests), not parsed with zod: its content type. */
   rawBody?: string;
 }
@@ -61,7 +63,7 @@ export function route<B = undefined, Q = Record<string, never>>(
     method: doc.method,
     url: fastifyPath,
     ...(doc.bodyLimit ? { bodyLimit: doc.bodyLimit } : {}),
-    config: { access: doc.access, scopedByRoute: true },
+    config: { access: doc.access, scopedByRoute: true, ticketAuth: doc.ticket === true },
     handler: async (request, reply) => {
       const params = request.params as Record<string, string>;
       let body: B;

@@ -13,6 +13,7 @@ import { installRateLimit } from "./rate-limit.js";
 import { setArchiveLimits } from "../supply/index.js";
 import { registerArtifactRoutes } from "./routes/artifacts.js";
 import { registerChangeRoutes } from "./routes/changes.js";
+import { registerDashboardRoutes } from "./routes/dashboard.js";
 import { registerDeploymentRoutes } from "./routes/deployments.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerEvidenceRoutes } from "./routes/evidence.js";
@@ -27,6 +28,7 @@ import { registerSupplyRoutes } from "./routes/supply.js";
 import { registerTokenRoutes } from "./routes/tokens.js";
 import { registerTriageRoutes } from "./routes/triage.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
+import { registerWebUi } from "./routes/web-ui.js";
 
 /** The directory the package is installed in: kept out of error messages like the data directory. */
 const PACKAGE_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -59,7 +61,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   registerWebhookRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
   registerMetricsRoutes(app, ctx);
+  registerDashboardRoutes(app, ctx);
   registerTriageRoutes(app, { store: ctx.store, rules: ctx.triageRules, serviceRules: async (service) => (await getServiceConfig(ctx, service)).triage?.rules ?? [] });
+  await registerWebUi(app, ctx.webDir);
   app.addHook("onClose", async () => feed.close());
   app.addHook("onClose", async () => closeSharedPool());
   await app.ready();

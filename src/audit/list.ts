@@ -11,6 +11,8 @@ export interface ListAuditOptions {
   subjectPrefix?: string;
   /** Exactly this action, e.g. `deployment.state_changed`. */
   action?: string;
+  /** Exactly this actor (a token's name, or "engine"). */
+  actor?: string;
   /** Only events with seq > afterSeq (SSE resume: the last seq the client saw). */
   afterSeq?: number;
   /** Only events with seq < beforeSeq (paging backwards). */
@@ -41,6 +43,7 @@ export async function listAuditEvents(db: Kysely<Database>, options: ListAuditOp
     q = q.where(sql<string>`substr(subject, 1, ${prefix.length})`, "=", prefix);
   }
   if (options.action !== undefined) q = q.where("action", "=", options.action);
+  if (options.actor !== undefined) q = q.where("actor", "=", options.actor);
   if (options.afterSeq !== undefined) q = q.where("seq", ">", options.afterSeq);
   if (options.beforeSeq !== undefined) q = q.where("seq", "<", options.beforeSeq);
   if (options.since !== undefined) q = q.where("at", ">=", options.since);

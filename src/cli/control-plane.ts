@@ -76,7 +76,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   }
   const newAdminToken = await ensureAdminToken(store, dataDir, clock);
   if (options.registerExample) await registerExampleService(engine, log);
-  const app = await buildApi({ engine, store, router, dataDir, clock, log, triageRules: options.triageRules, metricsPublic: options.metricsPublic ?? false, limits: options.limits });
+  const app = await buildApi({ engine, store, router, dataDir, clock, log, triageRules: options.triageRules, metricsPublic: options.metricsPublic ?? false, limits: options.limits, webDir: join(PACKAGE_ROOT, "dist", "web") });
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;

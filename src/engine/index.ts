@@ -8,3 +8,4 @@ export { listServices, getServiceConfig } from "./services.js";
 export { deploymentSubject } from "./record.js";
 export { listChanges, type Change, type ChangeKind, type ChangesQuery } from "./changes.js";
 export type { ApprovalRequest, ApprovalOutcome } from "./approvals.js";
+export { deploymentLogs, type ReplicaLog } from "./logs.js";

@@ -18,3 +18,4 @@ export * from "./services.js";
 export * from "./instances.js";
 export * from "./notify-outbox.js";
 export * from "./metrics.js";
+export * from "./matrix.js";

@@ -12,7 +12,7 @@ export { DEFAULT_RULES, CATEGORY_ADVICE } from "./rules/default-rules.js";
 export type { FlakyHistory } from "./classify.js";
 export * from "./types.js";
 export { triageRun, confirmRun, type RecordedTriage, type TriageRunInput, type ConfirmInput } from "./service.js";
-export { recordOccurrence, clusterInfo, examplesFor, historyOf, mergeTemplates, type ClusterInfo } from "./store.js";
+export { recordOccurrence, clusterInfo, examplesFor, historyOf, mergeTemplates, listClusters, type ClusterInfo, type ClusterSummary } from "./store.js";
 export { parseRanges } from "./ranges.js";
 export { applyHistory } from "./classify.js";
 export { formatTriage } from "./format.js";

@@ -147,3 +147,32 @@ export async function examplesFor(store: Store, pipeline: string, options: { lim
   const rows = await q.orderBy("created_at", "desc").limit(options.limit ?? 5).execute();
   return rows.map((r) => ({ lines: JSON.parse(r.lines_json) as string[], ...(r.context_json ? (JSON.parse(r.context_json) as ExampleContext) : {}) }));
 }
+
+/** A cluster as the dashboard lists it: counts, and its latest occurrence's evidence lines. */
+export interface ClusterSummary {
+  id: string;
+  category: string;
+  template: string;
+  occurrences: number;
+  flakyMarked: number;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  latest: { pipeline: string | null; run: string | null; at: number; flakyProbability: number; evidence: unknown } | null;
+}
+
+/** The most recently seen failure clusters, newest first, each with its latest occurrence. */
+export async function listClusters(store: Store, options: { limit: number; category?: string }): Promise<ClusterSummary[]> {
+  let q = store.db.selectFrom("triage_clusters").selectAll();
+  if (options.category) q = q.where("category", "=", options.category);
+  const rows = await q.orderBy("last_seen_at", "desc").limit(options.limit).execute();
+  return Promise.all(
+    rows.map(async (row) => {
+      const occ = await store.db.selectFrom("triage_occurrences").selectAll().where("cluster_id", "=", row.id).orderBy("at", "desc").limit(1).executeTakeFirst();
+      return {
+        id: row.id, category: row.category, template: row.template, occurrences: row.occurrences, flakyMarked: row.flaky_marked,
+        firstSeenAt: Number(row.first_seen_at), lastSeenAt: Number(row.last_seen_at),
+        latest: occ ? { pipeline: occ.pipeline, run: occ.run, at: Number(occ.at), flakyProbability: occ.flaky_probability, evidence: JSON.parse(occ.evidence_json) as unknown } : null,
+      };
+    }),
+  );
+}

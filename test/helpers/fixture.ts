@@ -69,6 +69,8 @@ export interface PlaneOptions {
   settings?: Partial<EngineSettings>;
   /** The control plane's clock (e.g. an OffsetClock the test moves); default: the system clock. */
   clock?: Clock;
+  /** Runs on the new database before the control plane starts (e.g. bulk-loads a fleet). */
+  prepareDatabase?: (url: string) => Promise<void>;
 }
 
 /** Starts a control plane in this process on a fresh data dir and database. Call cleanup() in after(). */
@@ -90,6 +92,7 @@ export async function startPlane(dialect: TestDialect, options: PlaneOptions = {
     } else console.error(`kept ${dataDir} and ${workDir}`);
   };
   try {
+    await options.prepareDatabase?.(db.url);
     plane = await startControlPlane({
       dataDir,
       db: db.url,

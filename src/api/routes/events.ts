@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
 import { listAuditEvents, type AuditEvent } from "../../audit/index.js";
 import { DEPLOYMENT_STATES, isTerminal, type DeploymentState } from "../../core/index.js";
 import { deploymentSubject } from "../../engine/index.js";
@@ -7,8 +8,10 @@ import { getDeployment } from "../../store/index.js";
 import { deploymentTarget } from "../auth.js";
 import type { ApiContext } from "../context.js";
 import { route } from "../route-kit.js";
+import { issueTicket } from "../sse-ticket.js";
 
 const KEEPALIVE_MS = 15_000;
+const eventsQuery = z.object({ ticket: z.string().max(2000).optional(), after: z.coerce.number().int().min(0).optional() });
 const CATCH_UP_PAGE = 500;
 
 /**
@@ -18,13 +21,17 @@ const CATCH_UP_PAGE = 500;
  * ends after the deployment reaches a terminal state.
  */
 export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  route(app, { method: "GET", path: "/api/v1/deployments/{id}/events", summary: "Server-sent events of one deployment", access: "viewer", scope: ({ params }) => deploymentTarget(ctx.store, params.id!) }, async ({ params, request, reply }) => {
+  route(app, { method: "POST", path: "/api/v1/deployments/{id}/events/ticket", summary: "A 60-second ticket to follow a deployment's events from a browser (EventSource sends no headers)", access: "viewer", action: "follow a deployment", scope: ({ params }) => deploymentTarget(ctx.store, params.id!) }, async ({ params, request }) =>
+    issueTicket(ctx.store, ctx.clock, request.principal!, params.id!),
+  );
+
+  route(app, { method: "GET", path: "/api/v1/deployments/{id}/events", summary: "Server-sent events of one deployment (token, or ?ticket= from the ticket route; ?after=SEQ resumes like Last-Event-ID)", query: eventsQuery, access: "viewer", ticket: true, scope: ({ params }) => deploymentTarget(ctx.store, params.id!) }, async ({ params, query, request, reply }) => {
     const id = params.id!;
     await getDeployment(ctx.store.db, id); // 404 before the stream starts
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache, no-store", connection: "keep-alive", "x-accel-buffering": "no" });
-    const stream = new DeploymentStream(res, Number(request.headers["last-event-id"] ?? 0) || 0);
+    const stream = new DeploymentStream(res, Number(request.headers["last-event-id"] ?? 0) || query.after || 0);
     const subject = deploymentSubject(id);
     // Follow first, then catch up: an event appended in between is in one or the other (or both; sent once).
     const unfollow = ctx.feed.follow({ subject }, (e) => stream.live(e));
