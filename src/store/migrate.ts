@@ -8,6 +8,7 @@ import * as m004 from "./migrations/004-governance.js";
 import * as m005 from "./migrations/005-triage-example-context.js";
 import * as m006 from "./migrations/006-replica-placement.js";
 import * as m007 from "./migrations/007-supply-chain.js";
+import * as m008 from "./migrations/008-insights.js";
 import * as m016 from "./migrations/016-restore-state.js";
 import * as m017 from "./migrations/017-cluster.js";
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   "005-triage-example-context": m005.up,
   "006-replica-placement": m006.up,
   "007-supply-chain": m007.up,
+  "008-insights": m008.up,
   "016-restore-state": m016.up,
   "017-cluster": m017.up,
 };

@@ -1,0 +1,179 @@
+/**
+ * The rollups the metrics are read from, kept current incrementally. A refresh finds the
+ * services with rows changed since the watermark (deployments, artifacts, approvals,
+ * incidents, pipeline runs, slipway.yaml), recomputes each one's days from its history, writes
+ * only the days that differ, then re-sums the all-services rows ("*") of those days.
+ */
+import { sql } from "kysely";
+import type { Clock } from "../core/index.js";
+import type { Db, Store } from "../store/index.js";
+import { computeServiceRollup } from "./compute.js";
+import { mergeBuckets, sampleBucket, type Bucket } from "./hist.js";
+import { loadServiceHistory } from "./load.js";
+import { addCounts, ALL, emptyCounts, SERVICE_LEVEL, type DailyCounts } from "./types.js";
+
+/** Rows changed this close to the watermark are looked at again next time: a transaction may commit a little after its rows' timestamps. */
+const SLACK_MS = 5_000;
+const CHUNK = 400;
+
+export interface RefreshResult {
+  services: number;
+  days: number;
+}
+
+interface DailyRow {
+  environment: string;
+  day: number;
+  production: number;
+  counts_json: string;
+}
+interface HistRow extends Bucket {
+  environment: string;
+  metric: string;
+  day: number;
+  production: number;
+}
+
+/** Brings the rollups up to date; serialized across instances by the insights_state row lock. */
+export async function refreshInsights(store: Store, clock: Clock): Promise<RefreshResult> {
+  return store.db.transaction().execute(async (trx) => {
+    await trx.insertInto("insights_state").values({ id: 1, watermark: -1 }).onConflict((oc) => oc.column("id").doNothing()).execute();
+    let lock = trx.selectFrom("insights_state").select("watermark").where("id", "=", 1);
+    if (store.dialect === "postgres") lock = lock.forUpdate();
+    const watermark = Number((await lock.executeTakeFirstOrThrow()).watermark);
+    const now = clock.now();
+    const services = await changedServices(trx, watermark);
+    const days = new Set<number>();
+    for (const service of services) for (const d of await rebuildService(trx, service)) days.add(d);
+    await rebuildAllServices(trx, [...days]);
+    await trx.updateTable("insights_state").set({ watermark: now - SLACK_MS }).where("id", "=", 1).execute();
+    return { services: services.length, days: days.size };
+  });
+}
+
+async function changedServices(db: Db, watermark: number): Promise<string[]> {
+  if (watermark < 0) {
+    const rows = await sql<{ service: string }>`select name as service from services union select distinct service from deployments`.execute(db);
+    return rows.rows.map((r) => r.service);
+  }
+  const rows = await sql<{ service: string | null }>`
+    select service from deployments where updated_at > ${watermark}
+    union select service from artifacts where created_at > ${watermark}
+    union select d.service from approvals a join deployments d on d.id = a.deployment_id where a.at > ${watermark}
+    union select service from incidents where updated_at > ${watermark}
+    union select d.service from incidents i join incident_deployments l on l.incident_id = i.id join deployments d on d.id = l.deployment_id where i.updated_at > ${watermark}
+    union select service from pipeline_runs where updated_at > ${watermark}
+    union select name as service from services where updated_at > ${watermark}`.execute(db);
+  return rows.rows.map((r) => r.service).filter((s): s is string => s !== null);
+}
+
+/** Recomputes one service's rows; returns the days whose rows changed. */
+export async function rebuildService(db: Db, service: string): Promise<number[]> {
+  const history = await loadServiceHistory(db, service);
+  const { counts, samples } = computeServiceRollup(history);
+  const prod = (env: string) => (env === SERVICE_LEVEL || history.production.has(env) ? 1 : 0);
+  const daily = new Map<string, DailyRow>();
+  for (const [key, c] of counts) {
+    const [environment, day] = splitKey(key);
+    daily.set(key, { environment, day, production: prod(environment), counts_json: JSON.stringify(c) });
+  }
+  const grouped = new Map<string, Bucket[]>();
+  for (const s of samples) {
+    const key = `${s.environment}|${s.metric}|${s.day}`;
+    grouped.set(key, [...(grouped.get(key) ?? []), sampleBucket(s.ms)]);
+  }
+  const hist = new Map<string, HistRow>();
+  for (const [key, parts] of grouped) {
+    const [environment, metric, day] = key.split("|") as [string, string, string];
+    for (const b of mergeBuckets(parts)) hist.set(`${key}|${b.bucket}`, { environment, metric, day: Number(day), production: prod(environment), ...b });
+  }
+
+  const oldDaily = await db.selectFrom("insights_daily").select(["environment", "day", "production", "counts_json"]).where("service", "=", service).execute();
+  const oldHist = await db.selectFrom("insights_hist").select(["environment", "metric", "day", "production", "bucket", "n", "min_ms", "max_ms"]).where("service", "=", service).execute();
+  const changed = new Set<number>();
+  const seenDaily = new Set<string>();
+  for (const r of oldDaily) {
+    const key = `${r.environment}|${r.day}`;
+    seenDaily.add(key);
+    const now = daily.get(key);
+    if (!now || now.counts_json !== r.counts_json || now.production !== Number(r.production)) changed.add(Number(r.day));
+  }
+  for (const [key, r] of daily) if (!seenDaily.has(key)) changed.add(r.day);
+  const seenHist = new Set<string>();
+  for (const r of oldHist) {
+    const key = `${r.environment}|${r.metric}|${r.day}|${r.bucket}`;
+    seenHist.add(key);
+    const now = hist.get(key);
+    if (!now || now.n !== Number(r.n) || now.min !== Number(r.min_ms) || now.max !== Number(r.max_ms) || now.production !== Number(r.production)) changed.add(Number(r.day));
+  }
+  for (const [key, r] of hist) if (!seenHist.has(key)) changed.add(r.day);
+  if (changed.size === 0) return [];
+
+  const days = [...changed];
+  for (const part of chunks(days, CHUNK)) {
+    await db.deleteFrom("insights_daily").where("service", "=", service).where("day", "in", part).execute();
+    await db.deleteFrom("insights_hist").where("service", "=", service).where("day", "in", part).execute();
+  }
+  for (const part of chunks([...daily.values()].filter((r) => changed.has(r.day)), 500)) {
+    await db.insertInto("insights_daily").values(part.map((r) => ({ service, ...r }))).execute();
+  }
+  for (const part of chunks([...hist.values()].filter((r) => changed.has(r.day)), 500)) {
+    await db.insertInto("insights_hist").values(part.map((r) => ({ service, environment: r.environment, metric: r.metric, day: r.day, production: r.production, bucket: r.bucket, n: r.n, min_ms: r.min, max_ms: r.max }))).execute();
+  }
+  return days;
+}
+
+/**
+ * The "*" rows of some days: per environment over every service, "*" over every service's
+ * production environments, and "" (service-level facts) over every service.
+ */
+export async function rebuildAllServices(db: Db, days: readonly number[]): Promise<void> {
+  for (const part of chunks([...days].sort((a, b) => a - b), CHUNK)) {
+    await db.deleteFrom("insights_daily").where("service", "=", ALL).where("day", "in", part).execute();
+    await db.deleteFrom("insights_hist").where("service", "=", ALL).where("day", "in", part).execute();
+    const rows = await db.selectFrom("insights_daily").select(["environment", "day", "production", "counts_json"]).where("service", "<>", ALL).where("day", "in", part).execute();
+    const sums = new Map<string, { environment: string; day: number; production: number; counts: DailyCounts }>();
+    const add = (environment: string, day: number, production: number, counts: DailyCounts) => {
+      const key = `${environment}|${day}`;
+      const s = sums.get(key) ?? { environment, day, production, counts: emptyCounts() };
+      addCounts(s.counts, counts);
+      sums.set(key, s);
+    };
+    for (const r of rows) {
+      const counts = JSON.parse(r.counts_json) as DailyCounts;
+      const day = Number(r.day);
+      if (r.environment === SERVICE_LEVEL) add(SERVICE_LEVEL, day, 1, counts);
+      else {
+        add(r.environment, day, 0, counts);
+        if (Number(r.production) === 1) add(ALL, day, 1, counts);
+      }
+    }
+    for (const values of chunks([...sums.values()], 500)) {
+      await db.insertInto("insights_daily").values(values.map((s) => ({ service: ALL, environment: s.environment, day: s.day, production: s.production, counts_json: JSON.stringify(s.counts) }))).execute();
+    }
+    await sql`insert into insights_hist (service, environment, metric, day, production, bucket, n, min_ms, max_ms)
+      select '*', environment, metric, day, case when environment = '' then 1 else 0 end, bucket, sum(n), min(min_ms), max(max_ms)
+      from insights_hist where service <> '*' and day in (${sql.join(part)}) group by environment, metric, day, bucket`.execute(db);
+    await sql`insert into insights_hist (service, environment, metric, day, production, bucket, n, min_ms, max_ms)
+      select '*', '*', metric, day, 1, bucket, sum(n), min(min_ms), max(max_ms)
+      from insights_hist where service <> '*' and environment <> '' and production = 1 and day in (${sql.join(part)}) group by metric, day, bucket`.execute(db);
+  }
+}
+
+/** Drops every rollup and the watermark: the next refresh rebuilds from the raw rows. */
+export async function resetInsights(db: Db): Promise<void> {
+  await db.deleteFrom("insights_daily").execute();
+  await db.deleteFrom("insights_hist").execute();
+  await db.deleteFrom("insights_state").execute();
+}
+
+function splitKey(key: string): [string, number] {
+  const i = key.lastIndexOf("|");
+  return [key.slice(0, i), Number(key.slice(i + 1))];
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
