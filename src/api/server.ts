@@ -2,15 +2,19 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { getServiceConfig } from "../engine/index.js";
 import { installAuth } from "./auth.js";
 import { AuditFeed } from "../audit/index.js";
+import { followFailedVerifications } from "../incidents/index.js";
 import type { ApiContext, ApiOptions } from "./context.js";
 import { installErrorHandler } from "./errors.js";
+import { registerArtifactCommitRoutes } from "./routes/artifact-commits.js";
 import { registerArtifactRoutes } from "./routes/artifacts.js";
 import { registerChangeRoutes } from "./routes/changes.js";
 import { registerDeploymentRoutes } from "./routes/deployments.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerEvidenceRoutes } from "./routes/evidence.js";
 import { registerGovernanceRoutes } from "./routes/governance.js";
+import { registerIncidentRoutes } from "./routes/incidents.js";
 import { registerKeyRoutes } from "./routes/keys.js";
+import { registerMetricsRoutes } from "./routes/metrics.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 import { registerPipelineRunRoutes } from "./routes/pipeline-runs.js";
 import { registerServiceRoutes } from "./routes/services.js";
@@ -41,8 +45,15 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   registerChangeRoutes(app, ctx);
   registerPipelineRunRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerMetricsRoutes(app, ctx);
+  registerArtifactCommitRoutes(app, ctx);
+  registerIncidentRoutes(app, ctx);
   registerTriageRoutes(app, { store: ctx.store, rules: ctx.triageRules, serviceRules: async (service) => (await getServiceConfig(ctx, service)).triage?.rules ?? [] });
-  app.addHook("onClose", async () => feed.close());
+  const stopAutoIncidents = followFailedVerifications(feed, ctx.store, ctx.clock, (err) => options.log.error({ err }, "opening the incident of a failed verification failed"));
+  app.addHook("onClose", async () => {
+    stopAutoIncidents();
+    feed.close();
+  });
   await app.ready();
   return app;
 }

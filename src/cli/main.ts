@@ -7,8 +7,10 @@ import { registerArtifactSupplyCommands } from "./commands/artifact-supply.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerChangesCommand } from "./commands/changes.js";
 import { registerConfigCommands } from "./commands/config.js";
+import { registerIncidentCommands } from "./commands/incident.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerKeyCommands } from "./commands/keys.js";
+import { registerMetricsCommand } from "./commands/metrics.js";
 import { registerPipelineCommands } from "./commands/pipeline.js";
 import { registerSbomCommand } from "./commands/sbom.js";
 import { registerDeployCommands } from "./commands/deploy.js";
@@ -44,6 +46,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerAuditCommands(program, ctx);
   registerTokenCommands(program, ctx);
   registerChangesCommand(program, ctx);
+  registerMetricsCommand(program, ctx);
+  registerIncidentCommands(program, ctx);
   registerTriageCommand(program, { resolveTarget: () => ctx.target() });
   return program;
 }
