@@ -6,7 +6,7 @@ import type { Clock } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import { DORA_DEFINITIONS, KPI_DEFINITIONS, type DoraDefinitionKey, type KpiKey } from "./definitions.js";
 import { countOf, mergeBuckets, quantile, type Bucket } from "./hist.js";
-import { refreshInsights } from "./rollup.js";
+import { refreshIfStale } from "./rollup.js";
 import { DEFAULT_REPORT_YEAR, tierOf, type Tier } from "./tiers.js";
 import { addCounts, ALL, emptyCounts, SERVICE_LEVEL, type DailyCounts, type HistMetric } from "./types.js";
 import type { MetricsWindow } from "./window.js";
@@ -73,14 +73,18 @@ export interface KpiReport {
   kpis: Kpi[];
 }
 
-interface Totals {
+/** What a report is computed from: the summed counters and merged histograms of its scope and window. */
+export interface Totals {
   counts: DailyCounts;
   hist: Map<HistMetric, Bucket[]>;
 }
 
+export const DORA_METRICS = (q: MetricsScope): HistMetric[] => [q.environment ? "lead_env" : "lead", "recovery"];
+export const KPI_METRICS: readonly HistMetric[] = ["restore", "approval_wait", "triage"];
+
 /** Reads the totals of a scope and window (after bringing the rollups up to date). */
 async function totals(store: Store, clock: Clock, q: MetricsQuery, metrics: readonly HistMetric[]): Promise<Totals> {
-  await refreshInsights(store, clock);
+  await refreshIfStale(store, clock);
   const service = q.service ?? ALL;
   let daily = store.db.selectFrom("insights_daily").select("counts_json").where("service", "=", service).where("day", ">=", q.window.fromDay).where("day", "<=", q.window.toDay);
   daily = q.environment ? daily.where("environment", "in", [q.environment, SERVICE_LEVEL]) : daily.where("production", "=", 1);
@@ -114,8 +118,15 @@ function distribution(buckets: readonly Bucket[] | undefined): Distribution | nu
 const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
 
 export async function doraReport(store: Store, clock: Clock, q: MetricsQuery): Promise<DoraReport> {
+  return doraFromTotals(await totals(store, clock, q, DORA_METRICS(q)), q);
+}
+
+export async function kpiReport(store: Store, clock: Clock, q: MetricsQuery): Promise<KpiReport> {
+  return kpisFromTotals(await totals(store, clock, q, KPI_METRICS), q);
+}
+
+export function doraFromTotals({ counts, hist }: Totals, q: MetricsQuery): DoraReport {
   const leadMetric: HistMetric = q.environment ? "lead_env" : "lead";
-  const { counts, hist } = await totals(store, clock, q, [leadMetric, "recovery"]);
   const year = q.reportYear ?? DEFAULT_REPORT_YEAR;
   const min = q.minDeployments ?? 10;
   const n = counts.deployments;
@@ -148,8 +159,7 @@ export async function doraReport(store: Store, clock: Clock, q: MetricsQuery): P
   };
 }
 
-export async function kpiReport(store: Store, clock: Clock, q: MetricsQuery): Promise<KpiReport> {
-  const { counts: c, hist } = await totals(store, clock, q, ["restore", "approval_wait", "triage"]);
+export function kpisFromTotals({ counts: c, hist }: Totals, q: MetricsQuery): KpiReport {
   const rate = (key: KpiKey, numerator: number, denominator: number): Kpi => ({ key, value: ratio(numerator, denominator), unit: "ratio", numerator, denominator, definition: KPI_DEFINITIONS[key] });
   const durations = (key: KpiKey, metric: HistMetric): Kpi => ({ key, value: distribution(hist.get(metric)), unit: "ms", definition: KPI_DEFINITIONS[key] });
   return {

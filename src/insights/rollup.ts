@@ -34,8 +34,21 @@ interface HistRow extends Bucket {
   production: number;
 }
 
+/** When each store was last brought up to date by this process (clock time). */
+const lastRefresh = new WeakMap<Store, number>();
+/** Reports in quick succession share one refresh: they may miss what changed in the last second. */
+const REFRESH_EVERY_MS = 1_000;
+
+/** Brings the rollups up to date unless this process did less than a second ago. */
+export async function refreshIfStale(store: Store, clock: Clock): Promise<void> {
+  const last = lastRefresh.get(store);
+  if (last !== undefined && clock.now() - last < REFRESH_EVERY_MS && clock.now() >= last) return;
+  await refreshInsights(store, clock);
+}
+
 /** Brings the rollups up to date; serialized across instances by the insights_state row lock. */
 export async function refreshInsights(store: Store, clock: Clock): Promise<RefreshResult> {
+  lastRefresh.set(store, clock.now());
   return store.db.transaction().execute(async (trx) => {
     await trx.insertInto("insights_state").values({ id: 1, watermark: -1 }).onConflict((oc) => oc.column("id").doNothing()).execute();
     let lock = trx.selectFrom("insights_state").select("watermark").where("id", "=", 1);
@@ -44,7 +57,7 @@ export async function refreshInsights(store: Store, clock: Clock): Promise<Refre
     const now = clock.now();
     const services = await changedServices(trx, watermark);
     const days = new Set<number>();
-    for (const service of services) for (const d of await rebuildService(trx, service)) days.add(d);
+    for (const service of services) for (const d of await rebuildService(trx, service, watermark < 0)) days.add(d);
     await rebuildAllServices(trx, [...days]);
     await trx.updateTable("insights_state").set({ watermark: now - SLACK_MS }).where("id", "=", 1).execute();
     return { services: services.length, days: days.size };
@@ -68,7 +81,7 @@ async function changedServices(db: Db, watermark: number): Promise<string[]> {
 }
 
 /** Recomputes one service's rows; returns the days whose rows changed. */
-export async function rebuildService(db: Db, service: string): Promise<number[]> {
+export async function rebuildService(db: Db, service: string, fresh = false): Promise<number[]> {
   const history = await loadServiceHistory(db, service);
   const { counts, samples } = computeServiceRollup(history);
   const prod = (env: string) => (env === SERVICE_LEVEL || history.production.has(env) ? 1 : 0);
@@ -88,8 +101,9 @@ export async function rebuildService(db: Db, service: string): Promise<number[]>
     for (const b of mergeBuckets(parts)) hist.set(`${key}|${b.bucket}`, { environment, metric, day: Number(day), production: prod(environment), ...b });
   }
 
-  const oldDaily = await db.selectFrom("insights_daily").select(["environment", "day", "production", "counts_json"]).where("service", "=", service).execute();
-  const oldHist = await db.selectFrom("insights_hist").select(["environment", "metric", "day", "production", "bucket", "n", "min_ms", "max_ms"]).where("service", "=", service).execute();
+  // A first build has nothing to compare with.
+  const oldDaily = fresh ? [] : await db.selectFrom("insights_daily").select(["environment", "day", "production", "counts_json"]).where("service", "=", service).execute();
+  const oldHist = fresh ? [] : await db.selectFrom("insights_hist").select(["environment", "metric", "day", "production", "bucket", "n", "min_ms", "max_ms"]).where("service", "=", service).execute();
   const changed = new Set<number>();
   const seenDaily = new Set<string>();
   for (const r of oldDaily) {
@@ -110,14 +124,14 @@ export async function rebuildService(db: Db, service: string): Promise<number[]>
   if (changed.size === 0) return [];
 
   const days = [...changed];
-  for (const part of chunks(days, CHUNK)) {
+  if (!fresh) for (const part of chunks(days, CHUNK)) {
     await db.deleteFrom("insights_daily").where("service", "=", service).where("day", "in", part).execute();
     await db.deleteFrom("insights_hist").where("service", "=", service).where("day", "in", part).execute();
   }
-  for (const part of chunks([...daily.values()].filter((r) => changed.has(r.day)), 500)) {
+  for (const part of chunks([...daily.values()].filter((r) => changed.has(r.day)), 3000)) {
     await db.insertInto("insights_daily").values(part.map((r) => ({ service, ...r }))).execute();
   }
-  for (const part of chunks([...hist.values()].filter((r) => changed.has(r.day)), 500)) {
+  for (const part of chunks([...hist.values()].filter((r) => changed.has(r.day)), 3000)) {
     await db.insertInto("insights_hist").values(part.map((r) => ({ service, environment: r.environment, metric: r.metric, day: r.day, production: r.production, bucket: r.bucket, n: r.n, min_ms: r.min, max_ms: r.max }))).execute();
   }
   return days;
