@@ -86,17 +86,17 @@ export const KPI_METRICS: readonly HistMetric[] = ["restore", "approval_wait", "
 async function totals(store: Store, clock: Clock, q: MetricsQuery, metrics: readonly HistMetric[]): Promise<Totals> {
   await refreshIfStale(store, clock);
   const service = q.service ?? ALL;
-  let daily = store.db.selectFrom("insights_daily").select("counts_json").where("service", "=", service).where("day", ">=", q.window.fromDay).where("day", "<=", q.window.toDay);
-  daily = q.environment ? daily.where("environment", "in", [q.environment, SERVICE_LEVEL]) : daily.where("production", "=", 1);
-  let hist = store.db
+  const environments = await environmentsOf(store, q);
+  const daily = store.db.selectFrom("insights_daily").select("counts_json").where("service", "=", service).where("environment", "in", environments).where("day", ">=", q.window.fromDay).where("day", "<=", q.window.toDay);
+  const hist = store.db
     .selectFrom("insights_hist")
     .select(["metric", "bucket"])
     .select((eb) => [eb.fn.sum<number>("n").as("n"), eb.fn.min<number>("min_ms").as("min"), eb.fn.max<number>("max_ms").as("max")])
     .where("service", "=", service)
+    .where("environment", "in", environments)
     .where("metric", "in", [...metrics])
     .where("day", ">=", q.window.fromDay)
     .where("day", "<=", q.window.toDay);
-  hist = q.environment ? hist.where("environment", "in", [q.environment, SERVICE_LEVEL]) : hist.where("production", "=", 1);
   const [rows, buckets] = await Promise.all([daily.execute(), hist.groupBy(["metric", "bucket"]).execute()]);
   const counts = emptyCounts();
   for (const r of rows) addCounts(counts, JSON.parse(r.counts_json) as DailyCounts);
@@ -113,6 +113,18 @@ async function totals(store: Store, clock: Clock, q: MetricsQuery, metrics: read
 function distribution(buckets: readonly Bucket[] | undefined): Distribution | null {
   if (!buckets || countOf(buckets) === 0) return null;
   return { medianMs: quantile(buckets, 0.5)!, p90Ms: quantile(buckets, 0.9)!, count: countOf(buckets) };
+}
+
+/**
+ * The rollup environments a scope reads (named, so the primary key narrows the read): one
+ * environment and the service-level rows; or the production environments and the service-level
+ * rows ("*" for all services).
+ */
+async function environmentsOf(store: Store, q: MetricsScope): Promise<string[]> {
+  if (q.environment) return [q.environment, SERVICE_LEVEL];
+  if (!q.service) return [ALL, SERVICE_LEVEL];
+  const rows = await store.db.selectFrom("insights_daily").select("environment").distinct().where("service", "=", q.service).where("production", "=", 1).execute();
+  return [...new Set([SERVICE_LEVEL, ...rows.map((r) => r.environment)])];
 }
 
 const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);

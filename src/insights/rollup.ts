@@ -9,8 +9,8 @@ import type { Clock } from "../core/index.js";
 import type { Db, Store } from "../store/index.js";
 import { computeServiceRollup } from "./compute.js";
 import { mergeBuckets, sampleBucket, type Bucket } from "./hist.js";
-import { loadServiceHistory } from "./load.js";
-import { addCounts, ALL, emptyCounts, SERVICE_LEVEL, type DailyCounts } from "./types.js";
+import { loadServiceHistories } from "./load.js";
+import { addCounts, ALL, emptyCounts, SERVICE_LEVEL, type DailyCounts, type ServiceHistory } from "./types.js";
 
 /** Rows changed this close to the watermark are looked at again next time: a transaction may commit a little after its rows' timestamps. */
 const SLACK_MS = 5_000;
@@ -56,11 +56,10 @@ export async function refreshInsights(store: Store, clock: Clock): Promise<Refre
     const watermark = Number((await lock.executeTakeFirstOrThrow()).watermark);
     const now = clock.now();
     const services = await changedServices(trx, watermark);
-    const days = new Set<number>();
-    for (const service of services) for (const d of await rebuildService(trx, service, watermark < 0)) days.add(d);
-    await rebuildAllServices(trx, [...days]);
+    const days = await rebuildServices(trx, services, watermark < 0);
+    await rebuildAllServices(trx, days);
     await trx.updateTable("insights_state").set({ watermark: now - SLACK_MS }).where("id", "=", 1).execute();
-    return { services: services.length, days: days.size };
+    return { services: services.length, days: days.length };
   });
 }
 
@@ -80,9 +79,39 @@ async function changedServices(db: Db, watermark: number): Promise<string[]> {
   return rows.rows.map((r) => r.service).filter((s): s is string => s !== null);
 }
 
-/** Recomputes one service's rows; returns the days whose rows changed. */
-export async function rebuildService(db: Db, service: string, fresh = false): Promise<number[]> {
-  const history = await loadServiceHistory(db, service);
+/** Services recomputed together: one query per table for the batch. */
+const SERVICE_BATCH = 25;
+
+/** Recomputes services' rows; returns the days whose rows changed. `fresh`: a first build, with no rows to compare with. */
+export async function rebuildServices(db: Db, services: readonly string[], fresh = false): Promise<number[]> {
+  const days = new Set<number>();
+  for (const batch of chunks(services, SERVICE_BATCH)) {
+    const dailyRows: (DailyRow & { service: string })[] = [];
+    const histRows: (HistRow & { service: string })[] = [];
+    for (const history of await loadServiceHistories(db, batch)) {
+      const { daily, hist } = rowsOf(history);
+      const changed = fresh ? new Set([...daily.values()].map((r) => r.day).concat([...hist.values()].map((r) => r.day))) : await changedDays(db, history.service, daily, hist);
+      if (changed.size === 0) continue;
+      if (!fresh) {
+        for (const part of chunks([...changed], CHUNK)) {
+          await db.deleteFrom("insights_daily").where("service", "=", history.service).where("day", "in", part).execute();
+          await db.deleteFrom("insights_hist").where("service", "=", history.service).where("day", "in", part).execute();
+        }
+      }
+      for (const r of daily.values()) if (changed.has(r.day)) dailyRows.push({ service: history.service, ...r });
+      for (const r of hist.values()) if (changed.has(r.day)) histRows.push({ service: history.service, ...r });
+      for (const d of changed) days.add(d);
+    }
+    for (const part of chunks(dailyRows, 3000)) await db.insertInto("insights_daily").values(part).execute();
+    for (const part of chunks(histRows, 3000)) {
+      await db.insertInto("insights_hist").values(part.map((r) => ({ service: r.service, environment: r.environment, metric: r.metric, day: r.day, production: r.production, bucket: r.bucket, n: r.n, min_ms: r.min, max_ms: r.max }))).execute();
+    }
+  }
+  return [...days];
+}
+
+/** A service's rollup rows, keyed `env|day` and `env|metric|day|bucket`. */
+function rowsOf(history: ServiceHistory): { daily: Map<string, DailyRow>; hist: Map<string, HistRow> } {
   const { counts, samples } = computeServiceRollup(history);
   const prod = (env: string) => (env === SERVICE_LEVEL || history.production.has(env) ? 1 : 0);
   const daily = new Map<string, DailyRow>();
@@ -93,17 +122,22 @@ export async function rebuildService(db: Db, service: string, fresh = false): Pr
   const grouped = new Map<string, Bucket[]>();
   for (const s of samples) {
     const key = `${s.environment}|${s.metric}|${s.day}`;
-    grouped.set(key, [...(grouped.get(key) ?? []), sampleBucket(s.ms)]);
+    const list = grouped.get(key);
+    if (list) list.push(sampleBucket(s.ms));
+    else grouped.set(key, [sampleBucket(s.ms)]);
   }
   const hist = new Map<string, HistRow>();
   for (const [key, parts] of grouped) {
     const [environment, metric, day] = key.split("|") as [string, string, string];
     for (const b of mergeBuckets(parts)) hist.set(`${key}|${b.bucket}`, { environment, metric, day: Number(day), production: prod(environment), ...b });
   }
+  return { daily, hist };
+}
 
-  // A first build has nothing to compare with.
-  const oldDaily = fresh ? [] : await db.selectFrom("insights_daily").select(["environment", "day", "production", "counts_json"]).where("service", "=", service).execute();
-  const oldHist = fresh ? [] : await db.selectFrom("insights_hist").select(["environment", "metric", "day", "production", "bucket", "n", "min_ms", "max_ms"]).where("service", "=", service).execute();
+/** The days whose stored rows differ from the recomputed ones. */
+async function changedDays(db: Db, service: string, daily: Map<string, DailyRow>, hist: Map<string, HistRow>): Promise<Set<number>> {
+  const oldDaily = await db.selectFrom("insights_daily").select(["environment", "day", "production", "counts_json"]).where("service", "=", service).execute();
+  const oldHist = await db.selectFrom("insights_hist").select(["environment", "metric", "day", "production", "bucket", "n", "min_ms", "max_ms"]).where("service", "=", service).execute();
   const changed = new Set<number>();
   const seenDaily = new Set<string>();
   for (const r of oldDaily) {
@@ -121,20 +155,7 @@ export async function rebuildService(db: Db, service: string, fresh = false): Pr
     if (!now || now.n !== Number(r.n) || now.min !== Number(r.min_ms) || now.max !== Number(r.max_ms) || now.production !== Number(r.production)) changed.add(Number(r.day));
   }
   for (const [key, r] of hist) if (!seenHist.has(key)) changed.add(r.day);
-  if (changed.size === 0) return [];
-
-  const days = [...changed];
-  if (!fresh) for (const part of chunks(days, CHUNK)) {
-    await db.deleteFrom("insights_daily").where("service", "=", service).where("day", "in", part).execute();
-    await db.deleteFrom("insights_hist").where("service", "=", service).where("day", "in", part).execute();
-  }
-  for (const part of chunks([...daily.values()].filter((r) => changed.has(r.day)), 3000)) {
-    await db.insertInto("insights_daily").values(part.map((r) => ({ service, ...r }))).execute();
-  }
-  for (const part of chunks([...hist.values()].filter((r) => changed.has(r.day)), 3000)) {
-    await db.insertInto("insights_hist").values(part.map((r) => ({ service, environment: r.environment, metric: r.metric, day: r.day, production: r.production, bucket: r.bucket, n: r.n, min_ms: r.min, max_ms: r.max }))).execute();
-  }
-  return days;
+  return changed;
 }
 
 /**
