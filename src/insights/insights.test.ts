@@ -148,6 +148,13 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(r2.keys.recoveryTime.value!.unrecovered, 1);
       const all = await doraReport(ts.store, new ManualClock(NOW + 30_000), { window: window10d, minDeployments: 1 });
       assert.equal(all.keys.changeFailRate.value!.failed, 3);
+      // A window long enough for whole 32-day blocks: all services read block sums and edge days, one service its days.
+      const march = new ManualClock(Date.UTC(2026, 2, 2));
+      const long = parseWindow({ since: "2025-12-20T00:00:00Z", until: "2026-03-01T00:00:00Z" }, march.now());
+      const allLong = await doraReport(ts.store, march, { window: long, minDeployments: 1 });
+      const shopLong = await doraReport(ts.store, march, { service: "shop", window: long, minDeployments: 1 });
+      assert.deepEqual(allLong.keys, shopLong.keys);
+      assert.equal(allLong.keys.leadTime.value!.count, 7);
     });
   });
 }

@@ -6,7 +6,7 @@ import type { Clock } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import { DORA_DEFINITIONS, KPI_DEFINITIONS, type DoraDefinitionKey, type KpiKey } from "./definitions.js";
 import { countOf, mergeBuckets, quantile, type Bucket } from "./hist.js";
-import { refreshIfStale } from "./rollup.js";
+import { ALL_BLOCKS, BLOCK_DAYS, refreshIfStale } from "./rollup.js";
 import { DEFAULT_REPORT_YEAR, tierOf, type Tier } from "./tiers.js";
 import { addCounts, ALL, emptyCounts, SERVICE_LEVEL, type DailyCounts, type HistMetric } from "./types.js";
 import type { MetricsWindow } from "./window.js";
@@ -92,11 +92,20 @@ async function totals(store: Store, clock: Clock, q: MetricsQuery, metrics: read
     .selectFrom("insights_hist")
     .select(["metric", "bucket"])
     .select((eb) => [eb.fn.sum<number>("n").as("n"), eb.fn.min<number>("min_ms").as("min"), eb.fn.max<number>("max_ms").as("max")])
-    .where("service", "=", service)
     .where("environment", "in", environments)
     .where("metric", "in", [...metrics])
-    .where("day", ">=", q.window.fromDay)
-    .where("day", "<=", q.window.toDay);
+    .where((eb) => {
+      if (service !== ALL) return eb.and([eb("service", "=", service), eb("day", ">=", q.window.fromDay), eb("day", "<=", q.window.toDay)]);
+      // Every service: whole blocks inside the window from the block sums, the days at its edges from the daily ones.
+      const first = Math.ceil(q.window.fromDay / BLOCK_DAYS) * BLOCK_DAYS;
+      const last = Math.floor((q.window.toDay + 1) / BLOCK_DAYS) * BLOCK_DAYS; // exclusive
+      if (first >= last) return eb.and([eb("service", "=", ALL), eb("day", ">=", q.window.fromDay), eb("day", "<=", q.window.toDay)]);
+      return eb.or([
+        eb.and([eb("service", "=", ALL_BLOCKS), eb("day", ">=", first), eb("day", "<", last)]),
+        eb.and([eb("service", "=", ALL), eb("day", ">=", q.window.fromDay), eb("day", "<", first)]),
+        eb.and([eb("service", "=", ALL), eb("day", ">=", last), eb("day", "<=", q.window.toDay)]),
+      ]);
+    });
   const [rows, buckets] = await Promise.all([daily.execute(), hist.groupBy(["metric", "bucket"]).execute()]);
   const counts = emptyCounts();
   for (const r of rows) addCounts(counts, JSON.parse(r.counts_json) as DailyCounts);

@@ -15,6 +15,9 @@ import { addCounts, ALL, emptyCounts, SERVICE_LEVEL, type DailyCounts, type Serv
 /** Rows changed this close to the watermark are looked at again next time: a transaction may commit a little after its rows' timestamps. */
 const SLACK_MS = 5_000;
 const CHUNK = 400;
+/** All services' histograms by block of days. */
+export const ALL_BLOCKS = "*blocks";
+export const BLOCK_DAYS = 32;
 
 export interface RefreshResult {
   services: number;
@@ -188,10 +191,28 @@ export async function rebuildAllServices(db: Db, days: readonly number[]): Promi
     }
     await sql`insert into insights_hist (service, environment, metric, day, production, bucket, n, min_ms, max_ms)
       select '*', environment, metric, day, case when environment = '' then 1 else 0 end, bucket, sum(n), min(min_ms), max(max_ms)
-      from insights_hist where service <> '*' and day in (${sql.join(part)}) group by environment, metric, day, bucket`.execute(db);
+      from insights_hist where service not in ('*', ${ALL_BLOCKS}) and day in (${sql.join(part)}) group by environment, metric, day, bucket`.execute(db);
     await sql`insert into insights_hist (service, environment, metric, day, production, bucket, n, min_ms, max_ms)
       select '*', '*', metric, day, 1, bucket, sum(n), min(min_ms), max(max_ms)
-      from insights_hist where service <> '*' and environment <> '' and production = 1 and day in (${sql.join(part)}) group by metric, day, bucket`.execute(db);
+      from insights_hist where service not in ('*', ${ALL_BLOCKS}) and environment <> '' and production = 1 and day in (${sql.join(part)}) group by metric, day, bucket`.execute(db);
+  }
+  await rebuildBlocks(db, days);
+}
+
+/**
+ * Histograms of every service summed over blocks of BLOCK_DAYS days (service ALL_BLOCKS, day =
+ * the block's first day): a year of all services reads a dozen blocks and the days at its edges
+ * instead of 365 days of buckets.
+ */
+async function rebuildBlocks(db: Db, days: readonly number[]): Promise<void> {
+  const starts = [...new Set(days.map((d) => Math.floor(d / BLOCK_DAYS) * BLOCK_DAYS))];
+  for (const part of chunks(starts, CHUNK)) {
+    await db.deleteFrom("insights_hist").where("service", "=", ALL_BLOCKS).where("day", "in", part).execute();
+    const block = sql<number>`(day / ${sql.raw(String(BLOCK_DAYS))}) * ${sql.raw(String(BLOCK_DAYS))}`;
+    await sql`insert into insights_hist (service, environment, metric, day, production, bucket, n, min_ms, max_ms)
+      select ${ALL_BLOCKS}, environment, metric, ${block}, max(production), bucket, sum(n), min(min_ms), max(max_ms)
+      from insights_hist where service = '*' and (${sql.join(part.map((start) => sql`day between ${start} and ${start + BLOCK_DAYS - 1}`), sql` or `)})
+      group by environment, metric, ${block}, bucket`.execute(db);
   }
 }
 

@@ -99,6 +99,7 @@ export async function up(db: Kysely<unknown>, dialect: "sqlite" | "postgres"): P
   await db.schema.createIndex("deployments_by_update").on("deployments").columns(["updated_at"]).execute();
   await db.schema.createIndex("pipeline_runs_by_update").on("pipeline_runs").columns(["updated_at"]).execute();
   await db.schema.createIndex("approvals_by_time").on("approvals").columns(["at"]).execute();
+  await db.schema.createIndex("artifacts_by_time").on("artifacts").columns(["created_at"]).execute();
   // What the per-service history load reads.
   await db.schema.createIndex("artifacts_by_service_time").on("artifacts").columns(["service", "created_at"]).execute();
   await db.schema.createIndex("pipeline_runs_by_service").on("pipeline_runs").columns(["service", "created_at"]).execute();
