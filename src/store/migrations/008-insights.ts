@@ -89,6 +89,9 @@ export async function up(db: Kysely<unknown>, dialect: "sqlite" | "postgres"): P
     .addColumn("max_ms", big, (c) => c.notNull())
     .addPrimaryKeyConstraint("insights_hist_pk", ["service", "environment", "metric", "day", "bucket"])
     .execute();
+  // Re-summing the all-services rows of a day reads every service's rows of that day.
+  await db.schema.createIndex("insights_daily_by_day").on("insights_daily").columns(["day"]).execute();
+  await db.schema.createIndex("insights_hist_by_day").on("insights_hist").columns(["day"]).execute();
   await db.schema
     .createTable("insights_state")
     .addColumn("id", "integer", (c) => c.primaryKey())
