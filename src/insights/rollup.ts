@@ -62,6 +62,8 @@ export async function refreshInsights(store: Store, clock: Clock): Promise<Refre
     const days = await rebuildServices(trx, services, watermark < 0);
     await rebuildAllServices(trx, days);
     await trx.updateTable("insights_state").set({ watermark: now - SLACK_MS }).where("id", "=", 1).execute();
+    // Without statistics of freshly filled tables, PostgreSQL reads one service's rows through the day index (every service's rows).
+    if (watermark < 0 && store.dialect === "postgres") await sql`analyze insights_daily, insights_hist`.execute(trx);
     return { services: services.length, days: days.length };
   });
 }
