@@ -7,9 +7,11 @@ import { registerArtifactSupplyCommands } from "./commands/artifact-supply.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerChangesCommand } from "./commands/changes.js";
 import { registerConfigCommands } from "./commands/config.js";
+import { registerIncidentCommands } from "./commands/incident.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerKeyCommands } from "./commands/keys.js";
 import { registerNotifyCommands } from "./commands/notify.js";
+import { registerMetricsCommand } from "./commands/metrics.js";
 import { registerPipelineCommands } from "./commands/pipeline.js";
 import { registerSbomCommand } from "./commands/sbom.js";
 import { registerDeployCommands } from "./commands/deploy.js";
@@ -46,6 +48,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerTokenCommands(program, ctx);
   registerNotifyCommands(program, ctx);
   registerChangesCommand(program, ctx);
+  registerMetricsCommand(program, ctx);
+  registerIncidentCommands(program, ctx);
   registerTriageCommand(program, { resolveTarget: () => ctx.target() });
   return program;
 }

@@ -93,10 +93,12 @@ async function handleFailure(ctx: EngineContext, run: RunState, err: unknown): P
     run.deployment = await transition(ctx, d, "rolling_back", { error: "cancelled by request", payload: { cause: "cancel" } });
     return rollBack(ctx, run, "cancelled");
   }
+  // The cause tells followers of the log (incidents, notifications) a failed verification from a failed step.
+  const payload = { cause: err instanceof VerificationFailed ? "verification" : "step" };
   if (run.frozen.environment.rollback === "manual") {
-    return transition(ctx, d, "failed", { error: message, hint: hint ?? "rollback is manual here: run `slipway rollback` when ready" });
+    return transition(ctx, d, "failed", { error: message, hint: hint ?? "rollback is manual here: run `slipway rollback` when ready", payload });
   }
-  run.deployment = await transition(ctx, d, "rolling_back", { error: message, hint });
+  run.deployment = await transition(ctx, d, "rolling_back", { error: message, hint, payload });
   return rollBack(ctx, run, "rolled_back");
 }
 

@@ -8,6 +8,7 @@ import * as m004 from "./migrations/004-governance.js";
 import * as m005 from "./migrations/005-triage-example-context.js";
 import * as m006 from "./migrations/006-replica-placement.js";
 import * as m007 from "./migrations/007-supply-chain.js";
+import * as m008 from "./migrations/008-insights.js";
 import * as m009 from "./migrations/009-dashboard-indexes.js";
 import * as m011 from "./migrations/011-notifications.js";
 import * as m014 from "./migrations/014-replica-target.js";
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   "005-triage-example-context": m005.up,
   "006-replica-placement": m006.up,
   "007-supply-chain": m007.up,
+  "008-insights": m008.up,
   "009-dashboard-indexes": m009.up,
   "011-notifications": m011.up,
   "014-replica-target": m014.up,

@@ -25,6 +25,13 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   notify_cursor: NotifyCursorTable;
   notify_outbox: NotifyOutboxTable;
+  artifact_commits: ArtifactCommitsTable;
+  incidents: IncidentsTable;
+  incident_deployments: IncidentDeploymentsTable;
+  incident_sources: IncidentSourcesTable;
+  insights_daily: InsightsDailyTable;
+  insights_hist: InsightsHistTable;
+  insights_state: InsightsStateTable;
 }
 
 export interface ServicesTable {
@@ -364,4 +371,86 @@ export interface WebhookDeliveriesTable {
   provider: string;
   delivery_id: string;
   received_at: number;
+}
+
+/** A commit an artifact contains (migration 008): its own, and those since the previous deployed build. */
+export interface ArtifactCommitsTable {
+  artifact_id: string;
+  service: string;
+  sha: string;
+  committed_at: number;
+}
+
+/** A production problem (migration 008), opened by hand, by a failed verification, or by PagerDuty / Opsgenie. */
+export interface IncidentsTable {
+  id: string;
+  title: string;
+  summary: string | null;
+  severity: string; // IncidentSeverity
+  status: string; // "open" | "resolved"
+  service: string | null;
+  environment: string | null;
+  source: string; // "manual" | "verification" | "pagerduty" | "opsgenie"
+  /** The incident's id at its source (unique per source; the id itself for manual ones). */
+  external_id: string;
+  url: string | null;
+  started_at: number;
+  resolved_at: number | null;
+  opened_by: string;
+  resolved_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A deployment suspected of causing an incident. */
+export interface IncidentDeploymentsTable {
+  incident_id: string;
+  deployment_id: string;
+  linked_by: string;
+  linked_at: number;
+}
+
+/** An alerting integration allowed to post incident webhooks, with its secret by reference. */
+export interface IncidentSourcesTable {
+  id: string;
+  provider: string; // "pagerduty" | "opsgenie"
+  name: string;
+  secret_ref: string;
+  service: string | null;
+  environment: string | null;
+  created_by: string;
+  created_at: number;
+}
+
+/**
+ * Daily counters per service × environment × UTC day (day = ms / 86 400 000). Service "*" sums
+ * every service; environment "*" sums the production environments, "" holds what belongs to a
+ * service but not an environment (pipeline runs, incidents, lead time to the first production deployment).
+ */
+export interface InsightsDailyTable {
+  service: string;
+  environment: string;
+  day: number;
+  production: number;
+  /** DailyCounts as JSON. */
+  counts_json: string;
+}
+
+/** Duration histograms (log buckets, with the exact min and max seen in each bucket), keyed like insights_daily. */
+export interface InsightsHistTable {
+  service: string;
+  environment: string;
+  metric: string;
+  day: number;
+  production: number;
+  bucket: number;
+  n: number;
+  min_ms: number;
+  max_ms: number;
+}
+
+/** One row (id = 1): rows changed after `watermark` (UTC ms) are not in the rollups yet. */
+export interface InsightsStateTable {
+  id: number;
+  watermark: number;
 }

@@ -66,6 +66,10 @@ for (const dialect of TEST_DIALECTS) {
         ...["POST /api/v1/webhooks/github", "POST /api/v1/webhooks/gitlab", "POST /api/v1/webhook-sources", "GET /api/v1/trace"],
         // Notifications and the Prometheus scrape.
         ...["GET /api/v1/notifications", "GET /api/v1/notifications/failed", "POST /api/v1/notifications/{id}/retry", "GET /metrics"],
+        // Delivery insights and incidents.
+        ...["GET /api/v1/metrics/dora", "GET /api/v1/metrics/kpis", "POST /api/v1/artifacts/{service}/{version}/commits", "POST /api/v1/incidents", "GET /api/v1/incidents", "GET /api/v1/incidents/{id}"],
+        ...["POST /api/v1/incidents/{id}/resolve", "POST /api/v1/incidents/{id}/links", "GET /api/v1/incidents/{id}/timeline", "POST /api/v1/incident-sources", "GET /api/v1/incident-sources"],
+        ...["DELETE /api/v1/incident-sources/{provider}/{name}", "POST /api/v1/webhooks/pagerduty/{name}", "POST /api/v1/webhooks/opsgenie/{name}"],
       ];
       for (const must of musts) assert.ok(keys.includes(must), `${must} missing from ${keys.join(", ")}`);
       assert.ok(routes.length >= 15, `only ${routes.length} routes found`);

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import type { Artifact } from "../../core/index.js";
 import { badInput } from "../../core/index.js";
+import { parseCommitList } from "../../insights/index.js";
 import { packDirectory, shortDigest, shortKeyId, type AttachmentKind } from "../../supply/index.js";
 import { apiRequest } from "../api-client.js";
 import { attachDocument, readDocument, readSigningKey, signRelease } from "../supply-client.js";
@@ -14,6 +15,8 @@ interface PushOptions {
   service: string;
   version: string;
   commit?: string;
+  commitTime?: string;
+  commitsFrom?: string;
   author?: string;
   provenance?: string;
   sbom?: string;
@@ -30,6 +33,24 @@ async function readPushDocuments(opts: PushOptions): Promise<[AttachmentKind, st
   return docs;
 }
 
+/** The commits the artifact contains: its own (with --commit-time) and the list --commits-from names. */
+async function readCommits(opts: PushOptions): Promise<{ sha: string; at: string }[]> {
+  const out = new Map<string, { sha: string; at: string }>();
+  if (opts.commitTime !== undefined) {
+    if (!opts.commit) throw badInput("--commit-time needs --commit", { hint: "pass the sha the artifact was built from with --commit" });
+    const at = Date.parse(opts.commitTime);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(opts.commitTime) || Number.isNaN(at)) throw badInput(`--commit-time "${opts.commitTime}" is not an ISO 8601 time`, { hint: "use git log -1 --format=%cI" });
+    out.set(opts.commit.toLowerCase(), { sha: opts.commit.toLowerCase(), at: new Date(at).toISOString() });
+  }
+  if (opts.commitsFrom) {
+    const text = await readFile(opts.commitsFrom, "utf8").catch((err: Error) => {
+      throw badInput(`cannot read --commits-from ${opts.commitsFrom}: ${err.message}`);
+    });
+    for (const c of parseCommitList(text, opts.commitsFrom)) out.set(c.sha, { sha: c.sha, at: new Date(c.at).toISOString() });
+  }
+  return [...out.values()];
+}
+
 /**
  * `slipway artifact push|list` (here) and `sign|verify|show|attach` (artifact-supply.ts): a
  * directory is packed here (deterministically) and uploaded as .tgz.
@@ -44,6 +65,8 @@ export function registerArtifactCommands(program: Command, ctx: CliContext): Com
     .requiredOption("--service <name>", "the service it belongs to")
     .requiredOption("--version <version>", "its version (immutable once pushed)")
     .option("--commit <sha>", "the commit it was built from")
+    .option("--commit-time <iso>", "the commit's time (git log -1 --format=%cI), for lead time")
+    .option("--commits-from <file>", "the other commits it contains, one `SHA ISO-TIME` a line (git log --format='%H %cI' PREVIOUS..HEAD)")
     .option("--author <email>", "the commit's author")
     .option("--provenance <file>", "SLSA v1 provenance from CI (an in-toto statement, or a DSSE envelope of one)")
     .option("--sbom <file>", "an SBOM (CycloneDX JSON or SPDX 2.3 JSON)")
@@ -54,6 +77,7 @@ export function registerArtifactCommands(program: Command, ctx: CliContext): Com
       // Read every document (and the key) before uploading anything: bad input fails before a byte is sent.
       const docs = await readPushDocuments(opts);
       if (opts.sign) await readSigningKey(opts.sign);
+      const commits = await readCommits(opts);
       const bytes = await archiveBytes(path);
       const query = new URLSearchParams();
       if (opts.commit) query.set("commit", opts.commit);
@@ -64,6 +88,10 @@ export function registerArtifactCommands(program: Command, ctx: CliContext): Com
       for (const [kind, text] of docs) {
         await attachDocument(ctx.target(), body.artifact.digest, kind, text);
         attached.push(kind);
+      }
+      if (commits.length > 0) {
+        await apiRequest(ctx.target(), "POST", `/artifacts/${encodeURIComponent(opts.service)}/${encodeURIComponent(opts.version)}/commits`, { commits });
+        attached.push(`${commits.length} commit${commits.length === 1 ? "" : "s"}`);
       }
       if (opts.sign) {
         const { keyId } = await signRelease(ctx.target(), body.artifact.digest, opts.sign);

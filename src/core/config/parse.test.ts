@@ -214,6 +214,6 @@ test("an environment left empty gets a hint to write {} for the defaults", () =>
   const { errors } = errorsOf(yaml(...HEAD, ...RUN, "environments:", "  dev:", "  prod: {}"));
   const p = only(errors, "environments.dev");
   assert.equal(at(p), "slipway.yaml:7:3");
-  assert.match(p.message, /^found an empty value, expected a mapping with the keys target, strategy, verify, rollback, requires and windows/);
+  assert.match(p.message, /^found an empty value, expected a mapping with the keys target, strategy, verify, rollback, production, incidents, requires and windows/);
   assert.equal(p.hint, "write dev: {} to take every default");
 });

@@ -171,6 +171,17 @@ export const environmentSchema = z.strictObject({
     .default({ probes: [], smoke: [], smoke_timeout: 60_000 })
     .describe("how a deployment is verified"),
   rollback: z.enum(["auto", "manual"]).default("auto").describe("auto: roll back on failed verification"),
+  production: z
+    .boolean()
+    .optional()
+    .describe("counts as production in delivery metrics (default: an environment named prod or production)"),
+  incidents: z
+    .strictObject({
+      on_failed_verification: z.boolean().default(true).describe("open an incident when a deployment here fails verification"),
+      severity: z.enum(["sev1", "sev2", "sev3", "sev4"]).default("sev2").describe("the severity of incidents opened that way"),
+    })
+    .optional()
+    .describe("incidents opened by Slipway itself (production environments default to { on_failed_verification: true, severity: sev2 })"),
   requires: requiresSchema
     .optional()
     .describe("the gates a deployment here must pass (e.g. { promoted_from: staging, soak: 10m })"),
