@@ -72,6 +72,8 @@ export function route<B = undefined, Q = Record<string, never>>(
       // A route that acts on every service needs nothing from the input to decide: refuse first,
       // so a token that may not call it never learns what was wrong with its input.
       if (!doc.scope && doc.access !== "public") authorize(request, { role: doc.access, action });
+      // The same for a route whose path names the service: the path alone decides who may call it.
+      if (doc.scope && doc.access !== "public" && params.service !== undefined) authorize(request, { role: doc.access, service: params.service, environment: null, action });
       try {
         body = doc.body ? parseWith(doc.body, request.body ?? {}, "body") : (undefined as B);
         query = doc.query ? parseWith(doc.query, request.query ?? {}, "query") : ({} as Q);

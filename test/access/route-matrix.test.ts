@@ -133,7 +133,7 @@ for (const dialect of TEST_DIALECTS) {
         const answer = await call(doc, scoped[doc.access]);
         const route = `${doc.method} ${doc.path} [${doc.access}, ${row.scope}]`;
         if (answer.statusCode >= 500 || answer.statusCode === 401) failures.push(`${route}: → ${answer.statusCode} ${answer.body.slice(0, 200)}`);
-        const refused = row.scope === "path" || (row.scope === "all" && doc.access !== "viewer");
+        const refused = row.scope === "path" || row.scope === "unscoped" || (row.scope === "all" && doc.access !== "viewer");
         if (refused && answer.statusCode !== 403) failures.push(`${route}: → ${answer.statusCode}, expected 403 for a token scoped to another service`);
         if (refused && answer.statusCode === 403 && !answer.body.includes("limited to service elsewhere")) failures.push(`${route}: the 403 does not name the token's scope: ${answer.body.slice(0, 200)}`);
         if (!refused && row.scope === "all" && answer.statusCode === 403) failures.push(`${route}: → 403, expected a read across services to be let through (narrowed)`);

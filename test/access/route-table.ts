@@ -5,9 +5,11 @@ import type { Access } from "../../src/api/index.js";
  * - "path": a service named in the path; a token scoped to another service is refused (403);
  * - "all": every service; scoped tokens may read (viewer routes), never change (403);
  * - "lookup": a record the path names (a deployment, digest, run), looked up before the check;
- * - "input": a service or environment named in the body or query.
+ * - "input": a service or environment named in the body or query;
+ * - "unscoped": reads across every service that a token limited to one service may not make
+ *   (the audit log lists other services' events): scoped tokens are refused (403).
  */
-export type ScopeKind = "path" | "all" | "lookup" | "input";
+export type ScopeKind = "path" | "all" | "lookup" | "input" | "unscoped";
 
 /**
  * Every route of the API with its role and scope kind. A route added without a row here (or
@@ -61,6 +63,26 @@ export const ROUTE_TABLE: Record<string, { access: Access; scope: ScopeKind }> =
   "GET /api/v1/notifications/failed": { access: "viewer", scope: "all" },
   "POST /api/v1/notifications/{id}/retry": { access: "admin", scope: "all" },
   "GET /metrics": { access: "viewer", scope: "all" },
+  "GET /api/v1/metrics/dora": { access: "viewer", scope: "input" },
+  "GET /api/v1/metrics/kpis": { access: "viewer", scope: "input" },
+  "POST /api/v1/artifacts/{service}/{version}/commits": { access: "deployer", scope: "path" },
+  "POST /api/v1/incidents": { access: "deployer", scope: "input" },
+  "GET /api/v1/incidents": { access: "viewer", scope: "input" },
+  "GET /api/v1/incidents/{id}": { access: "viewer", scope: "lookup" },
+  "POST /api/v1/incidents/{id}/resolve": { access: "deployer", scope: "lookup" },
+  "POST /api/v1/incidents/{id}/links": { access: "deployer", scope: "lookup" },
+  "GET /api/v1/incidents/{id}/timeline": { access: "viewer", scope: "lookup" },
+  "POST /api/v1/incident-sources": { access: "admin", scope: "all" },
+  "GET /api/v1/incident-sources": { access: "admin", scope: "all" },
+  "DELETE /api/v1/incident-sources/{provider}/{name}": { access: "admin", scope: "all" },
+  "POST /api/v1/webhooks/pagerduty/{name}": { access: "public", scope: "all" },
+  "POST /api/v1/webhooks/opsgenie/{name}": { access: "public", scope: "all" },
+  "GET /api/v1/whoami": { access: "viewer", scope: "all" },
+  "GET /api/v1/matrix": { access: "viewer", scope: "all" },
+  "GET /api/v1/audit/events": { access: "viewer", scope: "unscoped" },
+  "GET /api/v1/deployments/{id}/logs": { access: "viewer", scope: "lookup" },
+  "POST /api/v1/deployments/{id}/events/ticket": { access: "viewer", scope: "lookup" },
+  "GET /api/v1/triage/clusters": { access: "viewer", scope: "all" },
   "POST /api/v1/webhook-sources": { access: "admin", scope: "all" },
   "GET /api/v1/webhook-sources": { access: "admin", scope: "all" },
   "DELETE /api/v1/webhook-sources/{id}": { access: "admin", scope: "all" },
