@@ -27,3 +27,18 @@ test("a rolling deploy over hosts replaces one batch of hosts at a time", () => 
     [2, 4],
   );
 });
+
+test("a rolling batch given as a share of the fleet (25%) is rounded up to whole hosts", () => {
+  const starts = (batch: unknown) => planDeploymentSteps(sshEnv({ type: "rolling", batch }), true).filter((s) => s.kind === "start").map((s) => (s as { count: number }).count);
+  assert.deepEqual(starts("25%"), [1, 2, 3, 4]);
+  assert.deepEqual(starts("50%"), [2, 4]);
+  assert.deepEqual(starts("30%"), [2, 4], "30% of 4 hosts is 1.2: two at a time");
+});
+
+test("a rolling batch of 0% or above 100% is refused with what to write instead", () => {
+  for (const batch of ["0%", "150%", "a quarter"]) {
+    const parsed = environmentSchema.safeParse({ strategy: { type: "rolling", batch } });
+    assert.equal(parsed.success, false, String(batch));
+    assert.match(JSON.stringify(parsed.error?.issues), /25%/);
+  }
+});

@@ -10,7 +10,7 @@ export function planDeploymentSteps(env: EnvironmentConfig, hasPrevious: boolean
   const replicas = env.target.replicas;
   switch (env.strategy.type) {
     case "rolling":
-      return planRolling(replicas, env.strategy.batch, hasPrevious);
+      return planRolling(replicas, batchSize(env.strategy.batch, replicas), hasPrevious);
     case "blue-green":
       return planBlueGreen(replicas);
     case "canary":
@@ -34,6 +34,11 @@ function planBlueGreen(replicas: number): StepParams[] {
     { kind: "stop_old", keep: 0 },
     { kind: "finalize" },
   ];
+}
+
+/** A batch given as a share of the replicas (25%) is rounded up: never less than one replica. */
+export function batchSize(batch: number | { share: number }, replicas: number): number {
+  return typeof batch === "number" ? batch : Math.max(1, Math.ceil(batch.share * replicas));
 }
 
 /** Replace replicas in batches: each batch is ready before old ones stop; traffic follows the replica ratio. */

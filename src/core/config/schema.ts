@@ -90,7 +90,13 @@ const canaryStep = z.strictObject({
 export const strategySchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("rolling").describe("the strategy: rolling, blue-green or canary"),
-    batch: z.number().int().min(1).max(64).default(1).describe("how many replicas are replaced at a time"),
+    batch: z
+      .union([
+        z.number().int().min(1).max(64),
+        percent.refine((f) => f > 0 && f <= 1, { error: "expected a share of the replicas above 0% and at most 100% (e.g. 25%)" }).transform((share) => ({ share })),
+      ], { error: "expected a number of replicas (1-64) or a share of them (e.g. 25%)" })
+      .default(1)
+      .describe("how many replicas are replaced at a time: a number (e.g. 2) or a share of them (e.g. 25%)"),
   }),
   z.strictObject({ type: z.literal("blue-green").describe("the strategy: rolling, blue-green or canary") }),
   z.strictObject({
