@@ -41,6 +41,7 @@ const probe = () => ({
   tokenViaProc: attempt(() => readFileSync("/proc/" + cp + "/root" + dataDir + "/admin-token", "utf8").length),
   controlPlaneEnviron: attempt(() => readFileSync("/proc/" + cp + "/environ").length),
   writesWorkdir: attempt(() => { writeFileSync("probe.txt", "written by the replica"); return true; }),
+  writesHome: attempt(() => { writeFileSync(process.env.HOME + "/.probe-home", "home"); return true; }),
   secretSha256: createHash("sha256").update(process.env.PROBE_SECRET ?? "").digest("hex"),
   greeting: process.env.GREETING ?? null,
 });
@@ -71,6 +72,7 @@ interface ProbeReport {
   tokenViaProc: Attempt;
   controlPlaneEnviron: Attempt;
   writesWorkdir: Attempt;
+  writesHome: Attempt;
   secretSha256: string;
   greeting: string | null;
 }
@@ -136,6 +138,8 @@ describe("deployed code runs with less privilege than the control plane", () => 
     assert.equal(report.greeting, "hi");
     assert.equal(report.secretSha256, createHash("sha256").update(SECRET).digest("hex"));
     assert.equal(report.writesWorkdir.ok, true, JSON.stringify(report.writesWorkdir));
+    // Tools that keep caches under $HOME (npm, pip, git) must work for a confined replica too.
+    if (!enterOnly) assert.equal(report.writesHome.ok, true, JSON.stringify(report.writesHome));
   });
 
   test("as root, the replica runs as the service's own unprivileged user", { skip: isRoot ? false : "the control plane is not root: replicas keep its user" }, () => {

@@ -204,6 +204,9 @@ function appEnvironment(
     const value = shimEnv[name];
     if (value !== undefined) base[name] = value;
   }
+  // A confined app (another user, or a sandbox with the host read-only) cannot use the control
+  // plane's home: its own working directory is the one place it may write.
+  if (spec.launch) base.HOME = spec.workdir;
   return { ...base, ...spec.env, ...secrets, [spec.portEnv]: String(spec.port) };
 }
 
