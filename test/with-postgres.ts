@@ -46,9 +46,15 @@ async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void>
     createPostgresUser: process.getuid?.() === 0,
     onLog: () => undefined,
   });
-  await server.initialise();
-  await server.start();
-  await server.createDatabase("test");
+  try {
+    await server.initialise();
+    await server.start();
+    await server.createDatabase("test");
+  } catch (err) {
+    await server.stop().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/test`,
     stop: async () => {
