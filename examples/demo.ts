@@ -86,7 +86,12 @@ async function devUrl(): Promise<string | undefined> {
     if (!res.ok) return undefined;
     const { environments } = (await res.json()) as { environments: { environment: string; url: string; weights: unknown[] }[] };
     const dev = environments.find((e) => e.environment === "dev");
-    return dev && dev.weights.length > 0 ? dev.url : undefined;
+    if (!dev || dev.weights.length === 0) return undefined;
+    // The split is on the record a moment before the router listens on a new environment's
+    // port: traffic starts once the URL itself answers, which is when dev serves.
+    const answer = await fetch(dev.url, { signal: AbortSignal.timeout(2000) });
+    await answer.body?.cancel();
+    return answer.ok ? dev.url : undefined;
   } catch {
     return undefined;
   }
