@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { packDirectory } from "../../supply/index.js";
-import { installReleaseScript, probeReleaseScript, releaseDir, remoteLog, replicaDir, startScript, statusScript, stopScript, type HostPaths } from "./remote.js";
+import { installReleaseScript, partialArtifactFile, probeReleaseScript, releaseDir, remoteLog, replicaDir, startScript, statusScript, stopScript, type HostPaths } from "./remote.js";
 import { spawnCollect } from "./spawn.js";
 
 let dir: string;
@@ -44,13 +44,13 @@ after(() => rm(dir, { recursive: true, force: true }));
 
 test("a release is installed once its copy hashes to the digest; a damaged copy is refused and removed", async () => {
   const paths: HostPaths = { root, service: "web", version: "1.0.0", digest };
-  assert.equal((await sh(probeReleaseScript(paths))).stdout.trim(), "artifact-missing");
+  assert.equal((await sh(probeReleaseScript(paths))).stdout.trim(), "artifact-missing 0");
   const damaged = join(dir, "damaged.part");
   await writeFile(damaged, "not the artifact");
   const refused = await sh(installReleaseScript(paths, damaged));
   assert.equal(refused.code, 3);
   assert.match(refused.stderr, new RegExp(`checksum mismatch on the host: expected sha256:${digest}`));
-  assert.equal((await sh(probeReleaseScript(paths))).stdout.trim(), "artifact-missing");
+  assert.equal((await sh(probeReleaseScript(paths))).stdout.trim(), "artifact-missing 0");
 
   const part = join(dir, "good.part");
   await copyFile(tgz, part);
@@ -58,6 +58,25 @@ test("a release is installed once its copy hashes to the digest; a damaged copy 
   assert.equal(installed.code, 0, installed.stderr);
   assert.equal((await sh(probeReleaseScript(paths))).stdout.trim(), "release-ready");
   assert.deepEqual((await readdir(releaseDir(paths))).sort(), [".slipway-digest", "app.sh"]);
+});
+
+test("a copy cut off midway is found with its length, continued from there, and installs", async () => {
+  const paths: HostPaths = { root, service: "resumed", version: "1.0.0", digest };
+  const whole = await readFile(tgz);
+  const part = partialArtifactFile(paths);
+  await mkdir(join(root, ".artifacts"), { recursive: true });
+  // What a copy left behind when its link went down: the first part of the file.
+  await writeFile(part, whole.subarray(0, 100));
+  const probe = await sh(probeReleaseScript({ ...paths, service: "resumed" }));
+  // The artifact itself is present from the first test: the probe finds it whole and needs no copy.
+  assert.equal(probe.stdout.trim(), "artifact-present");
+  await rm(join(root, ".artifacts", `${digest}.tgz`));
+  assert.equal((await sh(probeReleaseScript(paths))).stdout.trim(), "artifact-missing 100");
+  // The driver appends from byte 100 (as `cat >> part` over ssh does).
+  await writeFile(part, whole.subarray(100), { flag: "a" });
+  const installed = await sh(installReleaseScript(paths, part));
+  assert.equal(installed.code, 0, installed.stderr);
+  assert.equal((await sh(probeReleaseScript(paths))).stdout.trim(), "release-ready");
 });
 
 test("the supervisor runs the app with its variables, redacts secrets from the log, restarts it, and stops it", async () => {

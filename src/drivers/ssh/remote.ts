@@ -23,6 +23,8 @@ export interface HostPaths {
 
 export const releaseDir = (p: HostPaths) => `${p.root}/${p.service}/releases/${p.version}`;
 export const artifactFile = (p: Pick<HostPaths, "root" | "digest">) => `${p.root}/.artifacts/${p.digest}.tgz`;
+/** Where a copy is written until its digest is checked: kept when the copy is cut off, so the next one resumes. */
+export const partialArtifactFile = (p: Pick<HostPaths, "root" | "digest">) => `${artifactFile(p)}.part`;
 export const replicaDir = (root: string, id: string) => `${root}/.run/${id}`;
 export const remoteLog = (root: string, id: string) => `${root}/logs/${id}.log`;
 
@@ -31,13 +33,18 @@ export function shQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/** Prints release-ready (unpacked already), artifact-present (copied, digest matches) or artifact-missing. */
+/**
+ * Prints release-ready (unpacked already), artifact-present (copied, digest matches) or
+ * `artifact-missing N`: N bytes of an earlier, interrupted copy are on the host already
+ * (`<artifact>.part`), and the copy goes on from there.
+ */
 export function probeReleaseScript(p: HostPaths): string {
   return `set -eu
 rel=${shQuote(releaseDir(p))}; art=${shQuote(artifactFile(p))}; digest=${shQuote(p.digest)}
 if [ -f "$rel/.slipway-digest" ] && [ "$(cat "$rel/.slipway-digest")" = "$digest" ]; then echo release-ready; exit 0; fi
 mkdir -p "$(dirname "$art")"
-if [ -f "$art" ] && [ "$(sha256sum "$art" | cut -d' ' -f1)" = "$digest" ]; then echo artifact-present; else echo artifact-missing; fi
+if [ -f "$art" ] && [ "$(sha256sum "$art" | cut -d' ' -f1)" = "$digest" ]; then echo artifact-present; exit 0; fi
+part="$art.part"; if [ -f "$part" ]; then echo "artifact-missing $(wc -c <"$part" | tr -d ' ')"; else echo "artifact-missing 0"; fi
 `;
 }
 

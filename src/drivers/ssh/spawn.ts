@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { Readable } from "node:stream";
 
 export interface RunResult {
   code: number;
@@ -6,8 +7,11 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a command with `input` on stdin; kills it after `timeoutMs` (then code 255, like ssh's own failures). */
-export function spawnCollect(command: string, args: string[], input: string, timeoutMs: number): Promise<RunResult> {
+/**
+ * Runs a command with `input` (text, or a stream such as a file being copied) on stdin; kills it
+ * after `timeoutMs` (then code 255, like ssh's own failures).
+ */
+export function spawnCollect(command: string, args: string[], input: string | Readable, timeoutMs: number): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
@@ -29,7 +33,8 @@ export function spawnCollect(command: string, args: string[], input: string, tim
       resolve({ code: timedOut ? 255 : (code ?? 255), stdout, stderr });
     });
     child.stdin.on("error", () => undefined);
-    child.stdin.end(input);
+    if (typeof input === "string") child.stdin.end(input);
+    else input.on("error", (err) => child.stdin.destroy(err)).pipe(child.stdin);
   });
 }
 

@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SshTargetConfig } from "../../core/index.js";
 import { Limiter } from "./limiter.js";
+import { shQuote } from "./remote.js";
 import { spawnCollect, type RunResult } from "./spawn.js";
 import { hostKeyError, isHostKeyFailure, unreachableError } from "./ssh-errors.js";
 
@@ -65,11 +66,15 @@ export class SshClient {
     });
   }
 
-  /** Copies a local file to a path on the host (scp over the same master connection). */
-  async copy(target: SshTargetConfig, ep: SshEndpoint, localPath: string, remotePath: string, timeoutMs: number): Promise<void> {
+  /**
+   * Copies a local file to a path on the host over the same master connection, appending from
+   * byte `from` (what an interrupted copy left there) or writing it anew when `from` is 0.
+   */
+  async copy(target: SshTargetConfig, ep: SshEndpoint, localPath: string, remotePath: string, timeoutMs: number, from = 0): Promise<void> {
     await this.limiterOf(target).use(async () => {
       await this.ensureMaster(ep);
-      const result = await spawnCollect("scp", ["-q", "-P", String(ep.port), ...this.options(ep, false), "-o", "ControlMaster=no", localPath, `${scpHost(ep.host)}:${remotePath}`], "", timeoutMs);
+      const write = `cat ${from > 0 ? ">>" : ">"} ${shQuote(remotePath)}`;
+      const result = await spawnCollect("ssh", [...this.options(ep), "-o", "ControlMaster=no", ep.host, write], createReadStream(localPath, { start: from }), timeoutMs);
       if (result.code !== 0) {
         if (isHostKeyFailure(result.stderr)) throw await hostKeyError(ep, result.stderr);
         throw unreachableError(ep, `copying the artifact failed: ${lastLine(result.stderr)}`);
@@ -172,8 +177,6 @@ export class SshClient {
 
 const hash = (text: string) => createHash("sha1").update(text).digest("hex");
 const lastLine = (text: string) => text.trim().split("\n").filter(Boolean).pop() ?? "";
-/** scp needs brackets around an IPv6 address. */
-const scpHost = (host: string) => (host.includes(":") ? `[${host}]` : host);
 
 function listSockets(dir: string): string[] {
   try {

@@ -1,13 +1,12 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { newId } from "../../core/ids.js";
 import { badInput, failed } from "../../core/errors.js";
 import type { SshTargetConfig, TargetConfig } from "../../core/index.js";
 import type { Driver, Placement, PlacementRequest, ReplicaHandle, ReplicaSpec, ReplicaStatus } from "../types.js";
 import {
-  artifactFile,
   installReleaseScript,
   logTailScript,
+  partialArtifactFile,
   probeReleaseScript,
   releaseDir,
   remoteLog,
@@ -142,7 +141,7 @@ export class SshDriver implements Driver {
 
   private async install(target: SshTargetConfig, ep: SshEndpoint, paths: HostPaths, localArtifact: string): Promise<void> {
     const probe = await this.client.run(target, ep, probeReleaseScript(paths), COMMAND_TIMEOUT_MS);
-    const found = probe.stdout.trim();
+    const [found = "", partBytes = "0"] = probe.stdout.trim().split(" ");
     if (probe.code !== 0 || !["release-ready", "artifact-present", "artifact-missing"].includes(found)) {
       throw failed(`preparing ${paths.service} ${paths.version} on ${ep.host} failed: ${probe.stderr.trim() || `exit code ${probe.code}`}`, {
         hint: `check that ${target.user} may write ${target.root} on the host and that it has sha256sum and tar`,
@@ -151,8 +150,12 @@ export class SshDriver implements Driver {
     if (found === "release-ready") return;
     let uploaded: string | null = null;
     if (found === "artifact-missing") {
-      uploaded = `${artifactFile(paths)}.part.${newId()}`;
-      await this.client.copy(target, ep, localArtifact, uploaded, COPY_TIMEOUT_MS);
+      // An earlier copy cut off midway (a link down, a restart) is continued, not started over;
+      // a part longer than the artifact cannot be a prefix of it and is written anew.
+      const onHost = Number(partBytes);
+      const from = Number.isSafeInteger(onHost) && onHost <= (await stat(localArtifact)).size ? onHost : 0;
+      uploaded = partialArtifactFile(paths);
+      await this.client.copy(target, ep, localArtifact, uploaded, COPY_TIMEOUT_MS, from);
     }
     const installed = await this.client.run(target, ep, installReleaseScript(paths, uploaded), COPY_TIMEOUT_MS);
     if (installed.code !== 0) {
