@@ -166,8 +166,8 @@ function DoraCard({ card: c, year }: { card: Card; year: number }) {
       <div className="dora-value">{c.value ?? "no data"}</div>
       {c.detail && <div className="dora-detail">{c.detail}</div>}
       <div className="dora-tier">
-        <Badge value={c.tier} label={c.tier} /> <span className="muted">DORA {year} tiers</span>
-        {c.band && <div className="dora-band">{c.band}</div>}
+        <span className="muted">DORA {year} tier:</span> <Badge value={c.tier} label={c.tier} />
+        {c.band && <div className="dora-band">report band: {c.band}</div>}
       </div>
       <p className="definition">{c.definition}</p>
     </article>
