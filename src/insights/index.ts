@@ -5,6 +5,7 @@
  * incrementally. Definitions: definitions.ts and docs/metrics.md.
  */
 export { doraReport, kpiReport, type DoraReport, type KpiReport, type Kpi, type MetricsQuery, type Distribution, type DoraKeyAnswer, type TierAnswer } from "./query.js";
+export { doraSeries, weekStartOf, type DoraSeries, type DeliveryWeek } from "./series.js";
 export { parseWindow, type MetricsWindow } from "./window.js";
 export { refreshInsights, resetInsights, type RefreshResult } from "./rollup.js";
 export { DORA_DEFINITIONS, KPI_DEFINITIONS } from "./definitions.js";

@@ -119,7 +119,7 @@ async function totals(store: Store, clock: Clock, q: MetricsQuery, metrics: read
   return { counts, hist: byMetric };
 }
 
-function distribution(buckets: readonly Bucket[] | undefined): Distribution | null {
+export function distribution(buckets: readonly Bucket[] | undefined): Distribution | null {
   if (!buckets || countOf(buckets) === 0) return null;
   return { medianMs: quantile(buckets, 0.5)!, p90Ms: quantile(buckets, 0.9)!, count: countOf(buckets) };
 }
@@ -129,14 +129,14 @@ function distribution(buckets: readonly Bucket[] | undefined): Distribution | nu
  * environment and the service-level rows; or the production environments and the service-level
  * rows ("*" for all services).
  */
-async function environmentsOf(store: Store, q: MetricsScope): Promise<string[]> {
+export async function environmentsOf(store: Store, q: MetricsScope): Promise<string[]> {
   if (q.environment) return [q.environment, SERVICE_LEVEL];
   if (!q.service) return [ALL, SERVICE_LEVEL];
   const rows = await store.db.selectFrom("insights_daily").select("environment").distinct().where("service", "=", q.service).where("production", "=", 1).execute();
   return [...new Set([SERVICE_LEVEL, ...rows.map((r) => r.environment)])];
 }
 
-const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
+export const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
 
 export async function doraReport(store: Store, clock: Clock, q: MetricsQuery): Promise<DoraReport> {
   return doraFromTotals(await totals(store, clock, q, DORA_METRICS(q)), q);

@@ -67,7 +67,7 @@ for (const dialect of TEST_DIALECTS) {
         // Notifications and the Prometheus scrape.
         ...["GET /api/v1/notifications", "GET /api/v1/notifications/failed", "POST /api/v1/notifications/{id}/retry", "GET /metrics"],
         // Delivery insights and incidents.
-        ...["GET /api/v1/metrics/dora", "GET /api/v1/metrics/kpis", "POST /api/v1/artifacts/{service}/{version}/commits", "POST /api/v1/incidents", "GET /api/v1/incidents", "GET /api/v1/incidents/{id}"],
+        ...["GET /api/v1/metrics/dora", "GET /api/v1/metrics/dora/series", "GET /api/v1/metrics/kpis", "POST /api/v1/artifacts/{service}/{version}/commits", "POST /api/v1/incidents", "GET /api/v1/incidents", "GET /api/v1/incidents/{id}"],
         ...["POST /api/v1/incidents/{id}/resolve", "POST /api/v1/incidents/{id}/links", "GET /api/v1/incidents/{id}/timeline", "POST /api/v1/incident-sources", "GET /api/v1/incident-sources"],
         ...["DELETE /api/v1/incident-sources/{provider}/{name}", "POST /api/v1/webhooks/pagerduty/{name}", "POST /api/v1/webhooks/opsgenie/{name}"],
       ];

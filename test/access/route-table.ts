@@ -65,6 +65,7 @@ export const ROUTE_TABLE: Record<string, { access: Access; scope: ScopeKind }> =
   "GET /metrics": { access: "viewer", scope: "all" },
   "GET /api/v1/metrics/dora": { access: "viewer", scope: "input" },
   "GET /api/v1/metrics/kpis": { access: "viewer", scope: "input" },
+  "GET /api/v1/metrics/dora/series": { access: "viewer", scope: "input" },
   "POST /api/v1/artifacts/{service}/{version}/commits": { access: "deployer", scope: "path" },
   "POST /api/v1/incidents": { access: "deployer", scope: "input" },
   "GET /api/v1/incidents": { access: "viewer", scope: "input" },

@@ -160,6 +160,21 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(kpis.json<{ kpis: { key: string; definition: string }[] }>().kpis.length, 9);
     });
 
+    test("metrics series: weeks of the window, its query checked like the reports', a scoped token reads its own service", async () => {
+      const series = await get("/api/v1/metrics/dora/series?since=30d", deployer);
+      assert.equal(series.statusCode, 200, series.body);
+      const body = series.json<{ scope: { service: string | null }; weeks: { from: number; days: number }[] }>();
+      assert.equal(body.weeks.reduce((s, w) => s + w.days, 0), 31, "the weeks cover the window's 31 days");
+      assert.equal(new Date(body.weeks[1]!.from).getUTCDay(), 1, "weeks start on Monday");
+      for (const bad of ["since=banana", "service=Not_A_Name", "min_deployments=3", "bucket=day"]) {
+        const r = await get(`/api/v1/metrics/dora/series?${bad}`, deployer);
+        assert.equal(r.statusCode, 400, `${bad}: ${r.body}`);
+      }
+      const scoped = await h.token("shop-viewer", "viewer", { service: "shop" });
+      assert.equal((await get("/api/v1/metrics/dora/series?since=30d", scoped)).json<{ scope: { service: string } }>().scope.service, "shop");
+      assert.equal((await get("/api/v1/metrics/dora/series?service=other&since=30d", scoped)).statusCode, 403);
+    });
+
     test("the CLI: slipway metrics --since banana exits 2 with the reason; a good window prints the table", async () => {
       const address = await h.app.listen({ host: "127.0.0.1", port: 0 });
       const env = { SLIPWAY_SERVER: address, SLIPWAY_TOKEN: deployer };

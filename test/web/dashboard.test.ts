@@ -22,6 +22,7 @@ import { summarize, waitForEnd, type Api } from "../helpers/http.js";
 import { startLoad, type Load } from "../helpers/load.js";
 import { tokenApi } from "../governance/support.js";
 import { axeViolations, launchChromium, reachableByKeyboard, signedIn, type AxeViolation } from "./browser.js";
+import { LEDGER, seedDeliveryHistory, type DeliveryHistory } from "./delivery-history.js";
 import { seedFleet } from "./fleet.js";
 
 const S = "shop";
@@ -35,6 +36,7 @@ describe("web dashboard in Chromium", () => {
   let alice: Api; // approver
   let vic: Api; // viewer
   let load: Load | undefined;
+  let history: DeliveryHistory;
   const a11y: { page: string; violations: AxeViolation[] }[] = [];
   const cspErrors: string[] = [];
 
@@ -45,7 +47,7 @@ describe("web dashboard in Chromium", () => {
   const shot = async (page: Page, name: string) => {
     if (!SHOTS) return;
     await page.waitForTimeout(300);
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: name.startsWith("deployment") });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: name.startsWith("deployment") || name === "delivery" });
   };
   const open = async (token: string, path = "/") => {
     const page = await signedIn(browser, fx.plane.url, token, path);
@@ -58,12 +60,12 @@ describe("web dashboard in Chromium", () => {
   before(async () => {
     if (SHOTS) await mkdir(SHOTS, { recursive: true });
     fx = await startPlane("sqlite", {
-      prepareDatabase: SHOTS
-        ? async (url) => {
-            await (await openStore(url)).close();
-            seedFleet(url.slice("sqlite:".length), { services: 240, environments: ["dev", "staging", "prod"], deployments: 6000, now: Date.now(), rolledBackEvery: 37 });
-          }
-        : undefined,
+      prepareDatabase: async (url) => {
+        const store = await openStore(url);
+        history = await seedDeliveryHistory(store.db, Date.now());
+        await store.close();
+        if (SHOTS) seedFleet(url.slice("sqlite:".length), { services: 240, environments: ["dev", "staging", "prod"], deployments: 6000, now: Date.now(), rolledBackEvery: 37 });
+      },
     });
     const prodEnv = { target: { driver: "process", replicas: 1 }, strategy: { type: "blue-green" }, requires: { promoted_from: "staging", approvals: { count: 1, not_by: ["deployer"] } } };
     await fx.api.apply(helloYaml(S, { staging: stagingCanary(), prod: prodEnv }).replace("team-e2e", "team-checkout"));
@@ -187,6 +189,61 @@ describe("web dashboard in Chromium", () => {
     // The back button goes back through the pages visited.
     await page.goBack();
     await page.waitForURL("**/triage");
+    await page.context().close();
+  });
+
+  test("the Delivery page: DORA keys with their tiers, weekly charts and KPIs; no data is never elite; the URL keeps the filters", async () => {
+    const page = await open(dana.token, `/delivery?service=${LEDGER}`);
+    const card = (name: string) => page.getByRole("article", { name });
+    const tier = async (name: string) => (await card(name).locator(".badge").innerText()).trim();
+    await page.getByText(`${history.deployments} production deployments`).waitFor();
+    // By hand from the seeded history (12 weeks, 36 deployments to prod, 7 rolled back, commits 3-6 h before their deployment):
+    // 29 successful in 91 days is between once a week and once a day; a median lead time of hours is under a day;
+    // 7 of 36 failed is at most 20 %; a rollback recovers at the next successful deployment, days later; rework has no 2024 tiers.
+    assert.deepEqual(
+      [await tier("Deployment frequency"), await tier("Change lead time"), await tier("Change fail rate"), await tier("Failed deployment recovery time"), await tier("Deployment rework rate")],
+      ["high", "elite", "high", "low", "no tier for this year"],
+    );
+    const cfr = await card("Change fail rate").innerText();
+    assert.match(cfr, new RegExp(`${((history.rolledBack / history.deployments) * 100).toFixed(1)} %`));
+    assert.match(cfr, new RegExp(`${history.rolledBack} of ${history.deployments} deployments failed`));
+    assert.match(cfr, /DORA 2024 tier:/);
+    assert.match(cfr, /divided by production deployments that finished in the window/, "the card shows the API's definition");
+    assert.match(await card("Deployment frequency").innerText(), new RegExp(`${history.succeeded} successful deployments`));
+    assert.match(await card("Change lead time").innerText(), /\d(\.\d)? h median/);
+    await page.locator(".weeks .chart-box canvas").nth(1).waitFor();
+    const kpis = page.locator("table.kpis");
+    assert.match(await kpis.getByRole("row", { name: /Deployment success rate/ }).innerText(), new RegExp(`${((history.succeeded / history.deployments) * 100).toFixed(1)} % \\(${history.succeeded} / ${history.deployments}\\)`));
+    assert.match(await kpis.getByRole("row", { name: /Time to restore/ }).innerText(), /no data/);
+    await check(page, "delivery");
+    await shot(page, "delivery");
+    assert.ok(await reachableByKeyboard(page, "The weeks as a table"), "the weeks' table is reachable with Tab");
+
+    // An environment nothing was deployed to: no data on every card, never a tier.
+    await page.getByLabel("Environment").selectOption("staging");
+    await page.waitForURL(/environment=staging/);
+    await page.getByText("0 production deployments").waitFor();
+    for (const name of ["Deployment frequency", "Change lead time", "Change fail rate", "Failed deployment recovery time", "Deployment rework rate"]) {
+      assert.equal(await tier(name), "no data", name);
+      assert.equal((await card(name).locator(".dora-value").innerText()).trim(), "no data", name);
+    }
+    assert.doesNotMatch(await page.locator(".dora-grid").innerText(), /elite|high|medium|low/);
+    await page.getByText("No production deployments in these weeks").waitFor();
+    await page.getByLabel("Window").selectOption("30d");
+    await page.waitForURL(/since=30d/);
+    await check(page, "delivery (no data)");
+
+    // The filters live in the URL: a reload, and the back button from another page, open the same view.
+    const url = page.url();
+    await page.reload();
+    await page.getByText("0 production deployments").waitFor();
+    assert.equal(page.url(), url);
+    assert.deepEqual([await page.getByLabel("Service").inputValue(), await page.getByLabel("Environment").inputValue(), await page.getByLabel("Window").inputValue()], [LEDGER, "staging", "30d"]);
+    await page.getByRole("link", { name: "Changes" }).click();
+    await page.waitForURL("**/changes");
+    await page.goBack();
+    await page.getByText("0 production deployments").waitFor();
+    assert.equal(page.url(), url);
     await page.context().close();
   });
 

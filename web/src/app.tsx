@@ -10,6 +10,7 @@ import { ErrorBox, Loading, toApiError } from "./ui";
 import { ApprovalsPage } from "./pages/approvals";
 import { AuditPage } from "./pages/audit";
 import { ChangesPage } from "./pages/changes";
+import { DeliveryPage } from "./pages/delivery";
 import { DeploymentPage } from "./pages/deployment";
 import { ServicePage } from "./pages/service";
 import { TriagePage } from "./pages/triage";
@@ -26,6 +27,7 @@ const NAV: { to: string; label: string }[] = [
   { to: "/approvals", label: "Approvals" },
   { to: "/why", label: "Why can't I deploy?" },
   { to: "/changes", label: "Changes" },
+  { to: "/delivery", label: "Delivery" },
   { to: "/audit", label: "Audit log" },
   { to: "/triage", label: "Pipeline failures" },
 ];
@@ -112,6 +114,7 @@ function Pages() {
   else if (path === "/approvals") page = <ApprovalsPage />;
   else if (path === "/why") page = <WhyPage />;
   else if (path === "/changes") page = <ChangesPage />;
+  else if (path === "/delivery") page = <DeliveryPage />;
   else if (path === "/audit") page = <AuditPage />;
   else if (path === "/triage") page = <TriagePage />;
   else page = <ErrorBox error={new ApiError(404, "not_found", `no page at ${path}`, "use the navigation on the left")} />;

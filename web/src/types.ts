@@ -96,3 +96,59 @@ export interface EnvironmentStatus {
   inFlight: { id: string; version: string; state: string } | null;
   lastDeployment: { id: string; version: string; state: string; at: number } | null;
 }
+
+/** Delivery metrics (src/insights): the DORA keys with tiers, the KPIs, the weekly series. */
+export type TierAnswer = "elite" | "high" | "medium" | "low" | "no data" | "too few deployments" | "no tier for this year";
+
+export interface Distribution {
+  medianMs: number;
+  p90Ms: number;
+  count: number;
+}
+
+export interface DoraKeyAnswer<V> {
+  value: V | null;
+  tier: TierAnswer;
+  band: string | null;
+  definition: string;
+}
+
+export interface MetricsWindow {
+  since: number;
+  until: number;
+  days: number;
+}
+
+export interface DoraReport {
+  scope: { service: string | null; environment: string | null };
+  window: MetricsWindow;
+  reportYear: number;
+  deployments: number;
+  note: string | null;
+  keys: {
+    deploymentFrequency: DoraKeyAnswer<{ perDay: number; perWeek: number; perMonth: number; successful: number }>;
+    leadTime: DoraKeyAnswer<Distribution>;
+    changeFailRate: DoraKeyAnswer<{ rate: number; failed: number; deployments: number }>;
+    recoveryTime: DoraKeyAnswer<Distribution & { unrecovered: number }>;
+    reworkRate: DoraKeyAnswer<{ rate: number; unplanned: number; deployments: number }>;
+  };
+}
+
+export interface Kpi {
+  key: string;
+  value: number | Distribution | null;
+  unit: "ratio" | "ms";
+  numerator?: number;
+  denominator?: number;
+  definition: string;
+}
+
+export interface DeliveryWeek {
+  from: number;
+  days: number;
+  deployments: number;
+  succeeded: number;
+  failedChanges: number;
+  changeFailRate: number | null;
+  leadTime: Distribution | null;
+}

@@ -91,6 +91,11 @@ const STATE_TONE: Record<string, string> = {
   refuse: "bad",
   cancelled: "muted",
   rejected: "bad",
+  // DORA performance tiers; "no data" and "too few deployments" stay grey.
+  elite: "ok",
+  high: "ok",
+  medium: "warn",
+  low: "bad",
 };
 
 export function Badge({ value, label }: { value: string; label?: string }) {
@@ -118,6 +123,21 @@ export function Time({ at }: { at: number | null | undefined }) {
     </time>
   );
 }
+
+/** A duration as people say it: 40 s, 25 min, 4.5 h, 30 h, 11 d 8 h. */
+export function humanDuration(ms: number): string {
+  const s = ms / 1000;
+  if (s < 60) return `${Math.round(s)} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  const h = s / 3600;
+  if (h < 10) return `${Number(h.toFixed(1))} h`;
+  if (h < 48) return `${Math.round(h)} h`;
+  const hours = Math.round(h);
+  return hours % 24 ? `${Math.floor(hours / 24)} d ${hours % 24} h` : `${hours / 24} d`;
+}
+
+/** A ratio (0..1) as a percentage with one decimal. */
+export const percent = (r: number): string => `${(r * 100).toFixed(1)} %`;
 
 export const clock = (at: number): string => new Date(at).toISOString().slice(11, 19);
 

@@ -1,7 +1,7 @@
-/** Delivery metrics: the DORA keys and the KPIs of a service (or every service) over a window. */
+/** Delivery metrics: the DORA keys, week by week and in all, and the KPIs of a service (or every service) over a window. */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { doraReport, kpiReport, parseWindow, reportYears, type MetricsQuery } from "../../insights/index.js";
+import { doraReport, doraSeries, kpiReport, parseWindow, reportYears, type MetricsQuery } from "../../insights/index.js";
 import { scopeFilter } from "../auth.js";
 import type { ApiContext } from "../context.js";
 import { route } from "../route-kit.js";
@@ -21,14 +21,16 @@ const metricsQuery = z.strictObject({
     .optional(),
 });
 type MetricsParams = z.output<typeof metricsQuery>;
+/** The weekly series has no tiers: no minimum, no report year. */
+const seriesQuery = metricsQuery.pick({ service: true, environment: true, since: true, until: true });
 
-function toQuery(ctx: ApiContext, query: MetricsParams, request: FastifyRequest): MetricsQuery {
+function toQuery(ctx: ApiContext, query: Pick<MetricsParams, "service" | "environment" | "since" | "until"> & Partial<MetricsParams>, request: FastifyRequest): MetricsQuery {
   const scope = scopeFilter(request);
   return {
     service: query.service ?? scope.service,
     environment: query.environment ?? scope.environment,
     window: parseWindow(query, ctx.clock.now()),
-    minDeployments: query.min_deployments,
+    ...(query.min_deployments !== undefined ? { minDeployments: query.min_deployments } : {}),
     ...(query.year !== undefined ? { reportYear: query.year } : {}),
   };
 }
@@ -36,6 +38,9 @@ function toQuery(ctx: ApiContext, query: MetricsParams, request: FastifyRequest)
 export function registerDeliveryMetricsRoutes(app: FastifyInstance, ctx: ApiContext): void {
   route(app, { method: "GET", path: "/api/v1/metrics/dora", summary: "The DORA keys of a service or every service over a window, with tiers and definitions", query: metricsQuery, access: "viewer", scope: ({ query }) => query }, async ({ query, request }) =>
     doraReport(ctx.store, ctx.clock, toQuery(ctx, query, request)),
+  );
+  route(app, { method: "GET", path: "/api/v1/metrics/dora/series", summary: "Production deployments, change fail rate and change lead time week by week (Monday-started UTC weeks) over a window", query: seriesQuery, access: "viewer", scope: ({ query }) => query }, async ({ query, request }) =>
+    doraSeries(ctx.store, ctx.clock, toQuery(ctx, query, request)),
   );
   route(app, { method: "GET", path: "/api/v1/metrics/kpis", summary: "Delivery KPIs of a service or every service over a window, with definitions", query: metricsQuery, access: "viewer", scope: ({ query }) => query }, async ({ query, request }) =>
     kpiReport(ctx.store, ctx.clock, toQuery(ctx, query, request)),
