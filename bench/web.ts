@@ -76,7 +76,10 @@ async function pollPage(page: Page, expression: string, timeoutMs = 60_000): Pro
   for (;;) {
     const v = await page.evaluate<number>(expression);
     if (v > 0) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${expression}`);
+    if (Date.now() > until) {
+      const shown = await page.evaluate<string>("(document.querySelector('main') || document.body).innerText.slice(0, 400)");
+      throw new Error(`timed out waiting for ${expression} on ${page.url()}; the page shows: ${shown}`);
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -47,8 +47,10 @@ export function seedFleet(file: string, o: FleetOptions): { services: number; en
   const insertEnv = db.prepare("insert into environments (service, environment, port, current_version, current_digest, current_deployment_id, since, weights_json, node) values (?, ?, ?, ?, ?, ?, ?, ?, null)");
   const insertDeployment = db.prepare(
     `insert into deployments (id, service, environment, kind, artifact_id, version, digest, state, strategy, actor, reason, previous_version, previous_digest, env_config_json, error, error_hint, cancel_requested, created_at, updated_at, started_at, finished_at)
-     values (?, ?, ?, 'deploy', ?, ?, ?, ?, ?, ?, null, ?, ?, '{}', ?, null, 0, ?, ?, ?, ?)`,
+     values (?, ?, ?, 'deploy', ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?, null, 0, ?, ?, ?, ?)`,
   );
+  // What a deployment runs with, as the engine freezes it at creation (the status route reads the target from it).
+  const frozenOf = Object.fromEntries(o.environments.map((e) => [e, JSON.stringify({ run: template.run, environment: template.environments[e], config: template.config[e] ?? {} })]));
   const cells = o.services * o.environments.length;
   const perCell = Math.max(1, Math.floor(o.deployments / cells));
   let extra = o.deployments - perCell * cells;
@@ -77,7 +79,7 @@ export function seedFleet(file: string, o: FleetOptions): { services: number; en
           const lastOfCell = k === n - 1;
           const rolledBack = lastOfCell && o.rolledBackEvery ? (s * o.environments.length + e) % o.rolledBackEvery === 0 : false;
           const state = rolledBack ? "rolled_back" : "succeeded";
-          insertDeployment.run(id, name, env, ulidLike(s * 1000 + minor, "A"), version, digest, state, e === o.environments.length - 1 ? "canary" : "rolling", k % 3 === 0 ? "ci-bot" : "alice", previous?.version ?? null, previous?.digest ?? null, rolledBack ? "analysis: error-rate 4.1 % above max 1 %" : null, at, at + 90_000, at + 1000, at + 90_000);
+          insertDeployment.run(id, name, env, ulidLike(s * 1000 + minor, "A"), version, digest, state, e === o.environments.length - 1 ? "canary" : "rolling", k % 3 === 0 ? "ci-bot" : "alice", previous?.version ?? null, previous?.digest ?? null, frozenOf[env], rolledBack ? "analysis: error-rate 4.1 % above max 1 %" : null, at, at + 90_000, at + 1000, at + 90_000);
           deployments++;
           if (!rolledBack) {
             current = { id, version, digest, at: at + 90_000 };
