@@ -54,9 +54,10 @@ export class NodeUpstream implements Upstream {
       const onClientClose = () => {
         if (res.writableFinished) return;
         if (upstream) {
-          // The client left mid-answer: not a failure of the version; stop reading the backend.
-          upstream.destroy();
+          // The client left mid-answer: not a failure of the version; stop reading the backend
+          // (after settling: destroying it reports 'aborted' at once, which would count an error).
           settle({ kind: "answered", status: statusClassOf(status) });
+          upstream.destroy();
           return;
         }
         up.destroy();
