@@ -52,7 +52,8 @@ function wasReused(error: Error & { code?: string; socket?: { bytesRead?: number
 /** undici pools by target; owns their connections. */
 export class UndiciUpstream implements Upstream {
   readonly #pools = new Map<string, Pool>();
-  readonly #closing = new Set<Promise<void>>();
+  /** Pools of dropped targets, closing once their requests finish. */
+  readonly #closing = new Set<Pool>();
 
   #pool(target: string): Pool {
     let pool = this.#pools.get(target);
@@ -60,19 +61,26 @@ export class UndiciUpstream implements Upstream {
     return pool;
   }
 
+  /**
+   * A request that planned a dropped target before the change (a fallback) opens a new pool for
+   * it, dropped again at the next change.
+   */
   retain(targets: ReadonlySet<string>): void {
     for (const [target, pool] of this.#pools) {
       if (targets.has(target)) continue;
       this.#pools.delete(target);
-      // close() lets queued and running requests finish first.
-      const closed = pool.close().finally(() => this.#closing.delete(closed));
-      this.#closing.add(closed);
+      this.#closing.add(pool);
+      // close() lets queued and running requests finish first; it rejects only when close()
+      // below destroyed the pool meanwhile, which is the point of destroying it.
+      const forget = () => void this.#closing.delete(pool);
+      pool.close().then(forget, forget);
     }
   }
 
   async close(): Promise<void> {
-    this.retain(new Set());
-    await Promise.all(this.#closing);
+    const all = [...this.#pools.values(), ...this.#closing];
+    this.#pools.clear();
+    await Promise.all(all.map((pool) => pool.destroy()));
   }
 
   attempt(route: AttemptRoute, req: IncomingMessage, res: ServerResponse, body: Body, candidate: Candidate): Promise<Outcome> {
