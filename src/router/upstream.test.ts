@@ -83,6 +83,20 @@ for (const upstream of UPSTREAM_KINDS) {
       assert.equal(stats!.statusClasses.error, 0);
     });
 
+    test("a client that leaves halfway through a large upload leaves the router serving", async () => {
+      const b = await startBackend("upload");
+      backends.push(b);
+      const port = await freePort();
+      await router.control.setRoute({ key: "upload/dev", port, backends: [{ version: "1", weight: 100, targets: [b.target] }] });
+      await new Promise<void>((resolve) => {
+        const req = request({ host: "127.0.0.1", port, path: "/echo", method: "POST", headers: { "content-length": String(1024 * 1024) } });
+        req.on("error", () => resolve());
+        req.write(Buffer.alloc(256 * 1024, 1), () => setTimeout(() => req.destroy(), 50));
+      });
+      const answer = await call(port, "/echo", { method: "POST", body: "still here" });
+      assert.equal(JSON.parse(answer.body).length, 10);
+    });
+
     test("a target dropped from the route still finishes its request in flight", async () => {
       const [old, next] = [await startBackend("old"), await startBackend("next")];
       backends.push(old, next);
