@@ -5,11 +5,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PACKAGE_ROOT } from "../../src/cli/control-plane.js";
-import { RouterClient } from "../../src/router/index.js";
+import { RouterClient, type UpstreamKind } from "../../src/router/index.js";
 
 export const PROXY_CORE = "0";
 export const SIDE_CORE = "1";
@@ -123,9 +123,10 @@ backend versions
   return proxy;
 }
 
-/** Slipway's router daemon (compiled, as `slipway server` starts it), with a 90/10 route. */
-export async function startRouterDaemon(dir: string, port: number, apps: [number, number], profileDir?: string): Promise<Running & { client: RouterClient }> {
+/** Slipway's router daemon (compiled, as `slipway server` starts it), with a 90/10 route; its files in `dir`. */
+export async function startRouterDaemon(dir: string, port: number, apps: [number, number], upstream: UpstreamKind, profileDir?: string): Promise<Running & { client: RouterClient }> {
   const main = join(PACKAGE_ROOT, "dist", "router", "main.js");
+  await mkdir(dir, { recursive: true });
   const socket = join(dir, "router.sock");
   const args = [
     ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
@@ -136,6 +137,8 @@ export async function startRouterDaemon(dir: string, port: number, apps: [number
     join(dir, "router-state.json"),
     "--stats",
     join(dir, "router-stats.json"),
+    "--upstream",
+    upstream,
   ];
   const router = run(process.execPath, args, PROXY_CORE, join(dir, "router.log"));
   const client = new RouterClient(socket);

@@ -5,8 +5,9 @@
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { startRouter } from "./router.js";
+import { UPSTREAM_KINDS } from "./upstream.js";
 
-const USAGE = "usage: router --socket PATH --state PATH [--stats PATH] [--host HOST] [--grace-ms N]";
+const USAGE = "usage: router --socket PATH --state PATH [--stats PATH] [--host HOST] [--grace-ms N] [--upstream undici|node]";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -16,17 +17,19 @@ async function main(): Promise<void> {
       stats: { type: "string" },
       host: { type: "string", default: "127.0.0.1" },
       "grace-ms": { type: "string", default: "10000" },
+      upstream: { type: "string", default: "undici" },
     },
     strict: true,
   });
-  if (!values.socket || !values.state) {
+  const upstream = UPSTREAM_KINDS.find((k) => k === values.upstream);
+  if (!values.socket || !values.state || !upstream) {
     console.error(USAGE);
     process.exit(2);
   }
   const graceMs = Number(values["grace-ms"]);
   const logger = pino({ name: "slipway-router", base: { pid: process.pid } });
-  const router = await startRouter({ host: values.host, socketPath: values.socket, statePath: values.state, statsPath: values.stats, logger, graceMs });
-  logger.info({ host: values.host, socket: values.socket, state: values.state }, "router daemon ready");
+  const router = await startRouter({ host: values.host, socketPath: values.socket, statePath: values.state, statsPath: values.stats, logger, graceMs, upstream });
+  logger.info({ host: values.host, socket: values.socket, state: values.state, upstream }, "router daemon ready");
 
   let stopping = false;
   const stop = (signal: string) => {

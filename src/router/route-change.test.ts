@@ -6,6 +6,7 @@ import type { RunningRouter } from "./router.js";
 import { call, freePort, startBackend } from "./testing.js";
 import type { TestBackend } from "./testing.js";
 import type { Route } from "./types.js";
+import { UPSTREAM_KINDS } from "./upstream.js";
 
 /**
  * Route changes under load lose nothing: while clients keep keep-alive connections busy, the
@@ -13,11 +14,11 @@ import type { Route } from "./types.js";
  * switched off, drained and its process killed, a new version appears — and every request is
  * answered 200. (The bench measures the same at 5,000 req/s: `npm run bench:router`.)
  */
-describe("route changes under load", () => {
+for (const upstream of UPSTREAM_KINDS) describe(`route changes under load (upstream: ${upstream})`, () => {
   let router: RunningRouter;
   const backends: TestBackend[] = [];
   before(async () => {
-    router = await startRouter();
+    router = await startRouter({ upstream });
   });
   after(async () => {
     await router.close(1_000);

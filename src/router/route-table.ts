@@ -2,7 +2,7 @@
  * The live route table: one HTTP listener per route, swapped or closed as routes change.
  * Mutations run one at a time so listener changes and persistence never interleave.
  */
-import { Agent, createServer } from "node:http";
+import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { VersionStats } from "../core/index.js";
 import { conflict, failed, notFound } from "../core/index.js";
@@ -17,6 +17,9 @@ import type { SavedStats } from "./stats-file.js";
 import { createRouteStats } from "./stats.js";
 import type { RouteStats } from "./stats.js";
 import type { Route, RouterControl } from "./types.js";
+import type { Upstream, UpstreamKind } from "./upstream.js";
+import { NodeUpstream } from "./upstream-node.js";
+import { UndiciUpstream } from "./upstream-undici.js";
 
 /** Options of a route table. */
 export interface RouteTableOptions {
@@ -29,6 +32,8 @@ export interface RouteTableOptions {
   graceMs?: number;
   /** Where per-version counters are kept across restarts; without it they start at zero. */
   statsPath?: string;
+  /** The HTTP client to the backends; default undici. */
+  upstream?: UpstreamKind;
 }
 
 /** How often counters are saved while traffic flows (reads of the stats save them at once). */
@@ -47,7 +52,11 @@ interface Entry {
   listener: Listener | undefined;
 }
 
-/** The router's state and data plane, in process. Owns the listeners and upstream agents. */
+function createUpstream(kind: UpstreamKind): Upstream {
+  return kind === "node" ? new NodeUpstream() : new UndiciUpstream();
+}
+
+/** The router's state and data plane, in process. Owns the listeners and the upstream client. */
 export class RouteTable implements RouterControl {
   readonly #entries = new Map<string, Entry>();
   readonly #closingListeners = new Set<Promise<void>>();
@@ -72,12 +81,7 @@ export class RouteTable implements RouterControl {
       }, STATS_SAVE_MS);
       this.#statsTimer.unref();
     }
-    this.#deps = {
-      // Below Node's default 5 s server keep-alive so we rarely reuse a socket the backend is closing.
-      pooled: new Agent({ keepAlive: true, timeout: 4000 }),
-      fresh: new Agent({ keepAlive: false }),
-      logger: options.logger,
-    };
+    this.#deps = { upstream: createUpstream(options.upstream ?? "undici"), logger: options.logger };
   }
 
   /** Starts serving persisted routes, counting on from their saved counters; a route whose port cannot be bound is kept and logged. */
@@ -109,6 +113,7 @@ export class RouteTable implements RouterControl {
       entry.route = route;
       this.#entries.set(route.key, entry);
       this.#options.logger.info({ route: route.key, port: route.port, backends: route.backends.map((b) => ({ version: b.version, weight: b.weight, targets: b.targets.length })) }, "route set");
+      this.#retainTargets();
       await this.#persist();
     });
   }
@@ -121,6 +126,7 @@ export class RouteTable implements RouterControl {
       this.#entries.delete(key);
       if (entry.listener) this.#retire(entry.listener);
       this.#options.logger.info({ route: key }, "route removed");
+      this.#retainTargets();
       await this.#persist();
     });
   }
@@ -156,8 +162,7 @@ export class RouteTable implements RouterControl {
       await Promise.all(this.#closingListeners);
       clearInterval(this.#statsTimer);
       await this.#stats?.save();
-      this.#deps.pooled.destroy();
-      this.#deps.fresh.destroy();
+      await this.#deps.upstream.close();
     });
   }
 
@@ -175,6 +180,11 @@ export class RouteTable implements RouterControl {
     const run = this.#queue.then(work, work);
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Connections to targets no route names any more are closed once their requests finish. */
+  #retainTargets(): void {
+    this.#deps.upstream.retain(new Set([...this.#entries.values()].flatMap((e) => e.route.backends.flatMap((b) => b.targets))));
   }
 
   async #persist(): Promise<void> {

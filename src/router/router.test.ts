@@ -7,8 +7,9 @@ import type { RunningRouter } from "./router.js";
 import { call, checksum, freePort, startBackend } from "./testing.js";
 import type { TestBackend } from "./testing.js";
 import type { Route } from "./types.js";
+import { UPSTREAM_KINDS } from "./upstream.js";
 
-describe("router data plane", () => {
+for (const upstream of UPSTREAM_KINDS) describe(`router data plane (upstream: ${upstream})`, () => {
   let router: RunningRouter;
   const backends: TestBackend[] = [];
   const agent = new Agent({ keepAlive: true });
@@ -24,7 +25,7 @@ describe("router data plane", () => {
   };
 
   before(async () => {
-    router = await startRouter();
+    router = await startRouter({ upstream });
   });
   after(async () => {
     agent.destroy();

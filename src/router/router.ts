@@ -7,6 +7,7 @@ import { startAdminServer } from "./admin.js";
 import { readState, writeState } from "./state-file.js";
 import { readStatsFile } from "./stats-file.js";
 import type { RouterControl } from "./types.js";
+import type { UpstreamKind } from "./upstream.js";
 
 /** Options of `startRouter`. */
 export interface StartRouterOptions {
@@ -21,6 +22,8 @@ export interface StartRouterOptions {
   logger?: RouterLogger;
   /** Bound on waiting for requests in flight when listeners close; default 10 s. */
   graceMs?: number;
+  /** The HTTP client to the backends; default undici (node:http is kept to compare them: `npm run bench:router`). */
+  upstream?: UpstreamKind;
 }
 
 /** A running router. */
@@ -46,6 +49,7 @@ export async function startRouter(options: StartRouterOptions = {}): Promise<Run
     logger,
     graceMs: options.graceMs,
     statsPath: options.statsPath,
+    upstream: options.upstream,
     onChange: statePath ? (routes) => writeState(statePath, routes) : undefined,
   });
   if (statePath) {
