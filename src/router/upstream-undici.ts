@@ -42,11 +42,13 @@ function answerHeaders(parsed: IncomingHttpHeaders): string[] {
 /**
  * Whether the connection had served earlier answers. undici does not say; a closed socket's
  * error carries its byte counts, and with one request per connection at a time, bytes read
- * before our answer began belong to earlier answers. A reset or broken pipe means the backend
- * dropped the connection without reading what we sent.
+ * before our answer began belong to earlier answers. Only when the error carries no socket is a
+ * reset or broken pipe taken as that race: on a fresh connection it may be a backend that died
+ * mid-request, and resending a POST there could do it twice.
  */
 function wasReused(error: Error & { code?: string; socket?: { bytesRead?: number } }): boolean {
-  return (error.socket?.bytesRead ?? 0) > 0 || error.code === "ECONNRESET" || error.code === "EPIPE";
+  if (error.socket?.bytesRead !== undefined) return error.socket.bytesRead > 0;
+  return error.code === "ECONNRESET" || error.code === "EPIPE";
 }
 
 /** undici pools by target; owns their connections. */
