@@ -9,6 +9,7 @@ import { LineContext } from "./line-context.js";
 import { cleanLine, stepMark } from "./lines.js";
 import { maskLine } from "./mask.js";
 import { endsReport } from "./outcome.js";
+import type { Markers } from "./rules/markers.js";
 import { compactLongBlock, NovelLead, PASS_BLOCK_LINES, passVerdict } from "./pass-diff.js";
 import { judgeLine, type CompiledRule, type RuleSet } from "./rules/rules.js";
 import type { ExampleMatcher, ExampleModel } from "./examples.js";
@@ -66,6 +67,8 @@ export interface ScanResult {
   failedCommands: readonly FailedCommand[];
   /** Strongest categorized line per rule over the whole log. */
   ruleHits: Map<string, { rule: CompiledRule; count: number; best: BlockLine }>;
+  /** The markers of the rules the log was scanned with (where a report ends, …). */
+  markers: Markers;
 }
 
 const SIGNAL = 2; // a line scoring at least this opens or extends a block
@@ -78,20 +81,16 @@ const STORED_CHARS = 600; // text kept per block line
 const MAX_CONTINUATION = 20; // continuation lines a block may run past its last signal, stack traces excepted (12: logchunks F1 0.587, 20: 0.590, 30: 0.589)
 const MAX_DETAIL = 12; // lines of a headline's unindented paragraph a block may take
 
-// A test runner's mark of a test that passed (`  ✓ title`, `  ․ title: 3ms`): it ends a failure's report.
-const PASSED_TEST = /^\s*[․✓✔] /;
 const MAX_HEADING_DEPTH = 3; // lines above an indented signal its heading may be
-// A command's echo or CI bookkeeping: never the heading of what a command printed.
-const BOOKKEEPING_OR_ECHO = /^(?:\$ |> |\+ |##\[|travis_|section_)/;
 // An ANSI SGR sequence that sets a red foreground (31, bright 91, or 38;5;1/9).
 // eslint-disable-next-line no-control-regex -- ANSI escapes are control characters
 const RED = /\x1b\[(?:[\d;]*;)?(?:31|91|38;5;(?:1|9))(?:;[\d;]*)?m/;
-// A stack frame: it continues a block however far from the block's last signal.
-const STACK_FRAME = /^\s*(?:at |\.\.\. \d+ more|File "|from \/|#\d+ )/;
 
-// Lines that continue the previous one: stack frames (PHPUnit's are bare `/path/file.php:318`),
-// indented detail, carets, diff lines (`--- Expected`, `+++ Actual`, `@@ @@`, `-old`, `+new`).
-const CONTINUATION = /^(?:\s+\S|at |[+-]|@@ |\.\.\. \d+ more|caused by|\||\^|~|-->|= |E\s|>\s|\s*\d+ \||\/\S+:\d+\s*$)/i;
+// Lines that continue the previous one whatever the tool: indented detail, carets and tildes
+// under a column, diff lines (`--- Expected`, `+++ Actual`, `@@ @@`, `-old`, `+new`), a quoted
+// source line with its number gutter. Tools' own shapes (stack frames, `caused by`) are the packs'
+// `continuation` and `stack-frame` markers.
+const CONTINUATION = /^(?:\s+\S|[+-]|@@ |\||\^|~|\s*\d+ \|)/;
 
 /** Streaming scanner; feed raw lines with {@link FailureScanner.line}, then call {@link FailureScanner.finish}. */
 export class FailureScanner {
@@ -109,13 +108,17 @@ export class FailureScanner {
   private inDetail = false;
   /** Texts of the current block's scoring lines, so that a repeated line adds to its mass once. */
   private readonly massTexts = new Set<string>();
-  private readonly context = new LineContext();
-  private readonly commands = new CommandTracker();
+  private readonly context: LineContext;
+  private readonly commands: CommandTracker;
+  private readonly markers: Markers;
   private readonly ruleHits: ScanResult["ruleHits"] = new Map();
   private readonly novelLead: NovelLead<BlockLine> | undefined;
   private readonly maxBlockLines: number;
 
   constructor(private readonly options: ScanOptions) {
+    this.markers = options.rules.markers;
+    this.context = new LineContext(this.markers);
+    this.commands = new CommandTracker(this.markers);
     this.novelLead = options.passLines ? new NovelLead() : undefined;
     this.maxBlockLines = options.passLines ? PASS_BLOCK_LINES : MAX_BLOCK_LINES;
   }
@@ -158,20 +161,30 @@ export class FailureScanner {
     if (score >= SIGNAL) this.addSignal(entry);
     else if (this.current && score > -1 && ((continues && !failedMarker) || this.continuesBlock(text, blank))) this.addLine(entry);
     else this.addGap(entry);
-    this.inDetail = !blank && (score >= SIGNAL ? introduces(text) : this.inDetail && this.current !== null);
+    this.inDetail = !blank && (score >= SIGNAL ? this.introduces(text) : this.inDetail && this.current !== null);
     if (this.current) this.novelLead?.clear();
     else this.novelLead?.see(entry, novel && score > -1 && !failedMarker);
     // A line of the block that says how the run ended closes the report: what follows is another one.
-    if (this.current?.end === no && endsReport(text)) this.closeBlock();
+    if (this.current?.end === no && endsReport(this.markers, text)) this.closeBlock();
     // A test that passed after it: the runner has moved on, the report is over.
-    else if (score < SIGNAL && PASSED_TEST.test(text)) this.closeBlock();
+    else if (score < SIGNAL && this.markers["passed-test"].test(text)) this.closeBlock();
   }
 
   /** An unscored line continues the block: a stack frame, indented detail, or the paragraph of a headline. */
   private continuesBlock(text: string, blank: boolean): boolean {
-    const continuation = CONTINUATION.test(text);
+    const continuation = CONTINUATION.test(text) || this.markers.continuation.test(text);
     if (!continuation && !(this.inDetail && !blank)) return false;
-    return STACK_FRAME.test(text) || this.sinceSignal < (continuation ? MAX_CONTINUATION : MAX_DETAIL);
+    return this.markers["stack-frame"].test(text) || this.sinceSignal < (continuation ? MAX_CONTINUATION : MAX_DETAIL);
+  }
+
+  /**
+   * A line that announces detail on the lines after it (`rake aborted!`, `There was 1 failure:`,
+   * a pack's `introduces`): its paragraph continues the block even when not indented. (Letting
+   * every signal line take its paragraph costs 0.28 F1 on CiDiff: verbose tools print unrelated
+   * lines right after an error.)
+   */
+  private introduces(text: string): boolean {
+    return /[:!]\s*$/.test(text) || this.markers.introduces.test(text);
   }
 
   /** Ends the scan and returns the bounded candidates. */
@@ -181,7 +194,7 @@ export class FailureScanner {
     for (const b of [...this.top, ...this.recent]) byStart.set(b.start, b);
     const blocks = [...byStart.values()].sort((a, b) => a.start - b.start);
     this.commands.mark(blocks);
-    return { blocks, tail: this.tail, lines: this.lineCount, failedCommands: this.commands.failed, ruleHits: this.ruleHits };
+    return { blocks, tail: this.tail, lines: this.lineCount, failedCommands: this.commands.failed, ruleHits: this.ruleHits, markers: this.markers };
   }
 
   private remember(entry: BlockLine): void {
@@ -223,7 +236,7 @@ export class FailureScanner {
     for (let i = above.length - 1; i >= 0; i--) {
       const l = above[i] as BlockLine;
       if (l.no !== entry.no - (above.length - i) || l.text.trim() === "" || l.score < 0) return [];
-      if (indentOf(l.text) < indent) return BOOKKEEPING_OR_ECHO.test(l.text) ? [] : above.slice(i);
+      if (indentOf(l.text) < indent) return this.markers.echo.test(l.text) ? [] : above.slice(i);
     }
     return [];
   }
@@ -276,15 +289,6 @@ export class FailureScanner {
 }
 
 const indentOf = (text: string): number => text.length - text.trimStart().length;
-
-/**
- * A line that announces detail on the lines after it (`rake aborted!`, `There was 1 failure:`):
- * its paragraph continues the block even when not indented. (Letting every signal line take its
- * paragraph costs 0.28 F1 on CiDiff: verbose tools print unrelated lines right after an error.)
- */
-function introduces(text: string): boolean {
-  return /[:!]\s*$|\.\.\. ERROR\s*$/.test(text);
-}
 
 /** A block's own strength, before position is taken into account. */
 export function blockStrength(b: Block): number {

@@ -106,8 +106,8 @@ async function scanLog(source: LogSource, options: TriageOptions): Promise<Scann
 export async function candidateFeatures(source: LogSource, options: TriageOptions = {}): Promise<{ start: number; end: number; lines: number[]; features: number[] }[]> {
   const { scan } = await scanLog(source, options);
   const blocks = candidateBlocks(scan);
-  const ctx = blockContext(blocks, scan.lines);
-  return blocks.map((b) => ({ start: b.start, end: b.end, lines: withoutOutcomeTail(b).map((l) => l.no), features: blockFeatures(b, ctx) }));
+  const ctx = blockContext(blocks, scan.lines, scan.markers);
+  return blocks.map((b) => ({ start: b.start, end: b.end, lines: withoutOutcomeTail(scan.markers, b).map((l) => l.no), features: blockFeatures(b, ctx) }));
 }
 
 /** Triage of a failed log, streamed line by line. */
@@ -195,7 +195,7 @@ function withExampleMatch(sel: Selection, scanned: { scan: ScanResult; rules: Ru
 /** One line per evidence block: what made the block model rank it (or that nothing scored). */
 function whyPicked(scan: ScanResult, sel: Selection, model: BlockModel): string[] {
   if (sel.blocks.length === 0) return sel.ranges.map((r) => `lines ${r.start}-${r.end}: the last lines of the log (no line scored)`);
-  return explainBlocks(candidateBlocks(scan), sel.blocks, scan.lines, model);
+  return explainBlocks(candidateBlocks(scan), sel.blocks, scan.lines, model, scan.markers);
 }
 
 function evidenceLine(l: BlockLine): EvidenceLine {
