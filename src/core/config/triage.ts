@@ -89,12 +89,23 @@ export function scoringRole(score: number): TriageRole {
   return score > 0 ? "failure" : score < 0 ? "noise" : "rank";
 }
 
-/** A scoring role must agree with the sign of the score (a `noise` rule that adds score is a typo). */
+const isScoringRole = (role: string): boolean => (TRIAGE_SCORING_ROLES as readonly string[]).includes(role);
+
+/**
+ * A scoring role must agree with the sign of the score (a `noise` rule that adds score is a
+ * typo), and a marker, which never scores, takes none of a scoring rule's fields.
+ */
 export const triageRuleSchema = ruleFields.superRefine((rule, ctx) => {
   const role = rule.role;
-  if (role === undefined || !(TRIAGE_SCORING_ROLES as readonly string[]).includes(role)) return;
-  if (role !== scoringRole(rule.score)) {
-    ctx.addIssue({ code: "custom", path: ["role"], message: `role "${role}" needs a score ${role === "failure" ? "above 0" : role === "noise" ? "below 0" : "of 0"} (score is ${rule.score}); or use role ${scoringRole(rule.score)}` });
+  if (role === undefined) return;
+  if (isScoringRole(role)) {
+    if (role !== scoringRole(rule.score)) {
+      ctx.addIssue({ code: "custom", path: ["role"], message: `role "${role}" needs a score ${role === "failure" ? "above 0" : role === "noise" ? "below 0" : "of 0"} (score is ${rule.score}); or use role ${scoringRole(rule.score)}` });
+    }
+    return;
+  }
+  for (const field of ["category", "headline", "cause", "next", "flaky"] as const) {
+    if (rule[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `a ${role} marker never scores nor classifies: drop ${field}, or make it a scoring rule (role failure, noise or rank)` });
   }
 });
 export type TriageRuleSpec = z.output<typeof triageRuleSchema>;
