@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { blockContext, blockFeatures, checkModel, linearScore, positionWeight, PRIOR_MODEL } from "./block-model.js";
 import { ruleSet } from "./rules/rules.js";
-import { blockStrength, type Block } from "./scan.js";
+import { blockStrength, type Block } from "./blocks.js";
 import { triageLog } from "./triage.js";
 
 const block = (start: number, peak: number, mass: number, extra: Partial<Block> = {}): Block => ({

@@ -10,7 +10,7 @@ import { badInput } from "../core/errors.js";
 import { maskLine } from "./mask.js";
 import { onlyOutcome } from "./outcome.js";
 import type { Markers } from "./rules/markers.js";
-import { blockStrength, type Block, type BlockLine } from "./scan.js";
+import { blockStrength, type Block, type BlockLine } from "./blocks.js";
 
 /** Weights of the block model, as committed in models/block-ranker.json. */
 export interface BlockModel {

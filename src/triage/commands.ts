@@ -4,7 +4,7 @@
  * output of the command that stopped the build.
  */
 import type { Markers } from "./rules/markers.js";
-import type { Block, BlockLine } from "./scan.js";
+import type { Block, BlockLine } from "./blocks.js";
 
 /** The output of a command that the CI log reports as failed (Travis, GitHub, GitLab markers). */
 export interface FailedCommand {
@@ -24,6 +24,12 @@ const BLANK = /^\s*$/;
 /** What a line says about the commands: one starts, one failed, or neither. */
 export type CommandMark = "start" | "failed" | null;
 
+/** Reads what a cleaned line says about the commands (the packs' markers). */
+export function commandMark(markers: Markers, text: string): CommandMark {
+  if (markers["command-failed"].test(text)) return "failed";
+  return markers["command-start"].test(text) ? "start" : null;
+}
+
 /** Follows the commands of a log line by line, keeping the last few that failed. */
 export class CommandTracker {
   private start = 1;
@@ -31,15 +37,10 @@ export class CommandTracker {
 
   constructor(private readonly markers: Markers) {}
 
-  /** Reads one line; `recent` are the lines before it (the scan's tail). */
-  see(text: string, no: number, recent: readonly BlockLine[]): CommandMark {
-    if (this.markers["command-failed"].test(text)) {
-      this.commandFailed(no, recent);
-      return "failed";
-    }
-    if (!this.markers["command-start"].test(text)) return null;
-    this.start = no;
-    return "start";
+  /** Notes what line `no` says about the commands; `recent` are the lines before it (the track's tail). */
+  see(mark: CommandMark, no: number, recent: readonly BlockLine[]): void {
+    if (mark === "failed") this.commandFailed(no, recent);
+    else if (mark === "start") this.start = no;
   }
 
   /** Marks the blocks inside the output of a failed command, and of the last one (what stopped the build). */

@@ -6,7 +6,7 @@
 import { blockContext, blockFeatures, contributions, linearScore, type BlockModel } from "./block-model.js";
 import { withoutOutcomeTail } from "./outcome.js";
 import type { Markers } from "./rules/markers.js";
-import type { Block } from "./scan.js";
+import type { Block } from "./blocks.js";
 
 /** Human names of the block features. */
 const FEATURE_TEXT: Record<string, string> = {

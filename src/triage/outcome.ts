@@ -6,7 +6,7 @@
  */
 import { maskLine } from "./mask.js";
 import type { Markers } from "./rules/markers.js";
-import type { Block, BlockLine } from "./scan.js";
+import type { Block, BlockLine } from "./blocks.js";
 
 // What every report shares: blank lines, section bars (`==== FAILURES ====`, which opens the
 // report) and rule lines. Left out of the ranges, they close nothing: the report may go on after them.

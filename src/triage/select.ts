@@ -5,7 +5,7 @@ import { maskLine } from "./mask.js";
 import { onlyOutcome, withoutOutcomeTail } from "./outcome.js";
 import { blockContext, blockFeatures, linearScore, PRIOR_MODEL, type BlockModel } from "./block-model.js";
 import type { Markers } from "./rules/markers.js";
-import type { Block, BlockLine, ScanResult } from "./scan.js";
+import type { Block, BlockLine, ScanResult } from "./blocks.js";
 import type { LineRange } from "./types.js";
 
 /** The chosen lines. */

@@ -6,7 +6,7 @@
  */
 import { maskLine } from "./mask.js";
 import { lineHeadline, type RuleSet } from "./rules/rules.js";
-import type { BlockLine, ScanResult } from "./scan.js";
+import type { BlockLine, ScanResult } from "./blocks.js";
 import type { Selection } from "./select.js";
 
 /**
