@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { blockContext, blockFeatures, checkModel, linearScore, positionWeight, PRIOR_MODEL } from "./block-model.js";
-import { blockStrength, type Block } from "./scan.js";
+import { ruleSet } from "./rules/rules.js";
+import { blockStrength, type Block } from "./blocks.js";
 import { triageLog } from "./triage.js";
 
 const block = (start: number, peak: number, mass: number, extra: Partial<Block> = {}): Block => ({
@@ -17,7 +18,7 @@ const block = (start: number, peak: number, mass: number, extra: Partial<Block> 
 
 test("the prior block model is the hand-set ranking: strength x position x failed-command boost", () => {
   const blocks = [block(10, 5, 8), block(50, 3, 3, { inFailedCommand: true }), block(90, 2, 2, { inFailedCommand: true, inLastFailedCommand: true })];
-  const ctx = blockContext(blocks, 100);
+  const ctx = blockContext(blocks, 100, ruleSet().markers);
   const boosts = [1, 3, 6];
   blocks.forEach((b, i) => {
     const handSet = blockStrength(b) * positionWeight(b, 100) * (boosts[i] ?? 1);

@@ -9,7 +9,8 @@
 import { badInput } from "../core/errors.js";
 import { maskLine } from "./mask.js";
 import { onlyOutcome } from "./outcome.js";
-import { blockStrength, type Block, type BlockLine } from "./scan.js";
+import type { Markers } from "./rules/markers.js";
+import { blockStrength, type Block, type BlockLine } from "./blocks.js";
 
 /** Weights of the block model, as committed in models/block-ranker.json. */
 export interface BlockModel {
@@ -25,8 +26,6 @@ export interface BlockModel {
 /** Features of a block, in {@link BLOCK_FEATURES} order. */
 export type BlockFeatures = number[];
 
-// A stack frame of the common runtimes (JVM/JS `at …`, Python `File "…"`, Go/Rust `#3 …`, Ruby `from …`).
-const STACK_FRAME = /^\s*(?:at |\.\.\. \d+ more|File "|from \/|#\d+ )/;
 
 /** Later blocks weigh more: the failure is usually reported near the end of the log. */
 export function positionWeight(b: Block, totalLines: number): number {
@@ -42,6 +41,8 @@ export interface BlockContext {
   lastEnd: number;
   /** How many candidates have each masked top line (a failure reported again and again). */
   topKeys: Map<string, number>;
+  /** The rules' markers (stack frames, outcome lines). */
+  markers: Markers;
 }
 
 const share = (b: Block, test: (l: BlockLine) => boolean) => (b.lines.length === 0 ? 0 : b.lines.filter(test).length / b.lines.length);
@@ -55,13 +56,13 @@ const FEATURES: readonly { name: string; prior: number; of: Extract }[] = [
   { name: "lines-after", prior: 0, of: (b, c) => Math.log1p(Math.max(0, c.totalLines - b.end)) / 10 },
   { name: "last-candidate", prior: 0, of: (b, c) => (b.end === c.lastEnd ? 1 : 0) },
   { name: "length", prior: 0, of: (b) => Math.log1p(b.lines.length) / 5 },
-  { name: "stack-frames", prior: 0, of: (b) => share(b, (l) => STACK_FRAME.test(l.text)) },
+  { name: "stack-frames", prior: 0, of: (b, c) => share(b, (l) => c.markers["stack-frame"].test(l.text)) },
   { name: "red", prior: 0, of: (b) => share(b, (l) => l.red === true) },
   { name: "in-passing-log", prior: 0, of: (b) => share(b, (l) => l.inPassLog === true) },
   { name: "categorized", prior: 0, of: (b) => share(b, (l) => l.categorized.length > 0) },
   { name: "indented", prior: 0, of: (b) => share(b, (l) => /^\s/.test(l.text)) },
   { name: "repeated", prior: 0, of: (b, c) => Math.log((c.topKeys.get(topKey(b)) ?? 1)) },
-  { name: "only-outcome", prior: 0, of: (b) => (onlyOutcome(b) ? 1 : 0) },
+  { name: "only-outcome", prior: 0, of: (b, c) => (onlyOutcome(c.markers, b) ? 1 : 0) },
   { name: "in-named-step", prior: 0, of: (b) => (b.step !== null ? 1 : 0) },
   { name: "failed-command-tail", prior: 0, of: (b) => (b.seq === -1 ? 1 : 0) },
 ];
@@ -83,13 +84,13 @@ function topKey(b: Block): string {
 }
 
 /** The context of a log's candidates. */
-export function blockContext(blocks: readonly Block[], totalLines: number): BlockContext {
+export function blockContext(blocks: readonly Block[], totalLines: number, markers: Markers): BlockContext {
   const topKeys = new Map<string, number>();
   for (const b of blocks) {
     const key = topKey(b);
     topKeys.set(key, (topKeys.get(key) ?? 0) + 1);
   }
-  return { totalLines, lastEnd: Math.max(0, ...blocks.map((b) => b.end)), topKeys };
+  return { totalLines, lastEnd: Math.max(0, ...blocks.map((b) => b.end)), topKeys, markers };
 }
 
 /** The features of one block. */

@@ -4,7 +4,7 @@
  */
 import { CATEGORY_ADVICE } from "./rules/default-rules.js";
 import type { CompiledRule } from "./rules/rules.js";
-import type { BlockLine, ScanResult } from "./scan.js";
+import type { BlockLine, ScanResult } from "./blocks.js";
 import type { Selection } from "./select.js";
 import type { Category, FlakyEstimate } from "./types.js";
 

@@ -3,7 +3,8 @@
  * reports as failed, so that a block never spans two commands and the failure is sought in the
  * output of the command that stopped the build.
  */
-import type { Block, BlockLine } from "./scan.js";
+import type { Markers } from "./rules/markers.js";
+import type { Block, BlockLine } from "./blocks.js";
 
 /** The output of a command that the CI log reports as failed (Travis, GitHub, GitLab markers). */
 export interface FailedCommand {
@@ -15,31 +16,31 @@ export interface FailedCommand {
 
 const KEEP_FAILED_COMMANDS = 8;
 
-// Where a command's output begins (its echo) and where the log says the command failed (a
-// multi-line command's Travis marker ends on a line of its own: `" exited with 1.`; a command
-// run with travis_retry ends with `The command "…" failed 3 times.`).
-const COMMAND_START = /^(?:\$ |##\[group\]Run |> \S+@\S+ )/;
-const COMMAND_FAILED = /^(?:The command ".*)?" (?:exited|failed) with [1-9]\d*|^The command ".*" failed \d+ times|^##\[error\]Process completed with exit code [1-9]|^ERROR: Job failed|^make: \*\*\* .*Error|^error: Recipe `.*` failed|^npm ERR! code ELIFECYCLE/;
-// CI bookkeeping lines that never explain a failure.
-const BOOKKEEPING = /^(?:travis_(?:time|fold|retry)|##\[(?:end)?group\]|section_(?:start|end)|\s*$)/;
+// Where a command's output begins (its echo) and where the log says the command failed are the
+// packs' `command-start` and `command-failed` markers; lines that never explain a failure, their
+// `bookkeeping` (and blank lines).
+const BLANK = /^\s*$/;
 
 /** What a line says about the commands: one starts, one failed, or neither. */
 export type CommandMark = "start" | "failed" | null;
+
+/** Reads what a cleaned line says about the commands (the packs' markers). */
+export function commandMark(markers: Markers, text: string): CommandMark {
+  if (markers["command-failed"].test(text)) return "failed";
+  return markers["command-start"].test(text) ? "start" : null;
+}
 
 /** Follows the commands of a log line by line, keeping the last few that failed. */
 export class CommandTracker {
   private start = 1;
   readonly failed: FailedCommand[] = [];
 
-  /** Reads one line; `recent` are the lines before it (the scan's tail). */
-  see(text: string, no: number, recent: readonly BlockLine[]): CommandMark {
-    if (COMMAND_FAILED.test(text)) {
-      this.commandFailed(no, recent);
-      return "failed";
-    }
-    if (!COMMAND_START.test(text)) return null;
-    this.start = no;
-    return "start";
+  constructor(private readonly markers: Markers) {}
+
+  /** Notes what line `no` says about the commands; `recent` are the lines before it (the track's tail). */
+  see(mark: CommandMark, no: number, recent: readonly BlockLine[]): void {
+    if (mark === "failed") this.commandFailed(no, recent);
+    else if (mark === "start") this.start = no;
   }
 
   /** Marks the blocks inside the output of a failed command, and of the last one (what stopped the build). */
@@ -58,7 +59,7 @@ export class CommandTracker {
       last.to = no;
       return;
     }
-    const tail = recent.filter((l) => l.no > this.start && !BOOKKEEPING.test(l.text) && l.score > -1 && !l.inPassLog).slice(-4);
+    const tail = recent.filter((l) => l.no > this.start && !BLANK.test(l.text) && !this.markers.bookkeeping.test(l.text) && l.score > -1 && !l.inPassLog).slice(-4);
     this.failed.push({ from: this.start, to: no, tail });
     if (this.failed.length > KEEP_FAILED_COMMANDS) this.failed.shift();
     this.start = no;

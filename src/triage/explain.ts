@@ -5,7 +5,8 @@
  */
 import { blockContext, blockFeatures, contributions, linearScore, type BlockModel } from "./block-model.js";
 import { withoutOutcomeTail } from "./outcome.js";
-import type { Block } from "./scan.js";
+import type { Markers } from "./rules/markers.js";
+import type { Block } from "./blocks.js";
 
 /** Human names of the block features. */
 const FEATURE_TEXT: Record<string, string> = {
@@ -29,8 +30,8 @@ const FEATURE_TEXT: Record<string, string> = {
 
 const SHOWN = 3;
 /** The lines a block reports (without the outcome lines that only close it, as in the ranges). */
-function span(b: Block): string {
-  const lines = withoutOutcomeTail(b);
+function span(b: Block, markers: Markers): string {
+  const lines = withoutOutcomeTail(markers, b);
   const start = lines[0]?.no ?? b.start;
   const end = lines[lines.length - 1]?.no ?? b.end;
   return start === end ? `line ${start}` : `lines ${start}-${end}`;
@@ -54,9 +55,9 @@ function named(feature: string, b: Block): string {
  * One line per chosen block. `candidates` are every block the model ranked; `chosen` the ones
  * picked, the first being the best.
  */
-export function explainBlocks(candidates: readonly Block[], chosen: readonly Block[], totalLines: number, model: BlockModel): string[] {
+export function explainBlocks(candidates: readonly Block[], chosen: readonly Block[], totalLines: number, model: BlockModel, markers: Markers): string[] {
   if (chosen.length === 0) return [];
-  const ctx = blockContext(candidates, totalLines);
+  const ctx = blockContext(candidates, totalLines, markers);
   const scored = candidates.map((b) => {
     const x = blockFeatures(b, ctx);
     return { b, x, s: linearScore(model, x) };
@@ -66,7 +67,7 @@ export function explainBlocks(candidates: readonly Block[], chosen: readonly Blo
   const runnerUp = scored.filter((c) => !chosen.includes(c.b)).sort((a, b) => b.s - a.s)[0];
   return [...chosen].sort((a, b) => a.start - b.start).map((b) => {
     const me = of(b);
-    if (!me) return `${span(b)}: the last lines of the log (nothing scored)`;
+    if (!me) return `${span(b, markers)}: the last lines of the log (nothing scored)`;
     const mine = contributions(model, me.x);
     if (b === best && runnerUp) {
       const theirs = new Map(contributions(model, runnerUp.x).map((c) => [c.feature, c.contribution]));
@@ -76,9 +77,9 @@ export function explainBlocks(candidates: readonly Block[], chosen: readonly Blo
         .sort((x, y) => y.d - x.d)
         .slice(0, SHOWN);
       const why = margin.map((c) => `${named(c.feature, b)} ${signed(c.d)}`).join(", ");
-      return `${span(b)}: ranked first of ${candidates.length} (${me.s.toFixed(2)} vs ${runnerUp.s.toFixed(2)} for ${span(runnerUp.b)})${why ? `: ${why}` : ""}`;
+      return `${span(b, markers)}: ranked first of ${candidates.length} (${me.s.toFixed(2)} vs ${runnerUp.s.toFixed(2)} for ${span(runnerUp.b, markers)})${why ? `: ${why}` : ""}`;
     }
     const why = mine.filter((c) => c.contribution > 0).slice(0, SHOWN).map((c) => `${named(c.feature, b)} ${signed(c.contribution)}`).join(", ");
-    return `${span(b)}: ${b === best ? "the only candidate" : "joins the first, nearly as strong"} (${me.s.toFixed(2)})${why ? `: ${why}` : ""}`;
+    return `${span(b, markers)}: ${b === best ? "the only candidate" : "joins the first, nearly as strong"} (${me.s.toFixed(2)})${why ? `: ${why}` : ""}`;
   });
 }

@@ -8,7 +8,7 @@ export { Drain, groupLines, tokenize, type DrainOptions, type TemplateGroup } fr
 export { maskLine, hash32, WILDCARD } from "./mask.js";
 export { LineSplitter, splitLines, cleanLine } from "./lines.js";
 export { ruleSet, compileRules, parseRules, loadRulesFile, type RuleSet } from "./rules/rules.js";
-export { DEFAULT_RULES, CATEGORY_ADVICE } from "./rules/default-rules.js";
+export { BUILT_IN_PACKS, DEFAULT_RULES, CATEGORY_ADVICE } from "./rules/default-rules.js";
 export type { FlakyHistory } from "./classify.js";
 export * from "./types.js";
 export { triageRun, confirmRun, type RecordedTriage, type TriageRunInput, type ConfirmInput } from "./service.js";

@@ -3,9 +3,31 @@
  * form never occurs in the passing log is new: the failure's own output (its message, stack
  * trace, diff, the failed command's tail) is new, while the steps both runs went through are not.
  */
+import type { Block, BlockLine } from "./blocks.js";
 import { hash32 } from "./mask.js";
-import type { Block, BlockLine } from "./scan.js";
+import type { Refinement } from "./refine.js";
 import { toRanges, type Selection, type SelectOptions } from "./select.js";
+
+/**
+ * The passing-log refinement step: lines the passing log prints too lose score and are marked
+ * (`inPassLog`), new lines lead and continue blocks, long new reports stay whole, weaker blocks
+ * that are mostly new join the best, and the chosen lines lose the edges both runs print.
+ */
+export function passDiffStep(passLines: ReadonlySet<number>): Refinement {
+  return {
+    method: "pass-diff",
+    leads: true,
+    maxBlockLines: PASS_BLOCK_LINES,
+    select: PASS_SELECT,
+    line(view) {
+      const verdict = passVerdict(passLines, view.masked(), view.score);
+      view.score = verdict.score;
+      view.novel = verdict.novel;
+      view.continues = verdict.continues;
+    },
+    chosen: trimShared,
+  };
+}
 
 /** A failed-log line judged against the passing log. */
 export interface PassVerdict {
@@ -33,52 +55,6 @@ export function passVerdict(passLines: ReadonlySet<number>, masked: string, scor
   const novel = !passLines.has(hash32(masked));
   const continues = novel || score >= SHARED_SIGNAL;
   return { score: !novel && score > 0 ? Math.max(0, score - KNOWN_PENALTY) : score, novel, continues };
-}
-
-/**
- * Most new lines a block may take in front of its first signal: a longer stretch of new lines is
- * the passing log differing wholesale there (cached steps, another test set), not a lead-in
- * (cidiff F1: 8 -> 0.762, 12..30 -> 0.785).
- */
-const LEAD_LINES = 20;
-/** A lone new line before the error is mostly a header or a rule line, not part of it (1 -> 0.776, 2 -> 0.785). */
-const MIN_LEAD = 2;
-
-/**
- * The run of new lines just before the current line, outside any block: when a failure block
- * opens, the new lines leading to it (a build excerpt, the failing test's output) belong to it.
- * Holds at most {@link LEAD_LINES} lines; a longer run gives none, and neither does a lone line.
- */
-export class NovelLead<T> {
-  private run: T[] = [];
-  private overflowed = false;
-
-  /** Records a line seen outside a block: a new one extends the run, any other ends it. */
-  see(line: T, novel: boolean): void {
-    if (!novel) {
-      this.clear();
-      return;
-    }
-    if (this.overflowed) return;
-    this.run.push(line);
-    if (this.run.length > LEAD_LINES) {
-      this.run = [];
-      this.overflowed = true;
-    }
-  }
-
-  /** Forgets the run (a block is open: its lines are not a lead). */
-  clear(): void {
-    this.run = [];
-    this.overflowed = false;
-  }
-
-  /** The run of new lines right before the block that opens now, and forgets it. */
-  take(): T[] {
-    const out = this.run.length >= MIN_LEAD ? this.run : [];
-    this.clear();
-    return out;
-  }
 }
 
 /**
@@ -124,14 +100,3 @@ function newShare(b: Block): number {
  * all new, and people mark all of it. The lines past the shown ones lose their text on close.
  */
 export const PASS_BLOCK_LINES = 3000;
-/** Lines kept whole at each end of a long block: the evidence shows at most 40 + 40 lines. */
-const SHOWN_AT_EACH_END = 40;
-
-/** Frees the text of a long block's middle lines that name nothing (no rule, no score): never shown. */
-export function compactLongBlock(b: Block): void {
-  for (let i = SHOWN_AT_EACH_END; i < b.lines.length - SHOWN_AT_EACH_END; i++) {
-    const l = b.lines[i] as BlockLine;
-    // A copy: the same line may be held, text and all, by a failed command's tail.
-    if (l.score <= 0 && !l.rule && l.categorized.length === 0 && l.text !== "") b.lines[i] = { ...l, text: "" };
-  }
-}

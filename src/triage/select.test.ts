@@ -6,9 +6,9 @@ import { triageLog } from "./triage.js";
 
 test("a wrapper's exit-code trailer is not the failure; the line before it is", async () => {
   const log = [
-    "INFO:root:Found no test-config label on the PR",
-    "PR #190825 sits on top of >=10 ghstack entries; refusing to run CI. Rebase once the lower PRs land",
-    "##[error][OSDC] Step script exited with code 1. This is a script/workflow error, not an infrastructure issue.",
+    "INFO:root:Found no deploy-config label on the change",
+    "Change #4412 depends on 12 unmerged changes; refusing to run checks. Merge the earlier ones first",
+    "##[error][runner] Step script exited with code 1. The script failed, not the machine.",
     "##[error]Process completed with exit code 1.",
   ].join("\n");
   const res = await triageLog(log);
@@ -18,9 +18,9 @@ test("a wrapper's exit-code trailer is not the failure; the line before it is", 
 test("source code quoted in a Python traceback does not name the failure", async () => {
   const log = [
     "Traceback (most recent call last):",
-    '  File "/usr/lib/python3.10/subprocess.py", line 421, in check_output',
-    "    return run(*popenargs, stdout=PIPE, timeout=timeout, check=True,",
-    "RuntimeError: Command `git cherry-pick -x f2c14040` returned non-zero exit code 1",
+    '  File "/opt/tools/lib/shell.py", line 88, in run_checked',
+    "    return spawn(*args, capture=True, timeout=timeout, check=True,",
+    "RuntimeError: Command `git rebase origin/main` returned non-zero exit code 1",
   ].join("\n");
   const res = await triageLog(log);
   assert.equal(res.topLine?.line, 4);
@@ -28,10 +28,10 @@ test("source code quoted in a Python traceback does not name the failure", async
 
 test("a command retried in place: the top line is its last attempt", async () => {
   const log = [
-    "[command]/usr/bin/git fetch origin +refs/tags/ciflow/x",
-    "##[error]fatal: couldn't find remote ref refs/tags/ciflow/b200/190903",
-    "Waiting 10 seconds before trying again",
-    "##[error]fatal: couldn't find remote ref refs/tags/ciflow/b200/190903",
+    "[command]/usr/bin/git fetch origin +refs/tags/release/x",
+    "##[error]fatal: couldn't find remote ref refs/tags/release/nightly/4821",
+    "Waiting 15 seconds before trying again",
+    "##[error]fatal: couldn't find remote ref refs/tags/release/nightly/4821",
     "Post job cleanup.",
   ].join("\n");
   const res = await triageLog(log);
@@ -45,8 +45,8 @@ test("an error in the command that stopped the build beats an ignored one earlie
     "E: Some index files failed to download. They have been ignored, or old ones used instead.",
     "$ npm install",
     "> pkg@1.0.0 postinstall /home/ci/pkg",
-    "Error: Cannot find module './db.json'",
-    "    at Function.Module._resolveFilename (module.js:325:15)",
+    "Error: Cannot find module './settings.json'",
+    "    at Function.Module._resolveFilename (module.js:412:11)",
     "",
     "",
     "",
@@ -151,7 +151,7 @@ test("a command run with travis_retry that failed every attempt is the failed co
     "$ travis_retry bundle exec deploy",
     'Exception in thread "main" java.lang.ExceptionInInitializerError',
     "\tat org.jruby.Ruby.newInstance(Ruby.java:266)",
-    "Caused by: java.lang.RuntimeException: unsupported Java version: 11",
+    "Caused by: java.lang.IllegalStateException: unsupported runtime version: 17",
     "",
     'The command "bundle exec deploy" failed 3 times.',
     "Done. Your build exited with 1.",
@@ -162,11 +162,11 @@ test("a command run with travis_retry that failed every attempt is the failed co
 
 test("a runner repeating its child's exit status is not the failure; the child's output is", async () => {
   const log = [
-    "$ go run build/ci.go lint",
+    "$ go run tools/ci.go lint",
     ">>> gometalinter --enable=goimports ./...",
-    "eth/config.go:1::warning: file is not goimported (goimports)",
+    "pkg/config.go:1::warning: file is not goimported (goimports)",
     "util.go:45: exit status 1",
-    'The command "go run build/ci.go lint" exited with 1.',
+    'The command "go run tools/ci.go lint" exited with 1.',
   ].join("\n");
   const res = await triageLog(log);
   assert.ok(!res.ranges.some((r) => r.start <= 4 && r.end >= 4), JSON.stringify(res.ranges));
@@ -191,13 +191,13 @@ test("a check reported as '... ERROR' takes the detail printed under it", async 
 test("the lines that only say how the run ended are not part of the answer", async () => {
   const log = [
     "$ go test -v ./...",
-    "=== RUN   TestSeparator",
-    "--- FAIL: TestSeparator (0.03s)",
-    "    repo_test.go:75: expected entry to be in form of `* [link] - description.`",
-    "=== RUN   TestGenerateHTML",
-    "--- PASS: TestGenerateHTML (0.02s)",
+    "=== RUN   TestEntryFormat",
+    "--- FAIL: TestEntryFormat (0.03s)",
+    "    list_test.go:42: expected entry to be in form of `- name: url`",
+    "=== RUN   TestRender",
+    "--- PASS: TestRender (0.02s)",
     "FAIL",
-    "FAIL\tgithub.com/example/list\t0.178s",
+    "FAIL\texample.test/widgets/list\t0.178s",
     "make: *** [test] Error 1",
     'The command "go test -v ./..." exited with 1.',
   ].join("\n");
@@ -208,14 +208,14 @@ test("the lines that only say how the run ended are not part of the answer", asy
 test("a PHPUnit failure: from the numbered test to its file positions, without the count heading it", async () => {
   const log = [
     "$ phpunit",
-    "Time: 36.26 seconds, Memory: 98.25MB",
+    "Time: 12.40 seconds, Memory: 40.00MB",
     "",
     "There was 1 failure:",
     "",
-    "1) Form_validation_test::test_rule_valid_date",
+    "1) OrderTotalsTest::test_discount_applies",
     "Failed asserting that false is true.",
     "",
-    "/home/ci/app/tests/Form_validation_test.php:318",
+    "/home/ci/app/tests/OrderTotalsTest.php:318",
     "/home/ci/app/tests/mocks/ci_testcase.php:351",
     "",
     "FAILURES!",
@@ -323,16 +323,16 @@ test("Common Test: a suite's totals with 0 failed are no signal, and the report 
   const log = [
     "$ make ct",
     "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -",
-    "rabbit_ct_broker_helpers:rpc failed on line 1348",
-    "Reason: {badmatch,[{amqp_params,{amqp_params_network}}]}",
+    "queue_ct_helpers:call failed on line 212",
+    "Reason: {badmatch,[{conn_params,{conn_params_net}}]}",
     "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -",
     "",
-    "Testing channel_source_SUITE: *** FAILED test case 2 of 4 ***",
-    "Testing channel_source_SUITE: TEST COMPLETE, 1 ok, 1 failed, 2 skipped of 4 test cases",
+    "Testing widget_source_SUITE: *** FAILED test case 2 of 4 ***",
+    "Testing widget_source_SUITE: TEST COMPLETE, 1 ok, 1 failed, 2 skipped of 4 test cases",
     "",
-    "Testing cluster_SUITE: Starting test, 8 test cases",
-    "Testing cluster_SUITE: *** SKIPPED {cluster_SUITE,init_per_suite} ***",
-    "Testing cluster_SUITE: TEST COMPLETE, 0 ok, 0 failed, 8 skipped of 8 test cases",
+    "Testing pool_SUITE: Starting test, 8 test cases",
+    "Testing pool_SUITE: *** SKIPPED {pool_SUITE,init_per_suite} ***",
+    "Testing pool_SUITE: TEST COMPLETE, 0 ok, 0 failed, 8 skipped of 8 test cases",
     "",
     'The command "make ct" exited with 2.',
   ].join("\n");
@@ -373,7 +373,7 @@ test("a retry loop that gives up: the ranges are its final verdict, not the atte
 });
 
 test("a retry loop whose last attempt prints the same error again: every attempt is the report", async () => {
-  const attempt = ["Exception in thread \"main\" java.lang.ExceptionInInitializerError", "\tat org.jruby.Ruby.newInstance(Ruby.java:266)", "Caused by: java.lang.RuntimeException: unsupported Java version: 11"];
+  const attempt = ["Exception in thread \"main\" java.lang.ExceptionInInitializerError", "\tat org.jruby.Ruby.newInstance(Ruby.java:266)", "Caused by: java.lang.IllegalStateException: unsupported runtime version: 17"];
   const log = ["$ bundle exec deploy", ...attempt, "", "The command \"bundle exec deploy\" failed. Retrying, 2 of 2.", "", ...attempt].join("\n");
   const res = await triageLog(log);
   assert.equal(res.ranges[0]?.start, 2);
@@ -441,7 +441,7 @@ test("a passed test's mark ends a failure's report: mocha's progress markers do 
     "  1 failing",
     "",
     "  1) App waits for the windows to save before quitting:",
-    "     Error: timeout of 60000ms exceeded. Ensure the done() callback is being called in this test.",
+    "     Error: timeout of 45000ms exceeded. Ensure the done() callback is being called in this test.",
   ].join("\n");
   assert.deepEqual((await triageLog(log)).ranges, [{ start: 12, end: 13 }]);
 });

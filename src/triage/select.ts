@@ -4,7 +4,8 @@
 import { maskLine } from "./mask.js";
 import { onlyOutcome, withoutOutcomeTail } from "./outcome.js";
 import { blockContext, blockFeatures, linearScore, PRIOR_MODEL, type BlockModel } from "./block-model.js";
-import type { Block, BlockLine, ScanResult } from "./scan.js";
+import type { Markers } from "./rules/markers.js";
+import type { Block, BlockLine, ScanResult } from "./blocks.js";
 import type { LineRange } from "./types.js";
 
 /** The chosen lines. */
@@ -32,8 +33,8 @@ const DEFAULTS: Omit<SelectOptions, "model"> = { companionShare: 0.85, maxBlocks
 const TAIL_STRENGTH = 6;
 
 /** Scores the candidates of a log with the block model (exp of its log-linear score). */
-export function scoreBlocks(blocks: readonly Block[], totalLines: number, model: BlockModel): { b: Block; s: number }[] {
-  const ctx = blockContext(blocks, totalLines);
+export function scoreBlocks(blocks: readonly Block[], totalLines: number, model: BlockModel, markers: Markers): { b: Block; s: number }[] {
+  const ctx = blockContext(blocks, totalLines, markers);
   return blocks.map((b) => ({ b, s: Math.exp(linearScore(model, blockFeatures(b, ctx))) }));
 }
 
@@ -53,18 +54,19 @@ export function candidateBlocks(scan: ScanResult): Block[] {
 export function selectFailure(scan: ScanResult, options: Partial<SelectOptions> = {}): Selection {
   const model = options.model ?? PRIOR_MODEL;
   const opts = { ...DEFAULTS, companionShare: model.companionShare, ...options };
-  const ranked = scoreBlocks(candidateBlocks(scan), scan.lines, model).sort((x, y) => y.s - x.s);
+  const ranked = scoreBlocks(candidateBlocks(scan), scan.lines, model, scan.markers).sort((x, y) => y.s - x.s);
   dropRepeats(ranked);
   // A block that only says how the run ended (`1 out of 250 tests failed`) is not the failure
   // when a block elsewhere reports it.
-  if (ranked.some((r) => !onlyOutcome(r.b))) ranked.splice(0, ranked.length, ...ranked.filter((r) => !onlyOutcome(r.b)));
+  const reports = (r: { b: Block }) => !onlyOutcome(scan.markers, r.b);
+  if (ranked.some(reports)) ranked.splice(0, ranked.length, ...ranked.filter(reports));
   const best = ranked[0];
   if (!best) return fallback(scan);
   // When the failure sits in the command that stopped the build, other commands' errors are not part of it.
   const companion = (b: Block) => !best.b.inLastFailedCommand || b.inLastFailedCommand === true;
   const chosen = ranked.filter((r) => r.s >= best.s * opts.companionShare && companion(r.b)).slice(0, opts.maxBlocks).map((r) => r.b);
   chosen.sort((a, b) => a.start - b.start);
-  const lines = chosen.flatMap(withoutOutcomeTail);
+  const lines = chosen.flatMap((b) => withoutOutcomeTail(scan.markers, b));
   const top = topLineOf(best.b);
   return { blocks: chosen, ranges: toRanges(lines.map((l) => l.no)), lines, top, step: best.b.step };
 }

@@ -7,17 +7,17 @@ const inRanges = (no: number, ranges: readonly { start: number; end: number }[])
 
 test("the exception names the failure, not the wrapper's 'N/M failed!' that repeats it", async () => {
   const log = [
-    "Running test_overrides 1/1 ...",
+    "Running test_widgets 1/1 ...",
     "Traceback (most recent call last):",
-    '  File "/w/test/test_overrides.py", line 382, in <module>',
-    "    generate_tensor_like_torch_implementations()",
-    "AssertionError: The following functions are not tested for __torch_function__ support",
+    '  File "/w/test/test_widgets.py", line 57, in <module>',
+    "    check_every_widget_is_registered()",
+    "AssertionError: The following widgets are not registered in the catalogue",
     "Got exit code 1",
-    "test_overrides 1/1 failed!",
+    "test_widgets 1/1 failed!",
     "Traceback (most recent call last):",
-    '  File "/w/test/run_test.py", line 2169, in run_tests',
-    "    raise RuntimeError(failure.message + keep_going_message)",
-    "RuntimeError: test_overrides 1/1 failed!",
+    '  File "/w/test/run_suite.py", line 640, in run_all',
+    "    raise RuntimeError(failure.message + hint)",
+    "RuntimeError: test_widgets 1/1 failed!",
   ].join("\n");
   const res = await triageLog(log);
   assert.equal(res.topLine?.line, 5);
@@ -25,26 +25,26 @@ test("the exception names the failure, not the wrapper's 'N/M failed!' that repe
 
 test("a failed build target names the failure, not a later cache step's access error", async () => {
   const log = [
-    "[1275/3874] Linking CXX static library lib/libdnnl.a",
-    "FAILED: [code=127] third_party/fmt/CMakeFiles/fmt.dir/src/format.cc.o.ddi",
-    "/bin/sh: 1: CMAKE_CXX_COMPILER_CLANG_SCAN_DEPS-NOTFOUND: not found",
-    "[1277/3874] Linking CXX static library lib/libtensorpipe_cuda.a",
+    "[210/640] Linking CXX static library lib/libgears.a",
+    "FAILED: [code=127] vendor/strfmt/CMakeFiles/strfmt.dir/src/strfmt.cc.o.ddi",
+    "/bin/sh: 1: SCAN_DEPS_TOOL-NOTFOUND: not found",
+    "[212/640] Linking CXX static library lib/libsprockets.a",
     "ninja: build stopped: subcommand failed.",
     "",
     "ERROR Backend subprocess exited when trying to invoke build_wheel",
-    "##[group]Sccache Compilation Log",
-    'storage write check failed: PermissionDenied (permanent) at write => S3Error { code: "AccessDenied", message: "Access Denied" }',
+    "##[group]Compiler Cache Log",
+    'cache write check failed: PermissionDenied (permanent) at write => StoreError { code: "AccessDenied", message: "Access Denied" }',
   ].join("\n");
   const res = await triageLog(log);
   assert.equal(res.topLine?.line, 2);
 });
 
-test("a step's settings (`timeout-minutes: 240`) never name the failure", async () => {
+test("a step's settings (`timeout-minutes: 90`) never name the failure", async () => {
   const log = [
-    "  runs_on: linux.rocm.gpu",
-    "  timeout-minutes: 240",
+    "  runs_on: linux.large.gpu",
+    "  timeout-minutes: 90",
     "##[group]Starting job container",
-    "Error response from daemon: manifest for python:3.14t not found: manifest unknown: manifest unknown",
+    "Error response from daemon: manifest for tools/builder:9.9 not found: manifest unknown: manifest unknown",
     "##[error]Docker pull failed with exit code 1",
   ].join("\n");
   assert.equal((await triageLog(log)).topLine?.line, 4);
@@ -52,19 +52,19 @@ test("a step's settings (`timeout-minutes: 240`) never name the failure", async 
 
 test("a test that failed again in the runner's failure section: its last report", async () => {
   const log = [
-    "test_torch.py::TestTorch::test_cauchy FAILED [3.6635s] [ 31%]",
+    "test_gears.py::TestGears::test_mesh FAILED [1.2040s] [ 31%]",
     "==================================== RERUNS ====================================",
-    "____________ TestTorch.test_cauchy ____________",
+    "____________ TestGears.test_mesh ____________",
     "Traceback (most recent call last):",
-    '  File "/w/test/test_torch.py", line 2445, in test_cauchy',
-    "    res = stats.kstest(t)",
-    "RuntimeError: Subtraction, the `-` operator, with a bool tensor is not supported.",
+    '  File "/w/test/test_gears.py", line 88, in test_mesh',
+    "    res = mesh(a, b)",
+    "RuntimeError: Meshing two gears of different pitch is not supported.",
     "=================================== FAILURES ===================================",
-    "____________ TestTorch.test_cauchy ____________",
+    "____________ TestGears.test_mesh ____________",
     "Traceback (most recent call last):",
-    '  File "/w/test/test_torch.py", line 2445, in test_cauchy',
-    "    res = stats.kstest(t)",
-    "RuntimeError: Subtraction, the `-` operator, with a bool tensor is not supported.",
+    '  File "/w/test/test_gears.py", line 88, in test_mesh',
+    "    res = mesh(a, b)",
+    "RuntimeError: Meshing two gears of different pitch is not supported.",
     "##[error]Process completed with exit code 1.",
   ].join("\n");
   assert.equal((await triageLog(log)).topLine?.line, 9);
@@ -72,13 +72,13 @@ test("a test that failed again in the runner's failure section: its last report"
 
 test("a failed command with no flagged line: its last lines, from where their wrapped sentence starts", async () => {
   const log = [
-    "##[group]Run bash .github/scripts/pr-size-check.sh",
-    "INFO: PR SIZE is 3174",
+    "##[group]Run bash scripts/change-size.sh",
+    "INFO: CHANGE SIZE is 2480",
     "",
-    "Your PR is 3174 LOC which is more than the 2000 maximum",
-    "allowed within this project. Please split up",
-    "your PR into smaller pieces that can be reviewed.",
-    "If you think that this rule should not apply to your PR,",
+    "Your change is 2480 lines, more than the 1500 allowed",
+    "in this repository. Please split",
+    "it into smaller changes that can be reviewed.",
+    "If you believe this limit should not apply here,",
     "please contact the maintainers.",
     "",
     "##[error]Process completed with exit code 1.",
@@ -88,16 +88,16 @@ test("a failed command with no flagged line: its last lines, from where their wr
 
 test("a top line outside the ranges is shown among the evidence, marked", async () => {
   const log = [
-    "Running test_overrides 1/1 ...",
-    "AssertionError: The following functions are not tested for __torch_function__ support",
+    "Running test_widgets 1/1 ...",
+    "AssertionError: The following widgets are not registered in the catalogue",
     "Got exit code 1",
-    "test_overrides 1/1 failed!",
-    "Emitting td_test_failure_stats_v2",
+    "test_widgets 1/1 failed!",
+    "Emitting widget_failure_stats",
     ...Array.from({ length: 20 }, (_, i) => `Uploading artifact ${i}`),
     "Traceback (most recent call last):",
-    '  File "/w/test/run_test.py", line 2169, in run_tests',
-    "    raise RuntimeError(failure.message + keep_going_message)",
-    "RuntimeError: test_overrides 1/1 failed!",
+    '  File "/w/test/run_suite.py", line 640, in run_all',
+    "    raise RuntimeError(failure.message + hint)",
+    "RuntimeError: test_widgets 1/1 failed!",
   ].join("\n");
   const res = await triageLog(log);
   assert.equal(res.topLine?.line, 2);

@@ -6,7 +6,7 @@
  */
 import { maskLine } from "./mask.js";
 import { lineHeadline, type RuleSet } from "./rules/rules.js";
-import type { BlockLine, ScanResult } from "./scan.js";
+import type { BlockLine, ScanResult } from "./blocks.js";
 import type { Selection } from "./select.js";
 
 /**
@@ -27,9 +27,8 @@ export function chooseTopLine(scan: ScanResult, sel: Selection, rules: RuleSet):
   const byNo = keptLines(scan, sel);
   const kept = [...byNo.values()];
   const ranker = rankerOf(rules, byNo);
-  const rank = ranker.rank;
   const inside = bestInside(sel, ranker);
-  const near = lastBestRanked(kept.filter((l) => nearRanges(l.no, sel)), rank);
+  const near = lastBestRanked(kept.filter((l) => nearRanges(l.no, sel)), ranker);
   if (near && (!inside || near.rank > inside.rank)) return near.line;
   if (inside) return lastRepeat(inside.line, kept.filter((l) => nearRanges(l.no, sel) || inFailedCommand(l.no, scan)));
   if (sel.top && sel.top.score <= 0) return sentenceStart(sel.top, scan.tail);
@@ -54,10 +53,10 @@ function inFailedCommand(no: number, scan: ScanResult): boolean {
  * Inside the ranges: the selection's own top line (or the message it details, when it would
  * outrank that message or ranks nothing itself), unless a line there ranks higher.
  */
-function bestInside(sel: Selection, { rank, messageInstead }: Ranker): RankedLine | null {
-  const best = lastBestRanked(sel.lines, rank);
+function bestInside(sel: Selection, ranker: Ranker): RankedLine | null {
+  const best = lastBestRanked(sel.lines, ranker);
   if (!best || !sel.top) return best;
-  const own = lastBestRanked([messageInstead(sel.top) ?? sel.top], rank);
+  const own = lastBestRanked([ranker.messageInstead(sel.top) ?? sel.top], ranker);
   return own && own.rank >= best.rank ? own : best;
 }
 
@@ -85,9 +84,7 @@ interface RankedLine {
   rank: number;
 }
 
-// The CI's own error annotation: what its UI shows as the failure, so it beats the same rank.
-const CI_ANNOTATION = /^##\[error\]|^::error\b/;
-/** Ranks within a headline rank: an annotated line comes before a plain one. */
+/** Ranks within a headline rank: a line the CI annotates as the error (a pack's `annotation`), which its UI shows as the failure, comes before a plain one. */
 const ANNOTATION_BONUS = 0.5;
 
 /** A line's rank: its headline, plus the annotation bonus; 0 when it cannot name the failure. */
@@ -95,15 +92,14 @@ type LineRank = (l: BlockLine) => number;
 
 interface Ranker {
   rank: LineRank;
+  /** The CI annotates the line as its error. */
+  annotated: (l: BlockLine) => boolean;
   /**
    * The ranked message to offer instead of a line indented under it: when the line would outrank
    * it, or ranks nothing itself (a stack frame); else null.
    */
   messageInstead: (l: BlockLine) => BlockLine | null;
 }
-
-// A stack frame (`at pkg.Class.method(File.java:12)`) says where, not what: it names no failure.
-const STACK_FRAME = /^\s*at [\w$.<>/-]+ ?\(.*\)\s*$/;
 
 /** A detail that would outrank its message ranks this much below it instead. */
 const DETAIL_PENALTY = 0.25;
@@ -119,8 +115,9 @@ function rankerOf(rules: RuleSet, byNo: ReadonlyMap<number, BlockLine>): Ranker 
     let rank = cache.get(l);
     if (rank === undefined) {
       // Only lines the rules say report a failure can name it.
-      const headline = l.score > 0 && !STACK_FRAME.test(l.text) ? (lineHeadline(rules, l.text) ?? 0) : 0;
-      rank = headline === 0 ? 0 : headline + (CI_ANNOTATION.test(l.text) ? ANNOTATION_BONUS : 0);
+      // A call frame (a pack's `call-frame`) says where, not what: it names no failure.
+      const headline = l.score > 0 && !rules.markers["call-frame"].test(l.text) ? (lineHeadline(rules, l.text) ?? 0) : 0;
+      rank = headline === 0 ? 0 : headline + (rules.markers.annotation.test(l.text) ? ANNOTATION_BONUS : 0);
       cache.set(l, rank);
     }
     return rank;
@@ -140,7 +137,7 @@ function rankerOf(rules: RuleSet, byNo: ReadonlyMap<number, BlockLine>): Ranker 
     const head = own === 0 ? null : messageInstead(l);
     return head ? ownRank(head) - DETAIL_PENALTY : own;
   };
-  return { rank, messageInstead };
+  return { rank, messageInstead, annotated: (l) => rules.markers.annotation.test(l.text) };
 }
 
 const indentOf = (text: string): number => text.length - text.trimStart().length;
@@ -164,13 +161,13 @@ function lineAbove(line: BlockLine, byNo: ReadonlyMap<number, BlockLine>): Block
  * The last line of the highest rank above 0, or null; among CI error annotations of that rank the
  * first: later ones report what followed (`The operation was canceled`, a wrapper's explanation).
  */
-function lastBestRanked(lines: readonly BlockLine[], rankLine: LineRank): RankedLine | null {
+function lastBestRanked(lines: readonly BlockLine[], { rank: rankLine, annotated }: Ranker): RankedLine | null {
   let best: BlockLine | null = null;
   let bestRank = 0;
   for (const l of lines) {
     const rank = rankLine(l);
     if (rank === 0) continue;
-    const preferred = best !== null && (CI_ANNOTATION.test(l.text) ? l.no < best.no : l.no > best.no);
+    const preferred = best !== null && (annotated(l) ? l.no < best.no : l.no > best.no);
     if (rank > bestRank || (rank === bestRank && preferred)) {
       best = l;
       bestRank = rank;

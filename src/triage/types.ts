@@ -1,9 +1,13 @@
 /** Plain data types of pipeline-failure triage. */
-import type { TriageCategory } from "../core/config/index.js";
+import type { TriageCategory, TriageMarkerRole, TriageRole } from "../core/config/index.js";
 
 /** Categories a deployment engineer acts on (the rules schema in core/config lists them). */
 export { TRIAGE_CATEGORIES as CATEGORIES } from "../core/config/index.js";
 export type Category = TriageCategory;
+/** What a rule's match means to the pipeline (docs/triage.md#rule-packs). */
+export type RuleRole = TriageRole;
+/** The roles that name a tool's structure (where a report ends, a command failed…) and never score. */
+export type MarkerRole = TriageMarkerRole;
 
 /** Human names of the categories, for output. */
 export const CATEGORY_LABELS: Record<Category, string> = {
@@ -49,6 +53,22 @@ export interface RuleSpec {
    * Rules without one do not rank lines.
    */
   headline?: number;
+  /**
+   * What a match means: `failure`, `noise` or `rank` score lines (the default, from the sign of
+   * `score`); a marker role (`ends-report`, `command-failed`, …) names a tool's structure and
+   * never scores.
+   */
+  role?: RuleRole;
+  /** The pack the rule comes from (`node`, `python`, a user file's `pack:`). */
+  pack?: string;
+}
+
+/** Rules for one ecosystem or CI system, in the rule format (a user's YAML pack is the same data). */
+export interface RulePack {
+  name: string;
+  /** What the pack knows (one line, for the docs). */
+  about: string;
+  rules: readonly RuleSpec[];
 }
 
 /** An inclusive range of 1-based line numbers. */

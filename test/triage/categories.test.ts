@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { triageLog, type Category } from "../../src/triage/index.js";
 
-// Real excerpts per category (sources in test/fixtures/triage/README.md); the file name says the category.
+// Made-up logs per category, shaped like each tool's output (test/fixtures/triage/README.md); the file name says the category.
 const DIR = join(import.meta.dirname, "../fixtures/triage");
 const PREFIX: Record<string, Category> = {
   compile: "compile", test: "test", lint: "lint", dependency: "dependency", "missing-env": "missing_env", permission: "permission",
@@ -29,8 +29,8 @@ test("every category has a fixture", () => {
 });
 
 test("intermittent categories read as flaky, code failures as real", async () => {
-  const infra = await triageLog(readFileSync(join(DIR, "infrastructure-veloren.log")));
-  const compile = await triageLog(readFileSync(join(DIR, "compile-veloren.log")));
+  const infra = await triageLog(readFileSync(join(DIR, "infrastructure-gitlab-docker.log")));
+  const compile = await triageLog(readFileSync(join(DIR, "compile-rust-crate.log")));
   assert.equal(infra.flaky.verdict, "flaky");
   assert.equal(compile.flaky.verdict, "real");
 });

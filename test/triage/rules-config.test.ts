@@ -100,3 +100,15 @@ test("slipway server with a bad --triage-rules file exits 2 naming file:line:col
   assert.match(res.stderr, /server-bad\.yaml:3:12: rules\.0\.match: not a valid regular expression/);
   assert.equal(existsSync(data), false, "nothing was started");
 });
+
+test("a user's YAML pack teaches triage a tool's structure: its ends-report marker keeps the tool's closing line out of the answer", async () => {
+  // A made-up suite runner whose closing line no built-in pack knows.
+  const suiteLog = join(dir, "suite.log");
+  writeFileSync(suiteLog, "$ ./run-suite\nloading 12 cases\nerror: case 12 crashed\n  expected 4 widgets, found 3\n  suite finished, 1 of 12 cases crashed\n");
+  const pack = join(dir, "suite-pack.yaml");
+  writeFileSync(pack, ["pack: suite-runner", "rules:", "  - id: suite-finished", "    role: ends-report", "    match: '^\\s*suite finished, \\d+ of \\d+ cases'"].join("\n") + "\n");
+  const plain = JSON.parse(await run(["triage", suiteLog, "--json"])) as { ranges: unknown };
+  const packed = JSON.parse(await run(["triage", suiteLog, "--rules", pack, "--json"])) as { ranges: unknown };
+  assert.deepEqual(plain.ranges, [{ start: 3, end: 5 }]);
+  assert.deepEqual(packed.ranges, [{ start: 3, end: 4 }]);
+});

@@ -27,3 +27,15 @@ test("a rules file is a list or { rules: [...] }; its errors are located too", (
   const syntax = parseTriageRules("rules:\n  - id: a\n   match: [x\n", "rules.yaml");
   assert.match(formatProblem(syntax.errors[0]!), /^rules\.yaml:\d+:\d+: YAML: /);
 });
+
+test("a rules file may be a pack: its name goes on every rule, roles are checked against the score, and a marker takes no scoring fields", () => {
+  const pack = parseTriageRules(yaml("pack: widget-runner", "rules:", "  - id: widget-done", "    role: ends-report", '    match: "^widgets checked: \\\\d+"', "  - id: widget-broken", "    match: \"widget \\\\d+ is broken\"", "    score: 7"), "widgets.yaml");
+  assert.deepEqual(pack.errors, []);
+  assert.deepEqual(pack.rules?.map((r) => [r.id, r.pack, r.role]), [["widget-done", "widget-runner", "ends-report"], ["widget-broken", "widget-runner", undefined]]);
+  const noisy = parseTriageRules(yaml("rules:", "  - id: quiet", '    match: "widget chatter"', "    score: 3", "    role: noise"), "widgets.yaml");
+  assert.match(formatProblem(noisy.errors[0]!), /^widgets\.yaml:5:11: rules\.0\.role: role "noise" needs a score below 0 \(score is 3\); or use role failure/);
+  const marker = parseTriageRules(yaml("rules:", "  - id: done", '    match: "^widgets checked"', "    role: ends-report", "    category: test"), "widgets.yaml");
+  assert.match(formatProblem(marker.errors[0]!), /^widgets\.yaml:5:15: rules\.0\.category: a ends-report marker never scores nor classifies/);
+  const unknown = parseTriageRules(yaml("rules:", "  - id: done", '    match: "^widgets checked"', "    role: finishes"), "widgets.yaml");
+  assert.match(formatProblem(unknown.errors[0]!), /^widgets\.yaml:4:11: rules\.0\.role: .*"finishes".*ends-report/);
+});

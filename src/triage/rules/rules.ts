@@ -3,12 +3,13 @@
  * data in default-rules.ts).
  */
 import { readFileSync } from "node:fs";
-import { formatProblems, parseTriageRules, triageRulesFileSchema } from "../../core/config/index.js";
+import { formatProblems, parseTriageRules, rulesOfFile, triageRulesFileSchema } from "../../core/config/index.js";
 import { badInput } from "../../core/errors.js";
 import type { RuleSpec } from "../types.js";
 import { DEFAULT_RULES } from "./default-rules.js";
 import { KeywordIndex } from "./keywords.js";
 import { requiredClauses, topLevelBranches, type Clause } from "./literals.js";
+import { compileMarkers, isMarker, type Markers } from "./markers.js";
 
 /** A rule ready to match. */
 export interface CompiledRule {
@@ -30,6 +31,8 @@ export interface RuleSet {
   prefilter: Prefilter;
   /** The rules that rank lines for the top line (those with a `headline`). */
   headlines: CompiledRule[];
+  /** The entries with a marker role, one test per role. */
+  markers: Markers;
 }
 
 /**
@@ -65,21 +68,27 @@ export function compileRules(specs: readonly RuleSpec[], { filtered = true } = {
   for (const spec of specs) byId.set(spec.id, spec);
   const keywords = new KeywordIndex();
   const rules: CompiledRule[] = [];
+  const markerSpecs: RuleSpec[] = [];
   for (const spec of byId.values()) {
-    try {
-      const re = new RegExp(spec.match, spec.caseSensitive ? "" : "i");
-      rules.push({ spec, re, needs: filtered && spec.score !== 0 ? needsOf(keywords, spec.match) : [] });
-    } catch (err) {
-      throw badInput(`triage rule "${spec.id}" has an invalid regular expression: ${(err as Error).message}`, {
-        hint: "rules use JavaScript regular expression syntax; escape backslashes in YAML double-quoted strings",
-      });
-    }
+    const re = compiled(spec);
+    if (isMarker(spec)) markerSpecs.push(spec);
+    else rules.push({ spec, re, needs: filtered && spec.score !== 0 ? needsOf(keywords, spec.match) : [] });
   }
   const prefilter = filtered ? derivedPrefilter(keywords, rules) : { words: undefined, always: [/(?:)/] };
   keywords.build();
   const headlines = rules.filter((rule) => rule.spec.headline !== undefined);
   // A rule scoring 0 changes no verdict; it only ranks lines (headline), so the scan skips it.
-  return { rules: rules.filter((rule) => rule.spec.score !== 0), keywords, prefilter, headlines };
+  return { rules: rules.filter((rule) => rule.spec.score !== 0), keywords, prefilter, headlines, markers: compileMarkers(markerSpecs) };
+}
+
+function compiled(spec: RuleSpec): RegExp {
+  try {
+    return new RegExp(spec.match, spec.caseSensitive ? "" : "i");
+  } catch (err) {
+    throw badInput(`triage rule "${spec.id}" has an invalid regular expression: ${(err as Error).message}`, {
+      hint: "rules use JavaScript regular expression syntax; escape backslashes in YAML double-quoted strings",
+    });
+  }
 }
 
 /**
@@ -196,8 +205,7 @@ export function parseRules(data: unknown, source = "rules"): RuleSpec[] {
       hint: "each rule needs id, match (a regular expression) and score; see docs/triage.md",
     });
   }
-  const list = Array.isArray(parsed.data) ? parsed.data : parsed.data.rules;
-  return list as RuleSpec[];
+  return rulesOfFile(parsed.data) as RuleSpec[];
 }
 
 /** Reads a user rules YAML file. */

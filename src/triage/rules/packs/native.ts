@@ -1,0 +1,16 @@
+/** Rule pack `native`: C, C++ and native builds: compilers, linkers, make, ninja, just, native test runners, crashes. */
+import { marker, pack, rule } from "./define.js";
+
+export const NATIVE_PACK = pack("native", "C, C++ and native builds: compilers, linkers, make, ninja, just, native test runners, crashes.", [
+  rule("msvc-error", 7, ": (?:fatal )?error C\\d{4}\\b", "compile", { headline: 5 }),
+  rule("ninja-make-failed", 5, "^FAILED: |ninja: build stopped|make(?:\\[\\d+\\])?: \\*\\*\\* .*error \\d+|error: linker command failed|ld: .*error", "compile", { headline: 3 }),
+  rule("native-crash", 6, "segmentation fault|SIGSEGV|\\bsegfault\\b|core dumped|bus error|illegal instruction|SIGABRT|stack overflow", "infrastructure", { headline: 3 }),
+  // ---- markers ----
+  marker("make-failed", "command-failed", /^make: \*\*\* .*Error/.source, { caseSensitive: true }),
+  marker("just-recipe-failed", "command-failed", /^error: Recipe `.*` failed/.source, { caseSensitive: true }),
+  marker("make-ninja-outcome", "ends-report", /^make(?:\[\d+\])?: (?:\*\*\* \[.*\] Error \d+|Leaving directory)|^ninja: build stopped|^collect2: (?:error: )?ld returned \d+ exit status/.source),
+  // Boost.Test-style verdicts on a test case.
+  marker("native-test-verdict", "ends-report", /\*\*\* (?:FAILED|SKIPPED) (?:test case|\{)/.source),
+  // A debugger's or sanitizer's numbered frame (`#3 0x… in main`).
+  marker("native-frame", "stack-frame", /^\s*#\d+ /.source, { caseSensitive: true }),
+]);

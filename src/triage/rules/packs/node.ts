@@ -1,0 +1,19 @@
+/** Rule pack `node`: Node.js: npm and yarn, TypeScript, mocha/jest/vitest-style runners, ESLint. */
+import { marker, pack, rule } from "./define.js";
+
+export const NODE_PACK = pack("node", "Node.js: npm and yarn, TypeScript, mocha/jest/vitest-style runners, ESLint.", [
+  // npm's epilogue after a failed script: exit codes, the environment, where its log is, whom to
+  // tell. The script's own output above says what failed.
+  rule("npm-epilogue", -6, "^npm ERR! (?:code ELIFECYCLE|errno -?\\d+|Exit status \\d+|\\s*$|argv |node v\\d|npm {1,2}v\\d|Linux \\d|Darwin \\d|cwd |Please include the following file|A complete log of this run|\\s+\\S+(?:debug\\.log|-debug\\.log)$|This is (?:probably|most likely) (?:not )?a problem|not with npm itself|There is likely additional logging|Tell the author|You can get (?:information|their info)|Or if that isn't available|\\s+npm (?:owner|bugs) |Failed at the \\S+ \\S+ script|\\S*@\\S* [\\w:-]+: `[^`]*`$|Test failed\\.\\s+See above)", undefined, { headline: 0 }),
+  rule("tsc-error", 7, "error TS\\d{3,5}\\b", "compile", { headline: 5 }),
+  rule("npm-err", 3, "^npm ERR!|^npm error\\b", "dependency"),
+  // ---- markers ----
+  // `> pkg@1.2.0 test`: npm echoing the script it runs.
+  marker("npm-script-start", "command-start", /^> \S+@\S+ /.source, { caseSensitive: true }),
+  marker("npm-lifecycle-failed", "command-failed", /^npm ERR! code ELIFECYCLE/.source, { caseSensitive: true }),
+  // A runner's mark of a test that passed (`  ✓ title`, `  ․ title: 3ms`): it ends a failure's report.
+  marker("runner-passed-test", "passed-test", /^\s*[․✓✔] /.source, { caseSensitive: true }),
+  marker("runner-passed-mark", "report-frame", /^\s*[✓✔] /.source),
+  // ESLint's totals and its `--fix` hint close its report.
+  marker("eslint-totals", "ends-report", /^\s*[✖×]?\s*\d+ problems? \(\d+ errors?, \d+ warnings?\)\s*$|\bpotentially fixable with the `--fix` option/.source),
+]);

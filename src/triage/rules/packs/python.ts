@@ -1,0 +1,17 @@
+/** Rule pack `python`: Python: tracebacks, pytest and unittest. */
+import { marker, pack, rule } from "./define.js";
+
+export const PYTHON_PACK = pack("python", "Python: tracebacks, pytest and unittest.", [
+  rule("traceback", 3, "^traceback \\(most recent call last\\)"),
+  rule("pytest-fail", 6, "^FAILED(?: \\[[^\\]]*\\])? \\S+::|^ERROR \\S+::|=+ \\d+ failed|^_{3,} \\S.* _{3,}$|^E\\s{3}\\S", "test", { headline: 4 }),
+  // ---- markers ----
+  marker("python-frame", "stack-frame", /^\s*File "/.source, { caseSensitive: true }),
+  // pytest's `E   assert …` and `>   call(…)` lines continue the failure they belong to.
+  marker("pytest-detail", "continuation", /^(?:E\s|>\s)/.source),
+  // unittest's `test_x (pkg.Tests) ... ERROR`: the traceback follows.
+  marker("unittest-error-verdict", "introduces", /\.\.\. ERROR\s*$/.source, { caseSensitive: true }),
+  marker("unittest-ok-verdict", "ends-report", /\.\.\. OK\s*$/.source),
+  marker("pytest-warnings-section", "warnings-section", /^={3,} warnings summary ={3,}$/.source),
+  // A traceback frame: the indented line after it is quoted source, not a message.
+  marker("python-traceback-frame", "source-quote", /^\s*File "[^"]+", line \d+/.source, { caseSensitive: true }),
+]);

@@ -1,0 +1,12 @@
+/** Rule pack `rust`: Rust: rustc diagnostics, cargo, panics. */
+import { marker, pack, rule } from "./define.js";
+
+export const RUST_PACK = pack("rust", "Rust: rustc diagnostics, cargo, panics.", [
+  rule("rust-error-code", 7, "^error\\[E\\d{4}\\]", "compile", { headline: 5 }),
+  rule("rust-panic", 6, "panicked at|thread '.*' panicked", "test", { headline: 4 }),
+  // ---- markers ----
+  // rustc's closing lines after its diagnostics, and cargo's after rustc's.
+  marker("rustc-outcome", "ends-report", /\bfor a (?:full |verbose )?backtrace\b|^for more information about this error\b|^error: aborting due to (?:\d+ )?previous errors?\b|^error: (?:could not compile `[^`]+`\.?|build failed)\s*$/.source),
+  // A diagnostic's `--> src/main.rs:3:5` and `= note: …` lines.
+  marker("rustc-diagnostic-lines", "continuation", /^(?:-->|= )/.source),
+]);
