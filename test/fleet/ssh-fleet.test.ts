@@ -9,6 +9,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parseTable, runtimeCommand } from "../../src/router/haproxy/runtime-api.js";
+import { TEST_DIALECTS } from "../../src/store/testing.js";
 import { helloYaml, startPlane, type EnvironmentSpec, type PlaneFixture } from "../helpers/fixture.js";
 import { sleep, summarize, waitFor, waitForEnd } from "../helpers/http.js";
 import { loadSummary, startLoad } from "../helpers/load.js";
@@ -17,7 +18,8 @@ import { fleetUnavailable, startFleet, type Fleet } from "./fleet.js";
 const SERVICE = "fleet";
 const skipReason = await fleetUnavailable();
 
-describe("the ssh driver over a fleet of 4 hosts behind HAProxy", { skip: skipReason ?? false }, () => {
+// On both databases: a fleet is where a team runs the control plane on PostgreSQL, and SQLite is the default.
+for (const dialect of TEST_DIALECTS) describe(`the ssh driver over a fleet of 4 hosts behind HAProxy (${dialect})`, { skip: skipReason ?? false }, () => {
   let fleet: Fleet;
   let fx: PlaneFixture;
 
@@ -53,7 +55,7 @@ describe("the ssh driver over a fleet of 4 hosts behind HAProxy", { skip: skipRe
 
   before(async () => {
     fleet = await startFleet(4);
-    fx = await startPlane("sqlite", { settings: { sweepIntervalMs: 1_000 } });
+    fx = await startPlane(dialect, { settings: { sweepIntervalMs: 1_000 } });
     await apply(rolling());
     await fx.pushHello(SERVICE, "1.0.0");
     await fx.pushHello(SERVICE, "2.0.0");
