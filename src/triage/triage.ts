@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { classify, estimateFlaky, type Classification, type FlakyHistory } from "./classify.js";
 import { backgroundStep } from "./background.js";
+import { lexiconStep, type Lexicon } from "./lexicon.js";
 import { examplesStep } from "./example-step.js";
 import { cleanLine, LineSplitter } from "./lines.js";
 import { notTextLog, SampleKeeper } from "./not-text.js";
@@ -39,6 +40,8 @@ export interface TriageOptions {
   history?: FlakyHistory;
   /** Masked-line hashes of normal lines (background.ts); none by default. */
   background?: ReadonlySet<number>;
+  /** A learned vocabulary of failure lines (lexicon.ts); none by default. */
+  lexicon?: Lexicon;
   /** Ranks the candidate blocks (default: the committed model, models/block-ranker.json). */
   blockModel?: BlockModel;
 }
@@ -87,6 +90,7 @@ async function refinements(options: TriageOptions): Promise<Refinement[]> {
   const examples = options.examples && options.examples.length > 0 ? examplesStep(options.examples) : undefined;
   if (examples) steps.push(examples);
   if (options.background) steps.push(backgroundStep(options.background));
+  if (options.lexicon) steps.push(lexiconStep(options.lexicon));
   return steps;
 }
 
