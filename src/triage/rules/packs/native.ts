@@ -5,6 +5,9 @@ export const NATIVE_PACK = pack("native", "C, C++ and native builds: compilers, 
   rule("msvc-error", 7, ": (?:fatal )?error C\\d{4}\\b", "compile", { headline: 5 }),
   rule("ninja-make-failed", 5, "^FAILED: |ninja: build stopped|make(?:\\[\\d+\\])?: \\*\\*\\* .*error \\d+|error: linker command failed|ld: .*error", "compile", { headline: 3 }),
   rule("native-crash", 6, "segmentation fault|SIGSEGV|\\bsegfault\\b|core dumped|bus error|illegal instruction|SIGABRT|stack overflow", "infrastructure", { headline: 3 }),
+  // CTest's list of what failed: `  3 - parser_tests (Failed)`, `  7 - io_tests (SEGFAULT)`.
+  rule("ctest-failed", 6, "^\\s*\\d+ - \\S+ \\((?:Failed|SEGFAULT|Timeout|Not Run|Subprocess aborted|Child aborted|Exception|OTHER_FAULT|ILLEGAL|BUS_ERROR)\\)", "test", { headline: 5, caseSensitive: true }),
+  rule("ctest-totals", 0, "^The following tests FAILED:|^Errors while running CTest|^\\d+% tests passed, [1-9]\\d* tests? failed out of \\d+", undefined, { headline: 0, caseSensitive: true }),
   // ---- markers ----
   marker("make-failed", "command-failed", /^make: \*\*\* .*Error/.source, { caseSensitive: true }),
   marker("just-recipe-failed", "command-failed", /^error: Recipe `.*` failed/.source, { caseSensitive: true }),

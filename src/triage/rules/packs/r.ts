@@ -1,6 +1,11 @@
-/** Rule pack `r`: R: R CMD check. */
-import { marker, pack } from "./define.js";
+/** Rule pack `r`: R: R CMD check and testthat. */
+import { marker, pack, rule } from "./define.js";
 
-export const R_PACK = pack("r", "R: R CMD check.", [
+export const R_PACK = pack("r", "R: R CMD check and testthat.", [
+  // testthat's report of one expectation: `── Failure (test-dates.R:12:3): parses ISO dates ──`.
+  rule("testthat-failure", 6, "^(?:── )?(?:Failure|Error) \\([^)]*\\)", "test", { headline: 5, caseSensitive: true }),
+  // R CMD check's verdict on one check: `* checking examples ... ERROR`.
+  rule("r-check-error", 5, "^\\* checking .*\\.\\.\\. ERROR\\s*$", undefined, { headline: 3, caseSensitive: true }),
+  rule("r-check-totals", 0, "^Status: [1-9]\\d* ERRORs?\\b|^\\[ FAIL [1-9]\\d*", undefined, { headline: 0, caseSensitive: true }),
   marker("r-check-outcome", "ends-report", /^\* DONE\s*$|^\s*Execution halted\s*$/.source),
 ]);

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { triageLog } from "../../triage.js";
+import { judgeLine, ruleSet } from "../rules.js";
+import { BUILT_IN_PACKS } from "./index.js";
+
+// Made-up lines in each tool's documented output format.
+const FAILURE_LINES: Record<string, string> = {
+  "dotnet-error-code": "src/Cart/Basket.cs(41,17): error CS0103: The name 'total' does not exist in the current context",
+  "dotnet-test-failed": "  Failed Shop.Tests.BasketTests.AddsTax [18 ms]",
+  "xctest-case-failed": "Test Case '-[ShopTests testCheckout]' failed (0.031 seconds).",
+  "xcodebuild-error": "xcodebuild: error: Unable to find a destination matching the provided destination specifier",
+  "cocoapods-error": "[!] Unable to find a specification for `Frobnicate (~> 2.1)`",
+  "tex-error": "! Undefined control sequence.",
+  "perl-failed-test": "#   Failed test 'rounds half to even'",
+  "prove-dubious": "t/round.t .. Dubious, test returned 1 (wstat 256, 0x100)",
+  "ert-failed": "   FAILED  2/9  shop-rounds-half-to-even",
+  "clojure-test-failed": "FAIL in (rounding-test) (core_test.clj:14)",
+  "rspec-failed-example": "rspec ./spec/basket_spec.rb:27 # Basket adds tax",
+  "testthat-failure": "── Failure (test-round.R:8:3): rounds half to even ──",
+  "r-check-error": "* checking examples ... ERROR",
+  "ctest-failed": "  4 - basket_tests (Failed)",
+  "busted-failure": "Failure → spec/basket_spec.lua @ 12",
+};
+
+test("each tool rule scores the failure line it is written for (the line scores less without it)", () => {
+  const set = ruleSet();
+  const specs = new Map(BUILT_IN_PACKS.flatMap((p) => p.rules).map((r) => [r.id, r]));
+  for (const [id, line] of Object.entries(FAILURE_LINES)) {
+    const spec = specs.get(id);
+    assert.ok(spec, `no built-in rule ${id}`);
+    const withIt = judgeLine(set, line).score;
+    const without = judgeLine(ruleSet([{ ...spec, match: "(?!)" }]), line).score;
+    assert.ok(withIt > 0 && withIt > without, `${id}: "${line}" scores ${withIt} with the rule, ${without} without`);
+  }
+});
+
+test("every built-in pack has a name, a description and entries carrying its name", () => {
+  const names = new Set<string>();
+  for (const p of BUILT_IN_PACKS) {
+    assert.ok(p.name && p.about && p.rules.length > 0, p.name);
+    assert.ok(!names.has(p.name), `pack ${p.name} twice`);
+    names.add(p.name);
+    for (const r of p.rules) assert.equal(r.pack, p.name);
+  }
+});
+
+test("a test runner's failure is picked over the totals and the build's own epilogue", async () => {
+  const log = [
+    "$ dotnet test",
+    ...Array.from({ length: 30 }, (_, i) => `  Passed Shop.Tests.Case${i} [1 ms]`),
+    "  Failed Shop.Tests.BasketTests.AddsTax [18 ms]",
+    "  Error Message:",
+    "   Assert.Equal() Failure",
+    "   Expected: 107",
+    "   Actual:   100",
+    ...Array.from({ length: 10 }, (_, i) => `  Passed Shop.Tests.After${i} [1 ms]`),
+    "Failed!  - Failed:     1, Passed:    40, Skipped:     0, Total:    41",
+    'The command "dotnet test" exited with 1.',
+  ].join("\n");
+  const result = await triageLog(log);
+  assert.equal(result.topLine?.text.trim(), "Failed Shop.Tests.BasketTests.AddsTax [18 ms]");
+});
