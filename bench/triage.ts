@@ -8,6 +8,8 @@
  * Then throughput on one core and memory on a large log.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { groupLines } from "../src/triage/drain.js";
 import { triageLog } from "../src/triage/index.js";
 import { DEFAULT_BLOCK_MODEL } from "../src/triage/models/index.js";
@@ -153,6 +155,8 @@ async function memory(): Promise<void> {
  * fold is scored again without the alternatives that help only its repositories (rule-audit.ts,
  * honest.ts). `--audit FILE` reuses an audit written by `rule-audit.ts` or an earlier run.
  */
+const AUDIT_OUT = join(tmpdir(), "slipway-rule-audit.json");
+
 async function rulesHeldOut(): Promise<void> {
   const cases = auditCases();
   const given = arg("--audit");
@@ -160,10 +164,10 @@ async function rulesHeldOut(): Promise<void> {
   if (given) units = (JSON.parse(readFileSync(given, "utf8")) as { results: UnitResult[] }).results;
   else {
     units = await runAudit(cases, 0, 1, (done, of) => done % 60 === 0 && console.error(`rule audit: ${done}/${of} alternatives`));
-    writeFileSync("/tmp/slipway-rule-audit.json", JSON.stringify({ results: units }));
+    writeFileSync(AUDIT_OUT, JSON.stringify({ results: units }));
   }
   const found = auditFindings(units);
-  console.log(`\nrule audit: ${units.length} alternatives; ${found.singleOwner.length} help exactly one repository (PyTorch: one log), ${found.netHarmful.length} cost more than they give over all the data, ${found.silent.length} change no answer${given ? "" : " (written to /tmp/slipway-rule-audit.json)"}`);
+  console.log(`\nrule audit: ${units.length} alternatives; ${found.singleOwner.length} help exactly one repository (PyTorch: one log), ${found.netHarmful.length} cost more than they give over all the data, ${found.silent.length} change no answer${given ? "" : ` (written to ${AUDIT_OUT})`}`);
   console.log("\n| task | variant | mean | worst fold | folds |\n|---|---|---|---|---|");
   for (const [task, variants] of await honestFigures(cases, units)) {
     for (const { variant, summary: s } of variants) {

@@ -51,9 +51,8 @@ export function fitLexicon(train: Corpus, scale: number, cap: number): Lexicon {
       r.add(log.repo);
       repos.set(w, r);
     }
-    for (const [w, k] of c.other) if (repos.has(w) || goldShare.has(w)) otherShare.set(w, (otherShare.get(w) ?? 0) + k / Math.max(1, c.nOther));
+    for (const [w, k] of c.other) otherShare.set(w, (otherShare.get(w) ?? 0) + k / Math.max(1, c.nOther));
   }
-  // Words never labeled still count against: their share elsewhere is computed only for labeled words.
   const weights = new Map<string, number>();
   for (const [w, g] of goldShare) {
     if ((repos.get(w)?.size ?? 0) < MIN_REPOS) continue;

@@ -76,14 +76,13 @@ export async function scoreCase(c: AuditCase, options: Partial<TriageOptions>): 
   return linePrf(linesOf(result.ranges), c.gold).f1;
 }
 
-function matchesAny(unit: AuditUnit, spec: RuleSpec, lines: readonly string[]): boolean {
-  let re: RegExp;
+/** The unit's own expression, or undefined when a branch is no expression alone (a back-reference). */
+function branchExpression(unit: AuditUnit, spec: RuleSpec): RegExp | undefined {
   try {
-    re = new RegExp(unit.source, spec.caseSensitive ? "" : "i");
+    return new RegExp(unit.source, spec.caseSensitive ? "" : "i");
   } catch {
-    return true; // A branch that is no expression alone (a back-reference): re-score everywhere.
+    return undefined;
   }
-  return lines.some((l) => re.test(l));
 }
 
 /** Per unit, the change in score per case it touches (with minus without; positive: it helps). */
@@ -99,8 +98,9 @@ export async function runAudit(cases: readonly AuditCase[], shard = 0, shards = 
   for (const [i, unit] of units.entries()) {
     const spec = specs.get(unit.id) as RuleSpec;
     const deltas: UnitResult["deltas"] = [];
+    const re = branchExpression(unit, spec);
     for (const c of cases) {
-      if (!matchesAny(unit, spec, c.clean)) continue;
+      if (re && !c.clean.some((l) => re.test(l))) continue; // it cannot change an answer here
       const delta = (base.get(c) ?? 0) - (await scoreCase(c, { rules: [unit.without] }));
       if (Math.abs(delta) > 1e-9) deltas.push({ task: c.task, repo: c.repo, name: c.name, delta });
     }
