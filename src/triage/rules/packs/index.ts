@@ -8,6 +8,7 @@ import { APPLE_PACK } from "./apple.js";
 import { BEAM_PACK } from "./beam.js";
 import { CI_PACK } from "./ci.js";
 import { CONTAINERS_PACK } from "./containers.js";
+import { DOCS_PACK } from "./docs.js";
 import { DOTNET_PACK } from "./dotnet.js";
 import { GENERIC_PACK } from "./generic.js";
 import { GO_PACK } from "./go.js";
@@ -26,7 +27,7 @@ import { RUST_PACK } from "./rust.js";
 import { TEX_PACK } from "./tex.js";
 
 /** The built-in packs. */
-export const BUILT_IN_PACKS: readonly RulePack[] = [GENERIC_PACK, CI_PACK, NODE_PACK, PYTHON_PACK, JVM_PACK, GO_PACK, RUST_PACK, NATIVE_PACK, RUBY_PACK, PHP_PACK, BEAM_PACK, HASKELL_PACK, R_PACK, DOTNET_PACK, APPLE_PACK, PERL_PACK, LISP_PACK, LUA_PACK, TEX_PACK, CONTAINERS_PACK];
+export const BUILT_IN_PACKS: readonly RulePack[] = [GENERIC_PACK, CI_PACK, NODE_PACK, PYTHON_PACK, JVM_PACK, GO_PACK, RUST_PACK, NATIVE_PACK, RUBY_PACK, PHP_PACK, BEAM_PACK, HASKELL_PACK, R_PACK, DOTNET_PACK, APPLE_PACK, PERL_PACK, LISP_PACK, LUA_PACK, TEX_PACK, DOCS_PACK, CONTAINERS_PACK];
 
 /** Every built-in entry, pack after pack. */
 export const DEFAULT_RULES: readonly RuleSpec[] = BUILT_IN_PACKS.flatMap((p) => p.rules);

@@ -21,6 +21,10 @@ const FAILURE_LINES: Record<string, string> = {
   "r-check-error": "* checking examples ... ERROR",
   "ctest-failed": "  4 - basket_tests (Failed)",
   "busted-failure": "Failure → spec/basket_spec.lua @ 12",
+  "awesome-bot-issues": "Issues :-(",
+  "markdown-link-check-dead": "  [✖] https://shop.example/old-page → Status: 404",
+  "html-proofer-failures": "HTML-Proofer found 2 failures!",
+  "markdownlint-violation": "docs/setup.md:14:81 MD013/line-length Line length [Expected: 80; Actual: 96]",
 };
 
 test("each tool rule scores the failure line it is written for (the line scores less without it)", () => {
@@ -60,4 +64,31 @@ test("a test runner's failure is picked over the totals and the build's own epil
   ].join("\n");
   const result = await triageLog(log);
   assert.equal(result.topLine?.text.trim(), "Failed Shop.Tests.BasketTests.AddsTax [18 ms]");
+});
+
+test("a link checker's issue list is picked, not the option it echoed about allowing SSL errors", async () => {
+  const log = [
+    "$ awesome_bot README.md --allow-ssl --allow-redirect",
+    "> Checking links in README.md",
+    "> Will allow redirects",
+    "> Will allow SSL errors",
+    "Links to check: 40",
+    ...Array.from({ length: 40 }, (_, i) => `  ${i + 1}. https://lib${i}.example/`),
+    "Checking URLs: ✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓→✓",
+    "",
+    "Issues :-(",
+    "> Links ",
+    "  1. [L12] 404 https://lib7.example/  ",
+    "> Dupes ",
+    "  None ✓",
+    "",
+    "Wrote results to ab-results-README.md.json",
+    'The command "awesome_bot README.md --allow-ssl --allow-redirect" exited with 1.',
+  ].join("\n");
+  const result = await triageLog(log);
+  const picked = result.evidence.map((e) => e.text.trim());
+  assert.ok(picked.includes("Issues :-("), picked.join(" | "));
+  assert.ok(picked.includes("1. [L12] 404 https://lib7.example/"), picked.join(" | "));
+  assert.ok(!picked.some((t) => t.includes("SSL")), picked.join(" | "));
+  assert.equal(result.category, "lint");
 });
