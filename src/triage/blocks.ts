@@ -5,6 +5,7 @@
  * refinement steps may have moved the line's score and marked it new (refine.ts).
  */
 import { CommandTracker, type CommandMark, type FailedCommand } from "./commands.js";
+import { FatalWarnings } from "./fatal-warnings.js";
 import { NovelLead } from "./lead.js";
 import { endsReport } from "./outcome.js";
 import type { Markers } from "./rules/markers.js";
@@ -126,12 +127,14 @@ export class BlockTrack {
   private readonly commands: CommandTracker;
   private readonly ruleHits: ScanResult["ruleHits"] = new Map();
   private readonly novelLead: NovelLead<BlockLine> | undefined;
+  private readonly warnings: FatalWarnings;
 
   constructor(
     private readonly markers: Markers,
     private readonly options: TrackOptions,
   ) {
     this.commands = new CommandTracker(markers);
+    this.warnings = new FatalWarnings(markers);
     this.novelLead = options.leads ? new NovelLead() : undefined;
   }
 
@@ -153,6 +156,8 @@ export class BlockTrack {
     // A block never spans two commands: the output of each explains its own exit.
     if (l.command === "start") this.closeBlock();
     this.remember(entry);
+    const fatal = this.warnings.see(entry, l.command);
+    if (fatal) this.addBlock(fatal);
     const blank = text.trim() === "";
     if (score >= SIGNAL) this.addSignal(entry);
     else if (this.current && score > -1 && ((l.continues && !failedMarker) || this.continuesBlock(text, blank))) this.addLine(entry);
@@ -235,6 +240,15 @@ export class BlockTrack {
       if (indentOf(l.text) < indent) return this.markers.echo.test(l.text) ? [] : above.slice(i);
     }
     return [];
+  }
+
+  /** A block made whole elsewhere (warnings a later line made fatal), between the blocks around it. */
+  private addBlock(lines: readonly BlockLine[]): void {
+    this.closeBlock();
+    const first = lines[0] as BlockLine;
+    this.current = { start: first.no, end: first.no, lines: [], mass: 0, peak: 0, step: this.step, seq: this.seq++ };
+    for (const l of lines) this.push(l);
+    this.closeBlock();
   }
 
   private addLine(entry: BlockLine): void {

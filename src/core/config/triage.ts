@@ -52,6 +52,8 @@ export const TRIAGE_MARKER_ROLES = [
   "source-quote",
   "warning",
   "warning-trace",
+  "warning-diagnostic",
+  "warnings-fatal",
 ] as const;
 export const TRIAGE_ROLES = [...TRIAGE_SCORING_ROLES, ...TRIAGE_MARKER_ROLES] as const;
 export type TriageRole = (typeof TRIAGE_ROLES)[number];

@@ -19,4 +19,8 @@ export const JVM_PACK = pack("jvm", "The JVM: Java/Kotlin/Scala (and JavaScript)
   marker("gradle-trace-hint", "ends-report", /^\(?see full trace\b/.source),
   // The exception a logged warning carries: its header, causes and frames.
   marker("jvm-warning-trace", "warning-trace", /^\s*(?:[\w$.]+(?:Exception|Error|Throwable)\b|caused by|at |\.\.\. \d+ more)/.source),
+  // Maven's and sbt's warning at a source position (`[WARNING] /x/A.java:[12,5] …`, `[warn] /x/A.scala:12:5: …`).
+  marker("jvm-warning-diagnostic", "warning-diagnostic", /^\[(?:WARNING|warn)\] \S+\.(?:java|kt|scala):\[?\d+/.source, { caseSensitive: true }),
+  // javac -Werror, scalac -Xfatal-warnings / -Werror.
+  marker("jvm-werror", "warnings-fatal", /warnings found and -Werror specified|No warnings can be incurred under -(?:Werror|Xfatal-warnings)/.source),
 ]);

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { triageLog } from "./triage.js";
+
+const build = (lines: string[]) =>
+  [
+    "$ cabal build",
+    ...Array.from({ length: 40 }, (_, i) => `[${i + 1} of 60] Compiling Shop.Module${i} ( src/Shop/Module${i}.hs, dist/build/Shop/Module${i}.o )`),
+    ...lines,
+    'The command "cabal build" exited with 1.',
+  ].join("\n");
+
+test("warnings its tool made fatal are the failure, not the tool's verdict nor an earlier error-looking line", async () => {
+  const log = build([
+    "Copying templates: error page, not-found page",
+    "[41 of 60] Compiling Shop.Basket ( src/Shop/Basket.hs, dist/build/Shop/Basket.o )",
+    "",
+    "src/Shop/Basket.hs:14:1: Warning:",
+    "    The import of 'Data.List' is redundant",
+    "",
+    "<no location info>:",
+    "Failing due to -Werror.",
+  ]);
+  const result = await triageLog(log);
+  const picked = result.evidence.map((e) => e.text.trim());
+  assert.ok(picked.includes("src/Shop/Basket.hs:14:1: Warning:"), picked.join(" | "));
+  assert.ok(picked.includes("The import of 'Data.List' is redundant"), picked.join(" | "));
+  assert.ok(!picked.some((t) => t.startsWith("Copying")), picked.join(" | "));
+});
+
+test("warnings stay harmless when the tool does not say they were fatal", async () => {
+  const log = build([
+    "src/Shop/Basket.hs:14:1: Warning:",
+    "    The import of 'Data.List' is redundant",
+    "[42 of 60] Compiling Shop.Checkout ( src/Shop/Checkout.hs, dist/build/Shop/Checkout.o )",
+    "",
+    "src/Shop/Checkout.hs:30:9: error:",
+    "    Variable not in scope: totl :: Int",
+  ]);
+  const result = await triageLog(log);
+  const picked = result.evidence.map((e) => e.text.trim());
+  assert.equal(result.topLine?.text.trim(), "src/Shop/Checkout.hs:30:9: error:");
+  assert.ok(!picked.some((t) => t.includes("Data.List")), picked.join(" | "));
+});
+
+test("a linter's warnings over its maximum are the failure, with the rule each one broke", async () => {
+  const log = [
+    "$ npx eslint --max-warnings 0 src",
+    "",
+    "/home/ci/shop/src/cart.js",
+    "  12:7   warning  'total' is assigned a value but never used  no-unused-vars",
+    "  30:1   warning  Unexpected console statement                no-console",
+    "",
+    "✖ 2 problems (0 errors, 2 warnings)",
+    "",
+    "ESLint found too many warnings (maximum: 0).",
+    'The command "npx eslint --max-warnings 0 src" exited with 1.',
+  ].join("\n");
+  const result = await triageLog(log);
+  const picked = result.evidence.map((e) => e.text.trim());
+  assert.ok(picked.some((t) => t.startsWith("12:7")), picked.join(" | "));
+  assert.ok(picked.some((t) => t.startsWith("30:1")), picked.join(" | "));
+});

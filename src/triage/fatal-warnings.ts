@@ -1,0 +1,57 @@
+/**
+ * Warnings that fail the run: a tool built with warnings as errors (GHC's `-Werror`, javac's
+ * `-Werror`, scalac's `-Xfatal-warnings`, ESLint's `--max-warnings`) prints its warnings as
+ * warnings and only then says they were fatal. The warning diagnostics of that command are then
+ * the failure, though each alone reads as a harmless warning.
+ */
+import type { CommandMark } from "./commands.js";
+import type { BlockLine } from "./blocks.js";
+import type { Markers } from "./rules/markers.js";
+
+/** Score a warning diagnostic gets once its tool says warnings are fatal: that of a compiler error. */
+export const FATAL_WARNING_SCORE = 6;
+/** Lines of warnings kept per command (the latest): a longer report is shown by its last ones. */
+const KEEP_LINES = 80;
+/** Lines a warning's detail may run (indented under it). */
+const MAX_DETAIL = 12;
+
+const INDENTED = /^\s+\S/;
+
+/** Follows the warning diagnostics of the current command, line by line. */
+export class FatalWarnings {
+  private lines: BlockLine[] = [];
+  private detail = -1; // lines of detail since the last warning; -1 outside one
+
+  constructor(private readonly markers: Markers) {}
+
+  /**
+   * Takes one line (its command mark too); when the line says the warnings were fatal, returns
+   * the command's warnings, their diagnostic lines scored as failures.
+   */
+  see(entry: BlockLine, command: CommandMark): BlockLine[] | undefined {
+    if (command === "start") return void this.reset();
+    if (this.markers["warnings-fatal"].test(entry.text)) {
+      const out = this.lines;
+      this.reset();
+      return out.length > 0 ? out : undefined;
+    }
+    if (this.markers["warning-diagnostic"].test(entry.text)) {
+      this.keep({ ...entry, score: Math.max(entry.score, FATAL_WARNING_SCORE) });
+      this.detail = 0;
+    } else if (this.detail >= 0 && this.detail < MAX_DETAIL && (INDENTED.test(entry.text) || this.markers.continuation.test(entry.text))) {
+      this.keep(entry);
+      this.detail++;
+    } else this.detail = -1;
+    return undefined;
+  }
+
+  private keep(line: BlockLine): void {
+    this.lines.push(line);
+    if (this.lines.length > KEEP_LINES) this.lines.shift();
+  }
+
+  private reset(): void {
+    this.lines = [];
+    this.detail = -1;
+  }
+}
