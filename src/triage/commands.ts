@@ -10,7 +10,7 @@ import type { Block, BlockLine } from "./blocks.js";
 export interface FailedCommand {
   from: number;
   to: number;
-  /** Its last meaningful lines, used when no line of it scored. */
+  /** Its warning diagnostics, else its last meaningful lines: used when no line of it scored. */
   tail: BlockLine[];
 }
 
@@ -37,9 +37,12 @@ export class CommandTracker {
 
   constructor(private readonly markers: Markers) {}
 
-  /** Notes what line `no` says about the commands; `recent` are the lines before it (the track's tail). */
-  see(mark: CommandMark, no: number, recent: readonly BlockLine[]): void {
-    if (mark === "failed") this.commandFailed(no, recent);
+  /**
+   * Notes what line `no` says about the commands; `recent` are the lines before it (the track's
+   * tail), `warnings` the warning diagnostics of the command it ends, if it failed.
+   */
+  see(mark: CommandMark, no: number, recent: readonly BlockLine[], warnings: readonly BlockLine[]): void {
+    if (mark === "failed") this.commandFailed(no, recent, warnings);
     else if (mark === "start") this.start = no;
   }
 
@@ -52,14 +55,16 @@ export class CommandTracker {
     }
   }
 
-  private commandFailed(no: number, recent: readonly BlockLine[]): void {
+  private commandFailed(no: number, recent: readonly BlockLine[], warnings: readonly BlockLine[]): void {
     const last = this.failed[this.failed.length - 1];
     // A tool's own failure line (`make: *** ... Error 2`) and the CI's marker after it close one command.
     if (last && last.to === this.start) {
       last.to = no;
       return;
     }
-    const tail = recent.filter((l) => l.no > this.start && !BLANK.test(l.text) && !this.markers.bookkeeping.test(l.text) && l.score > -1 && !l.inPassLog).slice(-4);
+    // A command that failed with only warnings to show (a linter exiting 1 on them) failed on them.
+    const ownWarnings = warnings.filter((l) => !l.inPassLog);
+    const tail = ownWarnings.length > 0 ? ownWarnings : recent.filter((l) => l.no > this.start && !BLANK.test(l.text) && !this.markers.bookkeeping.test(l.text) && l.score > -1 && !l.inPassLog).slice(-4);
     this.failed.push({ from: this.start, to: no, tail });
     if (this.failed.length > KEEP_FAILED_COMMANDS) this.failed.shift();
     this.start = no;

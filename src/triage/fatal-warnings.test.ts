@@ -61,3 +61,20 @@ test("a linter's warnings over its maximum are the failure, with the rule each o
   assert.ok(picked.some((t) => t.startsWith("12:7")), picked.join(" | "));
   assert.ok(picked.some((t) => t.startsWith("30:1")), picked.join(" | "));
 });
+
+test("a linter that failed with only warnings to show failed on them", async () => {
+  const log = [
+    "$ make lint",
+    ...Array.from({ length: 20 }, (_, i) => `go: downloading example.test/lib${i} v1.0.${i}`),
+    ">>> bin/metalinter --vendor --deadline=2m ./...",
+    "shop/basket.go:1::warning: file is not gofmted with -s (gofmt)",
+    "shop/cart.go:14:2:warning: unused variable total (deadcode)",
+    "build/ci.go:45: exit status 1",
+    "make: *** [lint] Error 1",
+    'The command "make lint" exited with 2.',
+  ].join("\n");
+  const result = await triageLog(log);
+  const picked = result.evidence.map((e) => e.text.trim());
+  assert.ok(picked.some((t) => t.startsWith("shop/basket.go:1::warning")), picked.join(" | "));
+  assert.ok(picked.some((t) => t.startsWith("shop/cart.go:14:2:warning")), picked.join(" | "));
+});

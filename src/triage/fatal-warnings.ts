@@ -2,7 +2,8 @@
  * Warnings that fail the run: a tool built with warnings as errors (GHC's `-Werror`, javac's
  * `-Werror`, scalac's `-Xfatal-warnings`, ESLint's `--max-warnings`) prints its warnings as
  * warnings and only then says they were fatal. The warning diagnostics of that command are then
- * the failure, though each alone reads as a harmless warning.
+ * the failure, though each alone reads as a harmless warning. So are they when the command failed
+ * with nothing in its output scoring (a linter that exits 1 on warnings: see commands.ts).
  */
 import type { CommandMark } from "./commands.js";
 import type { BlockLine } from "./blocks.js";
@@ -43,6 +44,13 @@ export class FatalWarnings {
       this.detail++;
     } else this.detail = -1;
     return undefined;
+  }
+
+  /** The current command's warnings so far (it failed: they may be why), forgetting them. */
+  take(): BlockLine[] {
+    const out = this.lines;
+    this.reset();
+    return out;
   }
 
   private keep(line: BlockLine): void {

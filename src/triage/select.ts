@@ -42,7 +42,8 @@ export function scoreBlocks(blocks: readonly Block[], totalLines: number, model:
 export function candidateBlocks(scan: ScanResult): Block[] {
   const out = [...scan.blocks];
   for (const c of scan.failedCommands) {
-    if (c.tail.length === 0 || scan.blocks.some((b) => b.end > c.from && b.start < c.to)) continue; // something in it scored
+    // Something in it scored (a block only saying how the run ended, make's `*** [x] Error 1`, is not that).
+    if (c.tail.length === 0 || scan.blocks.some((b) => b.end > c.from && b.start < c.to && !onlyOutcome(scan.markers, b))) continue;
     const first = c.tail[0] as BlockLine;
     const last = c.tail[c.tail.length - 1] as BlockLine;
     out.push({ start: first.no, end: last.no, lines: c.tail, mass: TAIL_STRENGTH, peak: TAIL_STRENGTH / 2, step: null, seq: -1, inFailedCommand: true });
