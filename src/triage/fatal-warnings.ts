@@ -31,7 +31,8 @@ export class FatalWarnings {
    */
   see(entry: BlockLine, command: CommandMark): BlockLine[] | undefined {
     if (command === "start") return void this.reset();
-    if (this.markers["warnings-fatal"].test(entry.text)) {
+    // The verdict matters only after warnings (most commands print none: the test is skipped).
+    if (this.lines.length > 0 && this.markers["warnings-fatal"].test(entry.text)) {
       const out = this.lines;
       this.reset();
       return out.length > 0 ? out : undefined;
