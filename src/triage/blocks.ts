@@ -151,7 +151,7 @@ export class BlockTrack {
     const entry: BlockLine = { no, text: text.length > STORED_CHARS ? text.slice(0, STORED_CHARS) : text, score, rule: verdict.top, categorized: verdict.categorized };
     if (l.novel === false) entry.inPassLog = true;
     if (l.red) entry.red = true;
-    this.commands.see(l.command, no, this.tail, l.command === "failed" ? this.warnings.take() : []);
+    this.commands.see(l.command, no, this.tail, l.command === "failed" ? this.warnings.take() : NO_LINES);
     const failedMarker = l.command === "failed";
     // A block never spans two commands: the output of each explains its own exit.
     if (l.command === "start") this.closeBlock();
@@ -297,6 +297,8 @@ export class BlockTrack {
     }
   }
 }
+
+const NO_LINES: readonly BlockLine[] = [];
 
 const indentOf = (text: string): number => text.length - text.trimStart().length;
 

@@ -13,6 +13,8 @@ import type { Markers } from "./rules/markers.js";
 export const FATAL_WARNING_SCORE = 6;
 /** Lines of warnings kept per command (the latest): a longer report is shown by its last ones. */
 const KEEP_LINES = 80;
+/** Lines after the last warning within which its tool's verdict is looked for. */
+const VERDICT_WITHIN = 200;
 /** Lines a warning's detail may run (indented under it). */
 const MAX_DETAIL = 12;
 
@@ -22,6 +24,7 @@ const INDENTED = /^\s+\S/;
 export class FatalWarnings {
   private lines: BlockLine[] = [];
   private detail = -1; // lines of detail since the last warning; -1 outside one
+  private sinceWarning = VERDICT_WITHIN; // lines since the last warning
 
   constructor(private readonly markers: Markers) {}
 
@@ -31,8 +34,8 @@ export class FatalWarnings {
    */
   see(entry: BlockLine, command: CommandMark): BlockLine[] | undefined {
     if (command === "start") return void this.reset();
-    // The verdict matters only after warnings (most commands print none: the test is skipped).
-    if (this.lines.length > 0 && this.markers["warnings-fatal"].test(entry.text)) {
+    // Tools give the verdict right after their warnings: the test runs only then, not on every line.
+    if (this.sinceWarning++ < VERDICT_WITHIN && this.markers["warnings-fatal"].test(entry.text)) {
       const out = this.lines;
       this.reset();
       return out.length > 0 ? out : undefined;
@@ -40,6 +43,7 @@ export class FatalWarnings {
     if (this.markers["warning-diagnostic"].test(entry.text)) {
       this.keep({ ...entry, score: Math.max(entry.score, FATAL_WARNING_SCORE) });
       this.detail = 0;
+      this.sinceWarning = 0;
     } else if (this.detail >= 0 && this.detail < MAX_DETAIL && (INDENTED.test(entry.text) || this.markers.continuation.test(entry.text))) {
       this.keep(entry);
       this.detail++;
@@ -62,5 +66,6 @@ export class FatalWarnings {
   private reset(): void {
     this.lines = [];
     this.detail = -1;
+    this.sinceWarning = VERDICT_WITHIN;
   }
 }

@@ -22,5 +22,5 @@ export const JVM_PACK = pack("jvm", "The JVM: Java/Kotlin/Scala (and JavaScript)
   // Maven's and sbt's warning at a source position (`[WARNING] /x/A.java:[12,5] …`, `[warn] /x/A.scala:12:5: …`).
   marker("jvm-warning-diagnostic", "warning-diagnostic", /^\[(?:WARNING|warn)\] \S+\.(?:java|kt|scala):\[?\d+/.source, { caseSensitive: true }),
   // javac -Werror, scalac -Xfatal-warnings / -Werror.
-  marker("jvm-werror", "warnings-fatal", /warnings found and -Werror specified|No warnings can be incurred under -(?:Werror|Xfatal-warnings)/.source),
+  marker("jvm-werror", "warnings-fatal", /warnings found and -Werror specified|No warnings can be incurred under -(?:Werror|Xfatal-warnings)/.source, { caseSensitive: true }),
 ]);

@@ -16,5 +16,5 @@ export const NATIVE_PACK = pack("native", "C, C++ and native builds: compilers, 
   marker("native-test-verdict", "ends-report", /\*\*\* (?:FAILED|SKIPPED) (?:test case|\{)/.source),
   // A debugger's or sanitizer's numbered frame (`#3 0x… in main`).
   marker("native-frame", "stack-frame", /^\s*#\d+ /.source, { caseSensitive: true }),
-  marker("cc-werror", "warnings-fatal", /\ball warnings being treated as errors\b/.source),
+  marker("cc-werror", "warnings-fatal", /\ball warnings being treated as errors\b/.source, { caseSensitive: true }),
 ]);
