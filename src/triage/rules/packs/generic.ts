@@ -80,5 +80,5 @@ export const GENERIC_PACK = pack("generic", "What tools of every ecosystem share
   // A compiler's or linter's warning at a source position (`src/a.c:9:5: warning: unused x`,
   // gometalinter's `a.go:9::warning: …` with no column, ESLint's `  12:5  warning  …`): the
   // failure only when its tool says warnings are fatal, or its command failed on nothing else.
-  marker("warning-diagnostic", "warning-diagnostic", /^\s*[\w./\\-]+\.\w+(?:[:(]\d+(?:[,:]\d+)*\)?)+:{0,2}\s*(?:warning|Warning|WARNING)\b|^\s+\d+:\d+\s+warning\s{2}/.source, { caseSensitive: true }),
+  marker("warning-diagnostic", "warning-diagnostic", /^\s*[\w./\\-]+\.\w+[:(]\d+(?:[,:]\d+)*\)?:{0,2}\s*(?:warning|Warning|WARNING)\b|^\s+\d+:\d+\s+warning\s{2}/.source, { caseSensitive: true }),
 ]);

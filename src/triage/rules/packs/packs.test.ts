@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { runInNewContext } from "node:vm";
 import { triageLog } from "../../triage.js";
 import { judgeLine, ruleSet } from "../rules.js";
 import { BUILT_IN_PACKS } from "./index.js";
@@ -91,4 +92,23 @@ test("a link checker's issue list is picked, not the option it echoed about allo
   assert.ok(picked.includes("1. [L12] 404 https://lib7.example/"), picked.join(" | "));
   assert.ok(!picked.some((t) => t.includes("SSL")), picked.join(" | "));
   assert.equal(result.category, "lint");
+});
+
+// Lines built to make a backtracking expression blow up: long runs of the pieces rules repeat
+// (positions, dotted names, paths, separators). An expression nested like `(a+)+` takes hours
+// on them; the VM's timeout interrupts such a run (a test's own timeout cannot stop a regex).
+const CRAFTED_PIECES = [":1", ".a", "a.", "/a", "-a", " a", "a ", "\t", ":", "1,", ", ", "(1", "at ", "= ", "  ", "[a]", "::", "a::", "\\a"];
+
+test("no built-in expression backtracks without end on a crafted line", () => {
+  const lines = CRAFTED_PIECES.flatMap((p) => ["a.b" + p.repeat(60) + " X", p.repeat(60) + "!", "  " + p.repeat(30) + "\x00"]);
+  const hung: string[] = [];
+  for (const spec of BUILT_IN_PACKS.flatMap((p) => p.rules)) {
+    const re = new RegExp(spec.match, spec.caseSensitive ? "" : "i");
+    try {
+      runInNewContext("for (const line of lines) re.test(line)", { re, lines }, { timeout: 5_000 });
+    } catch {
+      hung.push(spec.id);
+    }
+  }
+  assert.deepEqual(hung, []);
 });
