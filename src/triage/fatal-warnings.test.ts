@@ -26,6 +26,9 @@ test("warnings its tool made fatal are the failure, not the tool's verdict nor a
   assert.ok(picked.includes("src/Shop/Basket.hs:14:1: Warning:"), picked.join(" | "));
   assert.ok(picked.includes("The import of 'Data.List' is redundant"), picked.join(" | "));
   assert.ok(!picked.some((t) => t.startsWith("Copying")), picked.join(" | "));
+  assert.equal(result.topLine?.text, "src/Shop/Basket.hs:14:1: Warning:");
+  assert.equal(result.category, "compile");
+  assert.match(result.cause, /warnings as errors/);
 });
 
 test("warnings stay harmless when the tool does not say they were fatal", async () => {

@@ -8,9 +8,28 @@
 import type { CommandMark } from "./commands.js";
 import type { BlockLine } from "./blocks.js";
 import type { Markers } from "./rules/markers.js";
+import type { CompiledRule } from "./rules/rules.js";
 
 /** Score a warning diagnostic gets once its tool says warnings are fatal: that of a compiler error. */
 export const FATAL_WARNING_SCORE = 6;
+/**
+ * What a fatal warning is credited to (no pack's rule: a marker gave the verdict), so that the
+ * answer is classified, explained and offered as the top line like a compiler error.
+ */
+const FATAL_WARNING_RULE: CompiledRule = {
+  spec: {
+    id: "warnings-made-fatal",
+    score: FATAL_WARNING_SCORE,
+    match: "(?!)",
+    category: "compile",
+    headline: 4,
+    cause: "the build treats warnings as errors, and these warnings failed it",
+    next: "fix the warnings shown, or stop treating warnings as errors for this build",
+  },
+  re: /(?!)/,
+  needs: [],
+};
+
 /** Lines of warnings kept per command (the latest): a longer report is shown by its last ones. */
 const KEEP_LINES = 80;
 /** Lines after the last warning within which its tool's verdict is looked for. */
@@ -41,7 +60,8 @@ export class FatalWarnings {
       return out.length > 0 ? out : undefined;
     }
     if (this.markers["warning-diagnostic"].test(entry.text)) {
-      this.keep({ ...entry, score: Math.max(entry.score, FATAL_WARNING_SCORE) });
+      const categorized = entry.categorized.length > 0 ? entry.categorized : [FATAL_WARNING_RULE];
+      this.keep({ ...entry, score: Math.max(entry.score, FATAL_WARNING_SCORE), rule: FATAL_WARNING_RULE, categorized });
       this.detail = 0;
       this.sinceWarning = 0;
     } else if (this.detail >= 0 && this.detail < MAX_DETAIL && (INDENTED.test(entry.text) || this.markers.continuation.test(entry.text))) {
