@@ -13,6 +13,7 @@ import { DOTNET_PACK } from "./dotnet.js";
 import { GENERIC_PACK } from "./generic.js";
 import { GO_PACK } from "./go.js";
 import { HASKELL_PACK } from "./haskell.js";
+import { INFRA_PACK } from "./infra.js";
 import { JVM_PACK } from "./jvm.js";
 import { LISP_PACK } from "./lisp.js";
 import { LUA_PACK } from "./lua.js";
@@ -27,7 +28,7 @@ import { RUST_PACK } from "./rust.js";
 import { TEX_PACK } from "./tex.js";
 
 /** The built-in packs. */
-export const BUILT_IN_PACKS: readonly RulePack[] = [GENERIC_PACK, CI_PACK, NODE_PACK, PYTHON_PACK, JVM_PACK, GO_PACK, RUST_PACK, NATIVE_PACK, RUBY_PACK, PHP_PACK, BEAM_PACK, HASKELL_PACK, R_PACK, DOTNET_PACK, APPLE_PACK, PERL_PACK, LISP_PACK, LUA_PACK, TEX_PACK, DOCS_PACK, CONTAINERS_PACK];
+export const BUILT_IN_PACKS: readonly RulePack[] = [GENERIC_PACK, CI_PACK, NODE_PACK, PYTHON_PACK, JVM_PACK, GO_PACK, RUST_PACK, NATIVE_PACK, RUBY_PACK, PHP_PACK, BEAM_PACK, HASKELL_PACK, R_PACK, DOTNET_PACK, APPLE_PACK, PERL_PACK, LISP_PACK, LUA_PACK, TEX_PACK, DOCS_PACK, INFRA_PACK, CONTAINERS_PACK];
 
 /** Every built-in entry, pack after pack. */
 export const DEFAULT_RULES: readonly RuleSpec[] = BUILT_IN_PACKS.flatMap((p) => p.rules);

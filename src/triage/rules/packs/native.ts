@@ -8,6 +8,9 @@ export const NATIVE_PACK = pack("native", "C, C++ and native builds: compilers, 
   // CTest's list of what failed: `  3 - parser_tests (Failed)`, `  7 - io_tests (SEGFAULT)`.
   rule("ctest-failed", 6, "^\\s*\\d+ - \\S+ \\((?:Failed|SEGFAULT|Timeout|Not Run|Subprocess aborted|Child aborted|Exception|OTHER_FAULT|ILLEGAL|BUS_ERROR)\\)", "test", { headline: 5, caseSensitive: true }),
   rule("ctest-totals", 0, "^The following tests FAILED:|^Errors while running CTest|^\\d+% tests passed, [1-9]\\d* tests? failed out of \\d+", undefined, { headline: 0, caseSensitive: true }),
+  // CMake's configure errors: `CMake Error at CMakeLists.txt:12 (find_package):`, with the message indented under it.
+  rule("cmake-missing-package", 7, /^CMake Error at \S+:\d+ \(find_package\)/.source, "dependency", { headline: 5, caseSensitive: true }),
+  rule("cmake-error", 6, /^CMake Error\b/.source, "compile", { headline: 4, caseSensitive: true }),
   // ---- markers ----
   marker("make-failed", "command-failed", /^make: \*\*\* .*Error/.source, { caseSensitive: true }),
   marker("just-recipe-failed", "command-failed", /^error: Recipe `.*` failed/.source, { caseSensitive: true }),

@@ -7,6 +7,9 @@ export const NODE_PACK = pack("node", "Node.js: npm and yarn, TypeScript, mocha/
   rule("npm-epilogue", -6, "^npm ERR! (?:code ELIFECYCLE|errno -?\\d+|Exit status \\d+|\\s*$|argv |node v\\d|npm {1,2}v\\d|Linux \\d|Darwin \\d|cwd |Please include the following file|A complete log of this run|\\s+\\S+(?:debug\\.log|-debug\\.log)$|This is (?:probably|most likely) (?:not )?a problem|not with npm itself|There is likely additional logging|Tell the author|You can get (?:information|their info)|Or if that isn't available|\\s+npm (?:owner|bugs) |Failed at the \\S+ \\S+ script|\\S*@\\S* [\\w:-]+: `[^`]*`$|Test failed\\.\\s+See above)", undefined, { headline: 0 }),
   rule("tsc-error", 7, "error TS\\d{3,5}\\b", "compile", { headline: 5 }),
   rule("npm-err", 3, "^npm ERR!|^npm error\\b", "dependency"),
+  // Jest names each failed test with a bullet and its describe path: `  ● Cart › adds tax`
+  // (systemctl's `● shop.service - Shop` is no test).
+  rule("jest-failed-test", 6, /^\s*● (?!\S+\.(?:service|socket|timer|mount|target|scope|slice)\b)\S/.source, "test", { headline: 5, caseSensitive: true }),
   // ---- markers ----
   // `> pkg@1.2.0 test`: npm echoing the script it runs.
   marker("npm-script-start", "command-start", /^> \S+@\S+ /.source, { caseSensitive: true }),

@@ -23,6 +23,11 @@ const FAILURE_LINES: Record<string, string> = {
   "ctest-failed": "  4 - basket_tests (Failed)",
   "busted-failure": "Failure → spec/basket_spec.lua @ 12",
   "awesome-bot-issues": "Issues :-(",
+  "jest-failed-test": "  ● Basket › applies the discount once",
+  "cmake-error": "CMake Error at src/CMakeLists.txt:40 (add_library):",
+  "cmake-missing-package": "CMake Error at CMakeLists.txt:9 (find_package):",
+  "terraform-error": "│ Error: Invalid reference",
+  "ansible-task-failed": "fatal: [db2]: UNREACHABLE! => {\"changed\": false, \"msg\": \"timed out\"}",
   "markdown-link-check-dead": "  [✖] https://shop.example/old-page → Status: 404",
   "html-proofer-failures": "HTML-Proofer found 2 failures!",
   "markdownlint-violation": "docs/setup.md:14:81 MD013/line-length Line length [Expected: 80; Actual: 96]",
@@ -111,4 +116,30 @@ test("no built-in expression backtracks without end on a crafted line", () => {
     }
   }
   assert.deepEqual(hung, []);
+});
+
+test("a Terraform diagnostic box is the failure, not the CI's exit annotation after it", async () => {
+  const log = [
+    "##[group]Run terraform plan -input=false",
+    "##[endgroup]",
+    ...Array.from({ length: 20 }, (_, i) => `aws_route53_record.r${i}: Refreshing state... [id=Z${i}]`),
+    "",
+    "Planning failed. Terraform encountered an error while generating this plan.",
+    "",
+    "╷",
+    "│ Error: Invalid reference",
+    "│",
+    "│   on dns.tf line 7, in resource \"aws_route53_record\" \"www\":",
+    "│    7:   zone_id = zone.main.id",
+    "│",
+    "│ A reference to a resource type must be followed by at least one attribute access.",
+    "╵",
+    "##[error]Terraform exited with code 1.",
+    "##[error]Process completed with exit code 1.",
+  ].join("\n");
+  const result = await triageLog(log);
+  const picked = result.evidence.map((e) => e.text);
+  assert.equal(result.topLine?.text, "│ Error: Invalid reference");
+  assert.equal(result.category, "infrastructure");
+  assert.ok(picked.includes("│    7:   zone_id = zone.main.id"), picked.join(" | "));
 });
