@@ -11,7 +11,7 @@ import type { Markers } from "./rules/markers.js";
 import type { CompiledRule } from "./rules/rules.js";
 
 /** Score a warning diagnostic gets once its tool says warnings are fatal: that of a compiler error. */
-export const FATAL_WARNING_SCORE = 6;
+const FATAL_WARNING_SCORE = 6;
 /**
  * What a fatal warning is credited to (no pack's rule: a marker gave the verdict), so that the
  * answer is classified, explained and offered as the top line like a compiler error.
@@ -54,11 +54,8 @@ export class FatalWarnings {
   see(entry: BlockLine, command: CommandMark): BlockLine[] | undefined {
     if (command === "start") return void this.reset();
     // Tools give the verdict right after their warnings: the test runs only then, not on every line.
-    if (this.sinceWarning++ < VERDICT_WITHIN && this.markers["warnings-fatal"].test(entry.text)) {
-      const out = this.lines;
-      this.reset();
-      return out.length > 0 ? out : undefined;
-    }
+    // (Within that window a warning was kept, so the verdict always has lines to return.)
+    if (this.sinceWarning++ < VERDICT_WITHIN && this.markers["warnings-fatal"].test(entry.text)) return this.take();
     if (this.markers["warning-diagnostic"].test(entry.text)) {
       const categorized = entry.categorized.length > 0 ? entry.categorized : [FATAL_WARNING_RULE];
       this.keep({ ...entry, score: Math.max(entry.score, FATAL_WARNING_SCORE), rule: FATAL_WARNING_RULE, categorized });
