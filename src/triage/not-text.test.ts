@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
+import { isSlipwayError } from "../core/errors.js";
 import { gzipSync } from "node:zlib";
 import { notTextLog } from "./not-text.js";
 import { triageLog } from "./triage.js";
@@ -20,13 +21,33 @@ test("binary input is named as such; real logs, with colours and odd bytes, are 
   assert.equal(notTextLog(messy), undefined);
 });
 
-test("triage of binary junk says it is not a text log, with low confidence, never a confident category", async () => {
-  for (const [name, bytes] of [["png", PNG], ["gzip", gzipSync("npm ERR! code ECONNRESET\n".repeat(200))], ["random with error words", JUNK]] as const) {
-    const result = await triageLog(bytes);
-    assert.equal(result.category, "unknown", name);
-    assert.ok(result.confidence <= 0.1, `${name}: confidence ${result.confidence}`);
-    assert.match(result.cause, /not a text log/, name);
+test("triage refuses binary junk as bad input, naming what it looks like and how to fix it", async () => {
+  const cases = [["png", PNG, /the log is not a text log: it looks like a PNG image/, /plain-text log/], ["gzip", gzipSync("npm ERR! code ECONNRESET\n".repeat(200)), /gzip-compressed data/, /uncompress/], ["random with error words", JUNK, /binary data/, /plain-text log/]] as const;
+  for (const [name, bytes, message, hint] of cases) {
+    await assert.rejects(triageLog(bytes), (err: unknown) => {
+      assert.ok(isSlipwayError(err), name);
+      assert.equal(err.code, "bad_input", name);
+      assert.match(err.message, message, name);
+      assert.match(err.hint ?? "", hint, name);
+      return true;
+    });
   }
   const real = await triageLog("npm ERR! code ECONNRESET\nnpm ERR! network request to https://registry.npmjs.org failed\n");
   assert.notEqual(real.category, "unknown");
+});
+
+test("a binary passing log is refused too, by the name the caller gives it", async () => {
+  await assert.rejects(triageLog("error: boom\n", { passLog: PNG, names: { passLog: "pass.png" } }), /pass\.png is not a text log: it looks like a PNG image/);
+});
+
+test("a streamed binary log is refused from its first bytes, not read to the end", async () => {
+  let pulled = 0;
+  async function* junk(): AsyncGenerator<Uint8Array> {
+    for (let i = 0; i < 10_000; i++) {
+      pulled++;
+      yield randomBytes(1024);
+    }
+  }
+  await assert.rejects(triageLog(junk()), /not a text log/);
+  assert.ok(pulled <= 8, `read ${pulled} KiB of junk before refusing it`);
 });

@@ -4,6 +4,7 @@
  * stray byte (even a NUL), so only a known binary signature, many control bytes or much
  * invalid UTF-8 count.
  */
+import { badInput, type SlipwayError } from "../core/errors.js";
 
 /** Bytes looked at: enough to judge, little to keep. */
 export const SNIFF_BYTES = 8192;
@@ -36,20 +37,58 @@ export function notTextLog(sample: Uint8Array): string | undefined {
   return replaced / Math.max(1, text.length) > 0.1 ? "binary data" : undefined;
 }
 
-/** Keeps the first SNIFF_BYTES bytes that pass through. */
-export class SampleKeeper {
+/** How a log is named in errors: "the log", "the passing log", or the file it came from. */
+export type LogName = string;
+
+/**
+ * A log that is not text is bad input (HTTP 400, exit 2): no category can be read into an image
+ * or an archive, and answering one would record a cluster of noise.
+ */
+export function notTextLogError(name: LogName, what: string): SlipwayError {
+  const compressed = /compressed|archive/.test(what);
+  return badInput(`${name} is not a text log: it looks like ${what}`, {
+    hint: compressed ? "uncompress it first (gunzip, unzip) and send the job's plain-text log" : "send the job's plain-text log (the console output of the failed job), not another file",
+    details: { looksLike: what },
+  });
+}
+
+/** Throws bad input when a log held whole (a stored or uploaded run log) is not text. */
+export function requireTextLog(log: string | Uint8Array, name: LogName): void {
+  const sniffer = new TextSniffer(name);
+  sniffer.take(log);
+  sniffer.end();
+}
+
+/**
+ * Keeps the first SNIFF_BYTES bytes that pass through and judges them as soon as it has them
+ * (or at the end, for a shorter log), so a binary upload is refused without reading it all.
+ */
+export class TextSniffer {
   private readonly parts: Uint8Array[] = [];
   private size = 0;
+  private judged = false;
 
+  constructor(private readonly name: LogName) {}
+
+  /** Takes a chunk; throws bad input once the sample shows the log is not text. */
   take(chunk: Uint8Array | string): void {
     if (this.size >= SNIFF_BYTES) return;
     const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk.slice(0, SNIFF_BYTES)) : chunk;
     const part = bytes.subarray(0, SNIFF_BYTES - this.size);
     this.parts.push(part);
     this.size += part.length;
+    if (this.size >= SNIFF_BYTES) this.judge();
   }
 
-  sample(): Uint8Array {
-    return Buffer.concat(this.parts);
+  /** Judges a log shorter than the sample; throws bad input when it is not text. */
+  end(): void {
+    if (!this.judged) this.judge();
+  }
+
+  private judge(): void {
+    this.judged = true;
+    const what = notTextLog(Buffer.concat(this.parts));
+    this.parts.length = 0;
+    if (what) throw notTextLogError(this.name, what);
   }
 }

@@ -5,12 +5,12 @@
  * compute the clustering signature.
  */
 import { createHash } from "node:crypto";
-import { classify, estimateFlaky, type Classification, type FlakyHistory } from "./classify.js";
+import { classify, estimateFlaky, type FlakyHistory } from "./classify.js";
 import { backgroundStep } from "./background.js";
 import { lexiconStep, type Lexicon } from "./lexicon.js";
 import { examplesStep } from "./example-step.js";
 import { cleanLine, LineSplitter } from "./lines.js";
-import { notTextLog, SampleKeeper } from "./not-text.js";
+import { TextSniffer, type LogName } from "./not-text.js";
 import { hash32, maskLine } from "./mask.js";
 import { passDiffStep } from "./pass-diff.js";
 import { methodOf, selectTuning, type RefinedAnswer, type Refinement } from "./refine.js";
@@ -44,6 +44,8 @@ export interface TriageOptions {
   lexicon?: Lexicon;
   /** Ranks the candidate blocks (default: the committed model, models/block-ranker.json). */
   blockModel?: BlockModel;
+  /** How errors name the logs (a file path); default "the log" and "the passing log". */
+  names?: { log?: LogName; passLog?: LogName };
 }
 
 /** Most evidence lines returned; longer selections are elided in the middle. */
@@ -51,25 +53,28 @@ export const MAX_EVIDENCE = 80;
 /** Most distinct pass-log lines remembered (bounded memory for huge passing logs). */
 const MAX_PASS_LINES = 2_000_000;
 
-async function feed(source: LogSource, splitter: LineSplitter, sample?: SampleKeeper): Promise<void> {
+/** Streams a log into the splitter; throws bad input as soon as its first bytes show it is not text. */
+async function feed(source: LogSource, splitter: LineSplitter, name: LogName): Promise<void> {
+  const sniffer = new TextSniffer(name);
   if (typeof source === "string" || source instanceof Uint8Array) {
-    sample?.take(source);
+    sniffer.take(source);
     splitter.push(source);
   } else {
     for await (const chunk of source) {
-      sample?.take(chunk);
+      sniffer.take(chunk);
       splitter.push(chunk);
     }
   }
+  sniffer.end();
   splitter.end();
 }
 
 /** Hashes of the masked lines of a passing log. */
-export async function passLineSet(source: LogSource): Promise<Set<number>> {
+export async function passLineSet(source: LogSource, name: LogName = "the passing log"): Promise<Set<number>> {
   const set = new Set<number>();
   await feed(source, new LineSplitter((raw) => {
     if (set.size < MAX_PASS_LINES) set.add(hash32(maskLine(cleanLine(raw))));
-  }));
+  }), name);
   return set;
 }
 
@@ -79,14 +84,12 @@ interface Scanned {
   rules: RuleSet;
   steps: readonly Refinement[];
   splitter: LineSplitter;
-  /** The first bytes, to tell a binary file from a text log. */
-  sample: SampleKeeper;
 }
 
 /** The refinement steps the options ask for, in the order they apply (refine.ts). */
 async function refinements(options: TriageOptions): Promise<Refinement[]> {
   const steps: Refinement[] = [];
-  if (options.passLog !== undefined) steps.push(passDiffStep(await passLineSet(options.passLog)));
+  if (options.passLog !== undefined) steps.push(passDiffStep(await passLineSet(options.passLog, options.names?.passLog)));
   const examples = options.examples && options.examples.length > 0 ? examplesStep(options.examples) : undefined;
   if (examples) steps.push(examples);
   if (options.background) steps.push(backgroundStep(options.background));
@@ -100,9 +103,8 @@ async function scanLog(source: LogSource, options: TriageOptions): Promise<Scann
   const rules = ruleSet(options.rules);
   const scanner = new FailureScanner({ rules, steps });
   const splitter = new LineSplitter((raw, no) => scanner.line(raw, no));
-  const sample = new SampleKeeper();
-  await feed(source, splitter, sample);
-  return { scan: scanner.finish(), rules, steps, splitter, sample };
+  await feed(source, splitter, options.names?.log ?? "the log");
+  return { scan: scanner.finish(), rules, steps, splitter };
 }
 
 /** The candidate blocks of a log and their block-model features (to train the model, and to explain a pick). */
@@ -131,14 +133,10 @@ function choose({ scan, rules, steps }: Scanned, model: BlockModel): RefinedAnsw
 /** Triage of a failed log, streamed line by line. */
 export async function triageLog(source: LogSource, options: TriageOptions = {}): Promise<TriageResult> {
   const scanned = await scanLog(source, options);
-  const { scan, rules, steps, splitter, sample } = scanned;
+  const { scan, rules, steps, splitter } = scanned;
   const model = options.blockModel ?? DEFAULT_BLOCK_MODEL;
   const { sel, why } = choose(scanned, model);
-  const junk = notTextLog(sample.sample());
-  // Binary input is never given a confident category: whatever its "lines" matched is noise.
-  const cls: Classification = junk
-    ? { decisive: null, category: "unknown", confidence: 0.05, cause: `this is not a text log: it looks like ${junk}`, next: "send the job's plain-text log (for a compressed log, uncompress it first)", rules: [] }
-    : classify(sel, scan);
+  const cls = classify(sel, scan);
   const flaky = estimateFlaky(cls, scan, options.history);
   return {
     category: cls.category,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
@@ -60,12 +61,7 @@ for (const dialect of TEST_DIALECTS) {
 }
 
 test("POST /api/v1/triage rejects a bad body with a clear 400", async () => {
-  const db = await freshStore("sqlite");
-  const app = Fastify();
-  installErrorHandler(app);
-  asAdmin(app);
-  registerTriageRoutes(app, { store: db.store });
-  try {
+  await withTriageApp(async (app) => {
     const res = await app.inject({ method: "POST", url: "/api/v1/triage", payload: { logs: "x" } });
     assert.equal(res.statusCode, 400);
     assert.match(res.json().error.message, /body/);
@@ -73,11 +69,23 @@ test("POST /api/v1/triage rejects a bad body with a clear 400", async () => {
     assert.equal(bad.statusCode, 400);
     const unknown = await app.inject({ method: "POST", url: "/api/v1/triage/confirm", payload: { run: "r9", lines: "3-4" } });
     assert.equal(unknown.statusCode, 404);
+  });
+});
+
+/** Runs `fn` against the triage routes on a fresh SQLite store, acting as an admin. */
+async function withTriageApp(fn: (app: FastifyInstance, db: Awaited<ReturnType<typeof freshStore>>) => Promise<void>): Promise<void> {
+  const db = await freshStore("sqlite");
+  const app = Fastify(); // default body limit: 1 MiB
+  installErrorHandler(app);
+  asAdmin(app);
+  registerTriageRoutes(app, { store: db.store });
+  try {
+    await fn(app, db);
   } finally {
     await app.close();
     await db.cleanup();
   }
-});
+}
 
 /** Streams `chunks` as a request body over real HTTP, never holding the whole log. */
 async function postStream(url: string, chunks: () => Iterable<Buffer>, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -87,12 +95,7 @@ async function postStream(url: string, chunks: () => Iterable<Buffer>, headers: 
 }
 
 test("POST /api/v1/triage/log triages a log streamed as the raw body, far above the JSON body limit, plain or gzip", async () => {
-  const db = await freshStore("sqlite");
-  const app = Fastify(); // default body limit: 1 MiB
-  installErrorHandler(app);
-  asAdmin(app);
-  registerTriageRoutes(app, { store: db.store });
-  try {
+  await withTriageApp(async (app) => {
     const base = await app.listen({ host: "127.0.0.1", port: 0 });
     const filler = Buffer.from("2024-05-01T10:00:00.0000000Z compiling module 42 of 9000, nothing to see here\n".repeat(1000));
     const rounds = 160; // ~13 MB of filler before the failure
@@ -119,8 +122,38 @@ test("POST /api/v1/triage/log triages a log streamed as the raw body, far above 
     const asJson = await app.inject({ method: "POST", url: "/api/v1/triage/log", payload: { log: run1 } });
     assert.equal(asJson.statusCode, 400);
     assert.match(asJson.json().error.hint, /content-type: text\/plain/);
-  } finally {
-    await app.close();
-    await db.cleanup();
-  }
+  });
+});
+
+test("POST /api/v1/triage/log refuses binary junk with a 400 that says what it looks like, and records nothing", async () => {
+  await withTriageApp(async (app, db) => {
+    const base = await app.listen({ host: "127.0.0.1", port: 0 });
+    const junk = function* () {
+      for (let i = 0; i < 80; i++) yield randomBytes(64 * 1024); // 5 MiB
+    };
+    const res = await postStream(`${base}/api/v1/triage/log?pipeline=junk-ci&run=j1`, junk, { "content-type": "application/octet-stream" });
+    assert.equal(res.status, 400, JSON.stringify(res.json));
+    const error = res.json.error as { code: string; message: string; hint: string };
+    assert.equal(error.code, "bad_input");
+    assert.match(error.message, /the log is not a text log: it looks like binary data/);
+    assert.match(error.hint, /plain-text log/);
+
+    const gzippedJunk = gzipSync(randomBytes(3 * 1024 * 1024));
+    const encodedJunk = await postStream(`${base}/api/v1/triage/log`, function* () { for (let i = 0; i < gzippedJunk.length; i += 65536) yield gzippedJunk.subarray(i, i + 65536); }, { "content-type": "text/plain", "content-encoding": "gzip" });
+    assert.equal(encodedJunk.status, 400, JSON.stringify(encodedJunk.json));
+    assert.match(String((encodedJunk.json.error as { message: string }).message), /not a text log/);
+    const corrupt = await postStream(`${base}/api/v1/triage/log`, function* () { for (let i = 0; i < 40; i++) yield randomBytes(64 * 1024); }, { "content-type": "text/plain", "content-encoding": "gzip" });
+    assert.equal(corrupt.status, 400, JSON.stringify(corrupt.json));
+    assert.match(String((corrupt.json.error as { message: string }).message), /not valid gzip/);
+
+    const zipped = await app.inject({ method: "POST", url: "/api/v1/triage", payload: { log: gzipSync(run1).toString("latin1"), pipeline: "junk-ci", run: "j2" } });
+    assert.equal(zipped.statusCode, 400, zipped.body);
+
+    const clusters = await db.store.db.selectFrom("triage_clusters").select("id").execute();
+    assert.deepEqual(clusters, [], "a refused log leaves no cluster behind");
+    // The server is still answering, and a real log after the junk is triaged as usual.
+    const after = await postStream(`${base}/api/v1/triage/log?pipeline=junk-ci&run=j3`, function* () { yield Buffer.from(run1); }, { "content-type": "text/plain" });
+    assert.equal(after.status, 200, JSON.stringify(after.json));
+    assert.equal(after.json.category, "test");
+  });
 });

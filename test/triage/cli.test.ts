@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { test } from "node:test";
+import { gzipSync } from "node:zlib";
 import { Command } from "commander";
 import Fastify from "fastify";
 import "../../src/api/auth.js";
@@ -47,6 +49,13 @@ test("slipway triage on a missing file and confirm with bad ranges are bad input
   await assert.rejects(run(["triage", "confirm", "run-1", "--lines", "12-3"]), (err) => isSlipwayError(err) && err.code === "bad_input");
 });
 
+test("slipway triage on a compressed or binary file is bad input that names the file and says how to fix it", async () => {
+  const zipped = join(dir, "build.log.gz");
+  writeFileSync(zipped, gzipSync(readFileSync(fail)));
+  await assert.rejects(run(["triage", zipped]), (err) => isSlipwayError(err) && err.code === "bad_input" && err.message === `${zipped} is not a text log: it looks like gzip-compressed data` && /uncompress/.test(err.hint ?? ""));
+  await assert.rejects(run(["triage", fail, "--pass", zipped]), (err) => isSlipwayError(err) && err.code === "bad_input" && err.message.startsWith(`${zipped} is not a text log`));
+});
+
 test("slipway triage --record streams the log to the server, which says how often the failure was seen; confirm teaches it", async () => {
   const db = await freshStore("sqlite");
   const app = Fastify();
@@ -69,6 +78,9 @@ test("slipway triage --record streams the log to the server, which says how ofte
     const third = JSON.parse(await run(["triage", again, "--record", "--pipeline", "web-ci", "--run", "r3", "--json"], server)) as { method: string; cluster: { occurrences: number } };
     assert.equal(third.method, "examples");
     assert.equal(third.cluster.occurrences, 3);
+    const junk = join(dir, "junk.bin");
+    writeFileSync(junk, randomBytes(200_000));
+    await assert.rejects(run(["triage", junk, "--record", "--pipeline", "web-ci", "--run", "r4"], server), (err) => isSlipwayError(err) && err.code === "bad_input" && /not a text log: it looks like binary data/.test(err.message));
     await assert.rejects(run(["triage", fail, "--record", "--pass", pass], server), (err) => isSlipwayError(err) && err.code === "bad_input" && /offline only/.test(err.message));
     await assert.rejects(run(["triage", fail, "--run", "r9"]), (err) => isSlipwayError(err) && err.code === "bad_input" && /--record/.test(err.message));
   } finally {

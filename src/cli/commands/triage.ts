@@ -26,6 +26,11 @@ function openLog(file: string | undefined, what: string): Readable {
   return createReadStream(file);
 }
 
+/** How an error names a log: its path, or where it came from. */
+function nameOf(file: string | undefined, stdin: string): string {
+  return file === undefined || file === "-" ? stdin : file;
+}
+
 interface TriageOptions {
   pass?: string;
   rules?: string;
@@ -68,7 +73,8 @@ export function registerTriageCommand(program: Command, ctx: TriageCommandContex
       }
       const rules = [...(await configRules(opts.config)), ...(opts.rules ? loadRulesFile(opts.rules) : [])];
       const passLog = opts.pass === undefined ? undefined : openLog(opts.pass, "passing log");
-      const result = await triageLog(openLog(file, "log"), { passLog, rules });
+      const names = { log: nameOf(file, "the log on stdin"), passLog: nameOf(opts.pass, "the passing log on stdin") };
+      const result = await triageLog(openLog(file, "log"), { passLog, rules, names });
       out().write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatTriage(result));
     });
 
