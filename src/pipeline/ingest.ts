@@ -2,7 +2,7 @@ import { z } from "zod";
 import { appendAuditEvent } from "../audit/index.js";
 import type { Clock } from "../core/index.js";
 import type { Store } from "../store/index.js";
-import { triageRun, type RuleSpec } from "../triage/index.js";
+import { notTextLog, SNIFF_BYTES, triageRun, type RuleSpec } from "../triage/index.js";
 import { getRunLog, requireRun, setRunTriage, upsertRun } from "./runs-repo.js";
 import { RUN_STATUSES, type PipelineRun, type RunInput } from "./types.js";
 
@@ -39,7 +39,15 @@ export const runReportSchema = z.strictObject({
   finishedAt: time.optional(),
   stages: z.array(stageSchema).max(500).optional(),
   artifactDigest: z.string().regex(/^(sha256:)?[0-9a-f]{64}$/, "expected sha256:<64 hex digits>").transform((d) => d.replace(/^sha256:/, "")).optional(),
-  log: z.string().max(MAX_RUN_LOG_BYTES, "the log is larger than 32 MiB").optional(),
+  log: z
+    .string()
+    .max(MAX_RUN_LOG_BYTES, "the log is larger than 32 MiB")
+    // An archive or an image would be stored and triaged as noise: refused before anything is recorded.
+    .superRefine((log, ctx) => {
+      const what = notTextLog(new TextEncoder().encode(log.slice(0, SNIFF_BYTES)));
+      if (what) ctx.addIssue({ code: "custom", message: `not a text log: it looks like ${what}; send the job's plain-text console output (uncompressed)` });
+    })
+    .optional(),
 });
 export type RunReport = z.output<typeof runReportSchema>;
 

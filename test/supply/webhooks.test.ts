@@ -6,7 +6,7 @@
  * is triaged as soon as its log arrives; the generic POST /pipeline-runs triages at once.
  */
 import assert from "node:assert/strict";
-import { createHmac, randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { TEST_DIALECTS } from "../../src/store/testing.js";
 import { dumpTextValues, startHarness, type AccessHarness } from "../access/harness.js";
@@ -107,6 +107,11 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual([run.status, run.pipeline, run.commit, run.branch, run.durationMs], ["failed", "acme/shop/CI", SHA, "main", 270_000]);
       assert.deepEqual(run.stages.map((s) => [s.name, s.status, s.durationMs]), [["test", "failed", 120_000]]);
       assert.equal(run.triage, null, "no log yet");
+      const junk = await h.app.inject({ method: "PUT", url: `/api/v1/pipeline-runs/${run.id}/log`, headers: { authorization: `Bearer ${deployer}`, "content-type": "text/plain" }, payload: randomBytes(20_000) });
+      assert.equal(junk.statusCode, 400, junk.body);
+      assert.match(junk.json<{ error: { message: string } }>().error.message, /the uploaded log is not a text log: it looks like binary data/);
+      const stored = await h.app.inject({ method: "GET", url: `/api/v1/pipeline-runs/${run.id}/log`, headers: { authorization: `Bearer ${deployer}` } });
+      assert.equal(stored.body, "", "a refused log is not stored");
       const log = await h.app.inject({ method: "PUT", url: `/api/v1/pipeline-runs/${run.id}/log`, headers: { authorization: `Bearer ${deployer}`, "content-type": "text/plain" }, payload: FAILED_LOG });
       assert.equal(log.statusCode, 200, log.body);
       const triage = log.json<{ run: { triage: { category: string; evidence: { text: string }[]; cluster: { occurrences: number } } } }>().run.triage;
@@ -138,6 +143,11 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(list.json<{ runs: { id: string }[] }>().runs.some((x) => x.id === run.id));
       const bad = await h.app.inject({ method: "POST", url: "/api/v1/pipeline-runs", headers: { authorization: `Bearer ${deployer}` }, payload: { id: "x", pipeline: "p", status: "exploded" } });
       assert.equal(bad.statusCode, 400);
+      const zipped = await h.app.inject({ method: "POST", url: "/api/v1/pipeline-runs", headers: { authorization: `Bearer ${deployer}` }, payload: { id: "jenkins-78", pipeline: "shop-build", status: "failed", commit: SHA, log: randomBytes(9000).toString("latin1") } });
+      assert.equal(zipped.statusCode, 400, zipped.body);
+      assert.match(zipped.json<{ error: { message: string } }>().error.message, /body\.log: not a text log: it looks like binary data/);
+      const after = await h.app.inject({ method: "GET", url: "/api/v1/pipeline-runs?commit=" + SHA.slice(0, 10), headers: { authorization: `Bearer ${deployer}` } });
+      assert.ok(!after.json<{ runs: { id: string; externalId?: string }[] }>().runs.some((x) => x.externalId === "jenkins-78"), "a refused report records no run");
     });
   });
 }

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { badInput } from "../../core/index.js";
 import { getServiceConfig } from "../../engine/index.js";
 import { getRunLog, ingestRun, trace, MAX_RUN_LOG_BYTES, listRuns, reportToInput, requireRun, runReportSchema, setRunLog, triageIfFailed, type IngestContext } from "../../pipeline/index.js";
+import { requireTextLog } from "../../triage/index.js";
 import { actorOf } from "../auth.js";
 import type { ApiContext } from "../context.js";
 import { route } from "../route-kit.js";
@@ -57,6 +58,7 @@ export function registerPipelineRunRoutes(app: FastifyInstance, ctx: ApiContext)
     route(scope, { method: "PUT", path: "/api/v1/pipeline-runs/{id}/log", summary: "Upload a run's log (text/plain, up to 32 MiB); a failed run is triaged with it", access: "deployer", rawBody: "text/plain", bodyLimit: MAX_RUN_LOG_BYTES, scope: async ({ params }) => ({ service: (await requireRun(ctx.store, params.id!)).service ?? undefined, environment: null }), action: "upload pipeline logs" }, async ({ params, request }) => {
       if (typeof request.body !== "string") throw badInput("the request body must be the log as text/plain");
       const run = await requireRun(ctx.store, params.id!);
+      requireTextLog(request.body, "the uploaded log");
       await setRunLog(ctx.store, run.id, request.body, ctx.clock);
       return { run: await triageIfFailed(ingest, await requireRun(ctx.store, run.id)) };
     });
