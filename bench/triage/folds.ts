@@ -84,3 +84,9 @@ export function summarize(perFold: readonly number[]): FoldSummary {
     folds: [...perFold],
   };
 }
+
+/**
+ * Who a scored log belongs to when folds or rules are held out: its repository, or the log itself
+ * for a one-repository set (PyTorch), which is held out log by log.
+ */
+export const ownerOf = (d: { task: string; repo: string; name: string }): string => (d.task === "pytorch" ? `pytorch:${d.name}` : d.repo);

@@ -10,12 +10,9 @@ import { readFileSync } from "node:fs";
 import { DEFAULT_RULES } from "../../src/triage/rules/packs/index.js";
 import { topLevelBranches } from "../../src/triage/rules/literals.js";
 import type { RuleSpec } from "../../src/triage/types.js";
-import { foldsByRepo, leaveOneOut, summarize, type FoldSummary } from "./folds.js";
+import { foldsByRepo, leaveOneOut, ownerOf, summarize, type FoldSummary } from "./folds.js";
 import { auditCases, scoreCase, type AuditCase, type UnitResult } from "./rule-audit.js";
 import { fmt } from "./score.js";
-
-/** The owners a unit helps: repositories, or single logs for one-repository sets (PyTorch). */
-const ownerOf = (d: { task: string; repo: string; name: string }) => (d.task === "pytorch" ? `pytorch:${d.name}` : d.repo);
 
 /** Net help per owner, summed over the unit's deltas. */
 function helpedOwners(unit: UnitResult): Set<string> {

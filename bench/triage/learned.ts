@@ -10,7 +10,7 @@ import { PRIOR_MODEL, type BlockModel } from "../../src/triage/block-model.js";
 import { candidateFeatures, type TriageOptions } from "../../src/triage/index.js";
 import type { ChunkCase, DiffCase } from "./data.js";
 import { fitWithInnerCv, type Sample } from "./fit.js";
-import { FOLD_SEED } from "./folds.js";
+import { FOLD_SEED, ownerOf } from "./folds.js";
 import { linePrf } from "./score.js";
 import { diffRepo, type Corpus, type Learner, type PytorchCase } from "./tasks.js";
 
@@ -48,7 +48,7 @@ async function samplesOf(train: Corpus): Promise<Labeled[]> {
     out.push(labeled(diffRepo(c), await candidatesOf(`pass ${c.name}`, () => readFileSync(c.fail), { passLog: readFileSync(c.pass) }), c.lines));
     out.push(labeled(diffRepo(c), await candidatesOf(`fail ${c.name}`, () => readFileSync(c.fail)), c.lines));
   }
-  for (const c of train.pytorch as PytorchCase[]) out.push(labeled(`pytorch:${c.name}`, await candidatesOf(`pytorch ${c.name}`, () => c.text), new Set([c.line])));
+  for (const c of train.pytorch as PytorchCase[]) out.push(labeled(ownerOf({ task: "pytorch", repo: "pytorch", name: c.name }), await candidatesOf(`pytorch ${c.name}`, () => c.text), new Set([c.line])));
   return out.filter((s): s is Labeled => s !== undefined);
 }
 
