@@ -63,6 +63,10 @@ test("a linter's warnings over its maximum are the failure, with the rule each o
   const picked = result.evidence.map((e) => e.text.trim());
   assert.ok(picked.some((t) => t.startsWith("12:7")), picked.join(" | "));
   assert.ok(picked.some((t) => t.startsWith("30:1")), picked.join(" | "));
+  // The verdict is a linter's, so the failure is a lint failure, with the linter's way out.
+  assert.equal(result.category, "lint");
+  assert.match(result.cause, /warning/);
+  assert.match(result.next, /--max-warnings/);
 });
 
 test("a linter that failed with only warnings to show failed on them", async () => {
@@ -80,4 +84,17 @@ test("a linter that failed with only warnings to show failed on them", async () 
   const picked = result.evidence.map((e) => e.text.trim());
   assert.ok(picked.some((t) => t.startsWith("shop/basket.go:1::warning")), picked.join(" | "));
   assert.ok(picked.some((t) => t.startsWith("shop/cart.go:14:2:warning")), picked.join(" | "));
+});
+
+test("a user's own checker can say its warnings were fatal, and of which kind", async () => {
+  const rules = [
+    { id: "widgetlint-warning", score: 0, role: "warning-diagnostic" as const, match: "^WL\\d+ warn " },
+    { id: "widgetlint-limit", score: 0, role: "warnings-fatal" as const, category: "lint" as const, match: "^widgetlint: over the warning budget" },
+  ];
+  const log = ["$ widgetlint src/", ...Array.from({ length: 30 }, (_, i) => `checked src/w${i}.widget`), "WL104 warn src/w7.widget: knob never turned", "widgetlint: over the warning budget (1 > 0)", "exit status 1"].join("\n");
+  const result = await triageLog(log, { rules });
+  assert.equal(result.topLine?.text, "WL104 warn src/w7.widget: knob never turned");
+  assert.equal(result.category, "lint");
+  const without = await triageLog(log);
+  assert.notEqual(without.category, "lint", "without the rules nothing says a lint check failed");
 });

@@ -36,6 +36,9 @@ test("a rules file may be a pack: its name goes on every rule, roles are checked
   assert.match(formatProblem(noisy.errors[0]!), /^widgets\.yaml:5:11: rules\.0\.role: role "noise" needs a score below 0 \(score is 3\); or use role failure/);
   const marker = parseTriageRules(yaml("rules:", "  - id: done", '    match: "^widgets checked"', "    role: ends-report", "    category: test"), "widgets.yaml");
   assert.match(formatProblem(marker.errors[0]!), /^widgets\.yaml:5:15: rules\.0\.category: a ends-report marker never scores nor classifies/);
+  // The verdict that warnings were fatal may say which kind of check failed.
+  const verdict = parseTriageRules(yaml("rules:", "  - id: widget-lint-limit", '    match: "too many widget warnings"', "    role: warnings-fatal", "    category: lint"), "widgets.yaml");
+  assert.deepEqual(verdict.errors, []);
   const unknown = parseTriageRules(yaml("rules:", "  - id: done", '    match: "^widgets checked"', "    role: finishes"), "widgets.yaml");
   assert.match(formatProblem(unknown.errors[0]!), /^widgets\.yaml:4:11: rules\.0\.role: .*"finishes".*ends-report/);
 });

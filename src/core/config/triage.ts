@@ -107,6 +107,8 @@ export const triageRuleSchema = ruleFields.superRefine((rule, ctx) => {
     return;
   }
   for (const field of ["category", "headline", "cause", "next", "flaky"] as const) {
+    // The one exception: the verdict that warnings were fatal may say what kind of check failed (lint).
+    if (field === "category" && role === "warnings-fatal") continue;
     if (rule[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `a ${role} marker never scores nor classifies: drop ${field}, or make it a scoring rule (role failure, noise or rank)` });
   }
 });

@@ -3,11 +3,13 @@
  * role, so the pipeline asks "does this line end a report?" without naming any tool.
  */
 import { TRIAGE_MARKER_ROLES } from "../../core/config/index.js";
-import type { MarkerRole, RuleSpec } from "../types.js";
+import type { Category, MarkerRole, RuleSpec } from "../types.js";
 
 /** Whether a cleaned line plays a role. */
 export interface RoleTest {
   test(text: string): boolean;
+  /** The category the line's entry gives, for the roles whose entries may carry one (`warnings-fatal`). */
+  categoryOf?(text: string): Category | undefined;
 }
 
 /** One test per marker role. */
@@ -32,6 +34,13 @@ function joined(sources: readonly string[], flags: string): RegExp[] {
 }
 
 function roleTest(specs: readonly RuleSpec[]): RoleTest {
+  const categorized = specs.filter((s) => s.category !== undefined).map((s) => ({ re: new RegExp(s.match, s.caseSensitive ? "" : "i"), category: s.category as Category }));
+  const test = joinedTest(specs);
+  // Asked only of a line that plays the role (rare), so testing the entries one by one is cheap.
+  return categorized.length === 0 ? test : { test: (text) => test.test(text), categoryOf: (text) => categorized.find((c) => c.re.test(text))?.category };
+}
+
+function joinedTest(specs: readonly RuleSpec[]): RoleTest {
   const res = [...joined(specs.filter((s) => s.caseSensitive).map((s) => s.match), ""), ...joined(specs.filter((s) => !s.caseSensitive).map((s) => s.match), "i")];
   if (res.length === 0) return NEVER;
   if (res.length === 1) return res[0] as RegExp;

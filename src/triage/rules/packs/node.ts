@@ -19,5 +19,5 @@ export const NODE_PACK = pack("node", "Node.js: npm and yarn, TypeScript, mocha/
   marker("runner-passed-mark", "report-frame", /^\s*[✓✔] /.source),
   // ESLint's totals and its `--fix` hint close its report.
   marker("eslint-totals", "ends-report", /^\s*[✖×]?\s*\d+ problems? \(\d+ errors?, \d+ warnings?\)\s*$|\bpotentially fixable with the `--fix` option/.source),
-  marker("eslint-max-warnings", "warnings-fatal", /ESLint found too many warnings \(maximum: \d+\)/.source, { caseSensitive: true }),
+  marker("eslint-max-warnings", "warnings-fatal", /ESLint found too many warnings \(maximum: \d+\)/.source, { caseSensitive: true, category: "lint" }),
 ]);
