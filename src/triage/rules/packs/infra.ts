@@ -1,8 +1,10 @@
-/** Rule pack `infra`: infrastructure as code and configuration management: Terraform/OpenTofu, Ansible. */
+/** Rule pack `infra`: infrastructure as code and configuration management: Terraform/OpenTofu, Ansible, AWS credentials. */
 import { marker, pack, rule } from "./define.js";
 
-export const INFRA_PACK = pack("infra", "Infrastructure as code and configuration management: Terraform/OpenTofu, Ansible.", [
+export const INFRA_PACK = pack("infra", "Infrastructure as code and configuration management: Terraform/OpenTofu, Ansible, AWS credentials.", [
   // Terraform draws each diagnostic in a box: `╷`, `│ Error: Unsupported argument`, `│   on main.tf line 14…`, `╵`.
+  // AWS's credential errors, as its CLI and SDKs print them.
+  rule("aws-credentials", 7, /\((?:ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch|UnrecognizedClientException|InvalidAccessKeyId)(?:Exception)?\)|security token included in the request is (?:expired|invalid)/.source, "permission", { headline: 4, caseSensitive: true }),
   rule("terraform-error", 7, /^│ Error: \S/.source, "infrastructure", { headline: 4, caseSensitive: true }),
   rule("terraform-verdict", 2, /^(?:Planning|Apply) failed\. Terraform encountered an error/.source, "infrastructure", { headline: 0, caseSensitive: true }),
   // Ansible's failed or unreachable task: `fatal: [web1]: FAILED! => {"msg": …}`.

@@ -3,7 +3,9 @@ import { marker, pack, rule } from "./define.js";
 
 export const NATIVE_PACK = pack("native", "C, C++ and native builds: compilers, linkers, make, ninja, just, native test runners, crashes.", [
   rule("msvc-error", 7, ": (?:fatal )?error C\\d{4}\\b", "compile", { headline: 5 }),
-  rule("ninja-make-failed", 5, "^FAILED: |ninja: build stopped|make(?:\\[\\d+\\])?: \\*\\*\\* .*error \\d+|error: linker command failed|ld: .*error", "compile", { headline: 3 }),
+  rule("ninja-make-failed", 5, "^FAILED: |ninja: build stopped|error: linker command failed|ld: .*error", "compile", { headline: 3 }),
+  // make's `*** [target] Error 2` says which target failed, never why (its recipe's output does).
+  rule("make-target-failed", 5, "make(?:\\[\\d+\\])?: \\*\\*\\* .*error \\d+", "compile", { headline: 1 }),
   rule("native-crash", 6, "segmentation fault|SIGSEGV|\\bsegfault\\b|core dumped|bus error|illegal instruction|SIGABRT|stack overflow", "infrastructure", { headline: 3 }),
   // CTest's list of what failed: `  3 - parser_tests (Failed)`, `  7 - io_tests (SEGFAULT)`.
   rule("ctest-failed", 6, "^\\s*\\d+ - \\S+ \\((?:Failed|SEGFAULT|Timeout|Not Run|Subprocess aborted|Child aborted|Exception|OTHER_FAULT|ILLEGAL|BUS_ERROR)\\)", "test", { headline: 5, caseSensitive: true }),

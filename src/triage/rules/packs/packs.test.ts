@@ -143,3 +143,94 @@ test("a Terraform diagnostic box is the failure, not the CI's exit annotation af
   assert.equal(result.category, "infrastructure");
   assert.ok(picked.includes("│    7:   zone_id = zone.main.id"), picked.join(" | "));
 });
+
+test("golangci-lint's issues are a lint failure; the compile errors it relays stay compile errors", async () => {
+  const log = (issues: string[]) => ["$ golangci-lint run ./...", ...Array.from({ length: 10 }, (_, i) => `level=info msg="[loader] loaded package ${i}"`), ...issues, "Error: issues found", 'The command "golangci-lint run ./..." exited with 1.'].join("\n");
+  const lint = await triageLog(log(["shop/cart.go:42:2: ineffectual assignment to total (ineffassign)", "\ttotal := 0", "\t^", "shop/db.go:57:9: Error return value of `db.Close` is not checked (errcheck)"]));
+  assert.equal(lint.category, "lint");
+  assert.match(lint.topLine?.text ?? "", /^shop\/(?:cart|db)\.go:\d+:\d+: /);
+  const compile = await triageLog(log(["shop/cart.go:89:4: undeclared name: os (typecheck)"]));
+  assert.equal(compile.category, "compile");
+});
+
+test("a Go build failure is a compile error, in go build and in go test alike", async () => {
+  const build = await triageLog(["##[group]Run go build ./...", "go: downloading example.test/uuid v1.6.0", "##[endgroup]", "# example.test/shop/cart", "cart/cart.go:42:9: undefined: totl", "cart/cart.go:57:2: declared and not used: tax", "##[error]Process completed with exit code 1."].join("\n"));
+  assert.equal(build.category, "compile");
+  assert.equal(build.topLine?.text, "cart/cart.go:42:9: undefined: totl");
+  const test = await triageLog(["$ go test ./...", "ok  \texample.test/shop/auth\t0.012s", "# example.test/shop/cart [example.test/shop/cart.test]", "cart/cart_test.go:12:5: undefined: NewBasket", "FAIL\texample.test/shop/cart [build failed]", "FAIL"].join("\n"));
+  assert.equal(test.category, "compile");
+  assert.equal(test.topLine?.text, "cart/cart_test.go:12:5: undefined: NewBasket");
+  // A failing test's own output (indented, no column) is still a test failure.
+  const failing = await triageLog(["$ go test ./...", "--- FAIL: TestTotal (0.00s)", "    cart_test.go:42: expected 107, got 100", "FAIL\texample.test/shop/cart\t0.011s", "FAIL"].join("\n"));
+  assert.equal(failing.category, "test");
+});
+
+test("a log copied from GitHub's web view ('Error: Process completed…') is answered like the raw log", async () => {
+  const raw = ["##[group]Run pip install -r requirements.txt", "Collecting flask==3.0.0", "ERROR: Could not find a version that satisfies the requirement shoplib==9.9.9 (from versions: 1.0.0, 2.0.0)", "ERROR: No matching distribution found for shoplib==9.9.9", "##[error]Process completed with exit code 1."];
+  const web = raw.map((l) => l.replace("##[group]", "").replace("##[error]", "Error: "));
+  const [fromRaw, fromWeb] = await Promise.all([triageLog(raw.join("\n")), triageLog(web.join("\n"))]);
+  assert.equal(fromWeb.topLine?.text, fromRaw.topLine?.text);
+  assert.match(fromWeb.topLine?.text ?? "", /^ERROR: Could not find a version/);
+  assert.equal(fromWeb.category, "dependency");
+});
+
+test("Python linters' and ShellCheck's findings are lint failures, with a finding as the top line", async () => {
+  const ruff = await triageLog(["$ ruff check .", "shop/cart.py:1:8: F401 [*] `os` imported but unused", "shop/cart.py:42:5: E741 Ambiguous variable name: `l`", "Found 2 errors.", 'The command "ruff check ." exited with 1.'].join("\n"));
+  assert.equal(ruff.category, "lint");
+  assert.match(ruff.topLine?.text ?? "", /^shop\/cart\.py:\d+:\d+: [EF]\d+ /);
+  const shellcheck = await triageLog(["$ shellcheck scripts/*.sh", "", "In scripts/deploy.sh line 12:", "rm -rf $DIR/*", '       ^--^ SC2115 (warning): Use "${var:?}" to ensure this never expands to /* .', "", "For more information:", "  https://www.shellcheck.net/wiki/SC2115 -- Use \"${var:?}\" to ensure this nev...", 'The command "shellcheck scripts/*.sh" exited with 1.'].join("\n"));
+  assert.equal(shellcheck.category, "lint");
+  assert.match(shellcheck.topLine?.text ?? "", /SC2115 \(warning\)/);
+});
+
+test("cargo's closing lines are never the top line: the panic, or the killed compiler, is", async () => {
+  const tests = await triageLog(["$ cargo test", "running 2 tests", "test cart::tests::adds ... ok", "test cart::tests::total ... FAILED", "", "failures:", "", "---- cart::tests::total stdout ----", "thread 'cart::tests::total' panicked at src/cart.rs:42:9:", "assertion `left == right` failed", "  left: 100", " right: 107", "", "failures:", "    cart::tests::total", "", "test result: FAILED. 1 passed; 1 failed; 0 ignored", "", "error: test failed, to rerun pass `--lib`"].join("\n"));
+  assert.equal(tests.topLine?.text, "thread 'cart::tests::total' panicked at src/cart.rs:42:9:");
+  assert.equal(tests.category, "test");
+  // rustc killed by the kernel (signal 9) is out of memory, not a compile error.
+  const killed = await triageLog(["$ cargo build --release", "   Compiling shop v0.1.0 (/app)", "error: could not compile `shop` (lib)", "", "Caused by:", "  process didn't exit successfully: `rustc --crate-name shop --edition=2021 src/lib.rs` (signal: 9, SIGKILL: kill)"].join("\n"));
+  assert.equal(killed.category, "oom");
+  assert.match(killed.topLine?.text ?? "", /SIGKILL/);
+});
+
+test("webpack's unresolved module is the failure, not npm's epilogue; a missing file is a compile error, a missing package a dependency", async () => {
+  const log = (request: string) => ["$ npm run build", "> shop@1.0.0 build", "> webpack --mode production", "asset main.js 1.2 MiB [emitted] (name: main)", "ERROR in ./src/index.js 3:0-28", `Module not found: Error: Can't resolve '${request}' in '/app/src'`, "webpack 5.89.0 compiled with 1 error in 812 ms", "npm error Lifecycle script `build` failed with error:", "npm error code 1", "npm error command failed", "npm error command sh -c webpack --mode production"].join("\n");
+  const file = await triageLog(log("./cart"));
+  assert.equal(file.topLine?.text, "Module not found: Error: Can't resolve './cart' in '/app/src'");
+  assert.equal(file.category, "compile");
+  const pkg = await triageLog(log("left-pad"));
+  assert.equal(pkg.category, "dependency");
+});
+
+test("an Elixir compile error and a Dart compile error are compile errors", async () => {
+  const elixir = await triageLog(["$ mix compile", "Compiling 12 files (.ex)", "== Compilation error in file lib/shop/cart.ex ==", "** (CompileError) lib/shop/cart.ex:42: undefined function totl/0 (expected Shop.Cart to define such a function or for it to be imported)", "    (elixir 1.15.7) lib/kernel/parallel_compiler.ex:377: anonymous fn/5 in Kernel.ParallelCompiler.spawn_workers/8"].join("\n"));
+  assert.equal(elixir.category, "compile");
+  assert.match(elixir.topLine?.text ?? "", /^\*\* \(CompileError\)/);
+  const dart = await triageLog(["$ flutter build apk", "Running Gradle task 'assembleRelease'...", "lib/cart.dart:42:16: Error: The getter 'totl' isn't defined for the class 'Cart'.", "    return totl;", "           ^^^^", "Target kernel_snapshot failed: Exception"].join("\n"));
+  assert.equal(dart.category, "compile");
+  assert.equal(dart.topLine?.text, "lib/cart.dart:42:16: Error: The getter 'totl' isn't defined for the class 'Cart'.");
+});
+
+test("git's and make's closing lines give way to the line that says why", async () => {
+  const ssh = await triageLog(["$ git clone git@git.example:acme/private-lib.git", "Cloning into 'private-lib'...", "git@git.example: Permission denied (publickey).", "fatal: Could not read from remote repository.", "", "Please make sure you have the correct access rights", "and the repository exists."].join("\n"));
+  assert.equal(ssh.topLine?.text, "git@git.example: Permission denied (publickey).");
+  assert.equal(ssh.category, "permission");
+  const crash = await triageLog(["$ make test", "./build/shop_tests", "[ RUN      ] Cart.Total", "Segmentation fault (core dumped)", "make: *** [Makefile:30: test] Error 139"].join("\n"));
+  assert.equal(crash.topLine?.text, "Segmentation fault (core dumped)");
+});
+
+test("lockfiles, module files, unresolvable requirements, cloud credentials and missing variables get their category", async () => {
+  const cases: [string, string[], string, RegExp][] = [
+    ["pnpm", ["$ pnpm install --frozen-lockfile", ' ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with "frozen-lockfile" because pnpm-lock.yaml is not up to date with package.json', "", "Note that in CI environments this setting is true by default."], "dependency", /ERR_PNPM_OUTDATED_LOCKFILE/],
+    ["yarn", ["$ yarn install --immutable", "➤ YN0000: ┌ Resolution step", "➤ YN0028: │ The lockfile would have been modified by this install, which is explicitly forbidden.", "➤ YN0000: Failed with errors in 0s 318ms"], "dependency", /YN0028/],
+    ["go modules", ["$ go build ./...", "go: updates to go.mod needed; to update it:", "\tgo mod tidy"], "dependency", /^go: updates to go\.mod needed/],
+    ["composer", ["$ composer install", "Your requirements could not be resolved to an installable set of packages.", "", "  Problem 1", "    - Root composer.json requires acme/lib ^9.0, found acme/lib[1.0.0] but it does not match the constraint."], "dependency", /^Your requirements could not be resolved/],
+    ["aws", ["$ aws s3 cp dist/ s3://assets/ --recursive", "upload failed: dist/main.js to s3://assets/main.js An error occurred (ExpiredToken) when calling the PutObject operation: The security token included in the request is expired"], "permission", /ExpiredToken/],
+    ["env", ["$ node scripts/deploy.js", "Error: Missing required environment variable: PAYMENT_KEY", "    at requireEnv (/app/scripts/env.js:4:11)"], "missing_env", /Missing required environment variable/],
+  ];
+  for (const [name, lines, category, top] of cases) {
+    const result = await triageLog(lines.join("\n"));
+    assert.equal(result.category, category, name);
+    assert.match(result.topLine?.text ?? "", top, name);
+  }
+});
