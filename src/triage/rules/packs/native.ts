@@ -6,6 +6,8 @@ export const NATIVE_PACK = pack("native", "C, C++ and native builds: compilers, 
   rule("ninja-make-failed", 5, "^FAILED: |ninja: build stopped|error: linker command failed|ld: .*error", "compile", { headline: 3 }),
   // make's `*** [target] Error 2` says which target failed, never why (its recipe's output does).
   rule("make-target-failed", 5, "make(?:\\[\\d+\\])?: \\*\\*\\* .*error \\d+", "compile", { headline: 1 }),
+  // Bazel's verdict on a test target: `FAIL: //pkg:test (see …/test.log)`, `//pkg:test  FAILED in 0.4s`.
+  rule("bazel-test-failed", 6, /^FAIL: \/\/\S+|^\/\/\S+\s+FAILED(?: in |$)/.source, "test", { headline: 4, caseSensitive: true }),
   rule("native-crash", 6, "segmentation fault|SIGSEGV|\\bsegfault\\b|core dumped|bus error|illegal instruction|SIGABRT|stack overflow", "infrastructure", { headline: 3 }),
   // CTest's list of what failed: `  3 - parser_tests (Failed)`, `  7 - io_tests (SEGFAULT)`.
   rule("ctest-failed", 6, "^\\s*\\d+ - \\S+ \\((?:Failed|SEGFAULT|Timeout|Not Run|Subprocess aborted|Child aborted|Exception|OTHER_FAULT|ILLEGAL|BUS_ERROR)\\)", "test", { headline: 5, caseSensitive: true }),

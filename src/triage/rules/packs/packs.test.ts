@@ -234,3 +234,22 @@ test("lockfiles, module files, unresolvable requirements, cloud credentials and 
     assert.match(result.topLine?.text ?? "", top, name);
   }
 });
+
+test("Jenkins', CircleCI's, Azure Pipelines' and Buildkite's exit lines are the outcome, never the top line; Bazel's failed target is a test failure", async () => {
+  const failure = ["$ npm ci", "npm ERR! code E404", "npm ERR! 404 Not Found - GET https://registry.npmjs.org/@acme%2fmissing - Not found"];
+  for (const exit of ["ERROR: script returned exit code 1", "Exited with code exit status 1", "##[error]Bash exited with code '1'.", "🚨 Error: The command exited with status 1"]) {
+    const result = await triageLog([...failure, exit, "Finished: FAILURE"].join("\n"));
+    assert.match(result.topLine?.text ?? "", /^npm ERR! /, exit);
+    assert.equal(result.category, "dependency", exit);
+  }
+  const bazel = await triageLog(["INFO: Analyzed 12 targets (0 packages loaded, 0 targets configured).", "FAIL: //shop/cart:cart_test (see /home/ci/.cache/bazel/testlogs/shop/cart/cart_test/test.log)", "INFO: Elapsed time: 3.2s, Critical Path: 2.9s", "//shop/cart:cart_test                                  FAILED in 0.4s", "", "Executed 1 out of 1 test: 1 fails locally."].join("\n"));
+  assert.equal(bazel.category, "test");
+  assert.match(bazel.topLine?.text ?? "", /\/\/shop\/cart:cart_test/);
+});
+
+test("a rollout that never became ready is a health check failure; pytest-timeout's verdict is a timeout", async () => {
+  const rollout = await triageLog(["$ kubectl rollout status deploy/shop --timeout=60s", 'Waiting for deployment "shop" rollout to finish: 0 of 1 updated replicas are available...', 'error: deployment "shop" exceeded its progress deadline'].join("\n"));
+  assert.equal(rollout.category, "health_check");
+  const slow = await triageLog(["$ pytest", "tests/test_sync.py::test_full_sync FAILED", "=================================== FAILURES ===================================", "________________________________ test_full_sync ________________________________", "E   Failed: Timeout >300.0s", "=========================== short test summary info ============================", "FAILED tests/test_sync.py::test_full_sync - Failed: Timeout >300.0s"].join("\n"));
+  assert.equal(slow.category, "timeout");
+});

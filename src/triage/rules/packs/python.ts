@@ -5,6 +5,8 @@ export const PYTHON_PACK = pack("python", "Python: tracebacks, pytest, unittest 
   rule("traceback", 3, "^traceback \\(most recent call last\\)"),
   // flake8's, ruff's and pylint's issue codes after the position (`F401`, `E741`, `C0103`).
   rule("python-lint-code", 6, /^[\w./-]+(?:\.py:|\.pyi:)\d+:\d+: [A-Z]{1,4}\d{2,4}\b/.source, "lint", { headline: 5, caseSensitive: true }),
+  // pytest-timeout's verdict on a test that ran too long: a timeout more than a failed assertion.
+  rule("pytest-timeout", 7, /\bFailed: Timeout >\d/.source, "timeout", { headline: 4, caseSensitive: true }),
   rule("pytest-fail", 6, "^FAILED(?: \\[[^\\]]*\\])? \\S+::|^ERROR \\S+::|=+ \\d+ failed|^_{3,} \\S.* _{3,}$|^E\\s{3}\\S", "test", { headline: 4 }),
   // ---- markers ----
   marker("python-frame", "stack-frame", /^\s*File "/.source, { caseSensitive: true }),
