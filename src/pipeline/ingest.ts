@@ -2,7 +2,7 @@ import { z } from "zod";
 import { appendAuditEvent } from "../audit/index.js";
 import type { Clock } from "../core/index.js";
 import type { Store } from "../store/index.js";
-import { notTextLog, SNIFF_BYTES, triageRun, type RuleSpec } from "../triage/index.js";
+import { notTextLogOf, triageRun, type RuleSpec } from "../triage/index.js";
 import { getRunLog, requireRun, setRunTriage, upsertRun } from "./runs-repo.js";
 import { RUN_STATUSES, type PipelineRun, type RunInput } from "./types.js";
 
@@ -44,7 +44,7 @@ export const runReportSchema = z.strictObject({
     .max(MAX_RUN_LOG_BYTES, "the log is larger than 32 MiB")
     // An archive or an image would be stored and triaged as noise: refused before anything is recorded.
     .superRefine((log, ctx) => {
-      const what = notTextLog(new TextEncoder().encode(log.slice(0, SNIFF_BYTES)));
+      const what = notTextLogOf(log);
       if (what) ctx.addIssue({ code: "custom", message: `not a text log: it looks like ${what}; send the job's plain-text console output (uncompressed)` });
     })
     .optional(),

@@ -2,7 +2,7 @@
  * Pipeline-failure triage: extraction of the lines that explain a failed CI log, classification,
  * flaky estimate, and clustering signatures. No imports from engine/.
  */
-export { notTextLog, requireTextLog, SNIFF_BYTES } from "./not-text.js";
+export { notTextLogOf, requireTextLog } from "./not-text.js";
 export { triageLog, candidateFeatures, signatureOf, passLineSet, MAX_EVIDENCE, type LogSource, type TriageOptions } from "./triage.js";
 export { PRIOR_MODEL, BLOCK_FEATURES, type BlockModel } from "./block-model.js";
 export { Drain, groupLines, tokenize, type DrainOptions, type TemplateGroup } from "./drain.js";

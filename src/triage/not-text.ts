@@ -52,11 +52,21 @@ export function notTextLogError(name: LogName, what: string): SlipwayError {
   });
 }
 
+/** The first SNIFF_BYTES bytes of a chunk (a string is encoded as UTF-8 first). */
+function leadingBytes(chunk: Uint8Array | string, max = SNIFF_BYTES): Uint8Array {
+  const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk.slice(0, max)) : chunk;
+  return bytes.subarray(0, max);
+}
+
+/** What a log held whole is when it is not text (judged by its first bytes), else undefined. */
+export function notTextLogOf(log: string | Uint8Array): string | undefined {
+  return notTextLog(leadingBytes(log));
+}
+
 /** Throws bad input when a log held whole (a stored or uploaded run log) is not text. */
 export function requireTextLog(log: string | Uint8Array, name: LogName): void {
-  const sniffer = new TextSniffer(name);
-  sniffer.take(log);
-  sniffer.end();
+  const what = notTextLogOf(log);
+  if (what) throw notTextLogError(name, what);
 }
 
 /**
@@ -73,8 +83,7 @@ export class TextSniffer {
   /** Takes a chunk; throws bad input once the sample shows the log is not text. */
   take(chunk: Uint8Array | string): void {
     if (this.size >= SNIFF_BYTES) return;
-    const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk.slice(0, SNIFF_BYTES)) : chunk;
-    const part = bytes.subarray(0, SNIFF_BYTES - this.size);
+    const part = leadingBytes(chunk, SNIFF_BYTES - this.size);
     this.parts.push(part);
     this.size += part.length;
     if (this.size >= SNIFF_BYTES) this.judge();
