@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { failed, formatDuration, makeRedactor, newId, type ScriptTargetConfig } from "../core/index.js";
-import { killGroup } from "../exec/index.js";
 import { RUN_ID_VAR, runScriptCommand, stopLeftover, type ScriptCommandName, type ScriptOutcome } from "../drivers/index.js";
 import { resolveConfig } from "../secrets/index.js";
 import { holdsLease, isCancelRequested, noteRunningStep, runningStepNote } from "../store/index.js";
@@ -15,7 +14,7 @@ import { CancelRequested, LeaseLost, VerificationFailed, type RunState } from ".
 /**
  * The steps of a script target: its commands run as child processes of this instance, with the
  * deployment's variables, and their outcome (redacted output included) becomes the step's
- * result. A command's process is noted on the step while it runs, so an instance resuming the
+ * result. A command's run id is noted on the step before it starts, so an instance resuming the
  * step after a crash stops a leftover first (or waits out its timeout when it ran elsewhere)
  * and then runs the command again: script commands are expected to be idempotent, as
  * `helm upgrade --install`, `kubectl apply` and `terraform apply` are.
@@ -33,7 +32,7 @@ export interface ScriptSubject {
 
 /** The note a running script step leaves (see noteRunningStep). */
 interface InFlightNote {
-  script: { node: string; pid: number; runId: string; deadline: number; attempt: number };
+  script: { node: string; runId: string; deadline: number; attempt: number };
 }
 
 export function scriptTargetOf(frozen: FrozenConfig): ScriptTargetConfig {
@@ -83,7 +82,6 @@ export async function runTargetCommand(ctx: EngineContext, run: RunState, name: 
     ...(target.url ? { SLIPWAY_URL: target.url } : {}),
     [RUN_ID_VAR]: runId,
   };
-  let lost: LeaseLost | undefined;
   // A step's command stops at once on a cancel; a rollback's command (a cancel starts one) runs to its end.
   const watch = noted ? watchCancel(ctx, run) : { signal: run.signal, cancelled: () => false, stop: () => undefined };
   const outcome = await runScriptCommand(
@@ -91,21 +89,11 @@ export async function runTargetCommand(ctx: EngineContext, run: RunState, name: 
     {
       now: () => ctx.clock.now(),
       sleep: (ms) => pause(ctx, run, ms),
-      onSpawn: async (pid, attempt, deadline) => {
-        if (!noted) return;
-        const note: InFlightNote = { script: { node: ctx.node, pid, runId, deadline, attempt } };
-        try {
-          await noteFenced(ctx, run, note);
-        } catch (err) {
-          // Another instance resumed this deployment: this command must not run beside its run.
-          if (!(err instanceof LeaseLost)) throw err;
-          lost = err;
-          killGroup(pid, "SIGTERM");
-        }
-      },
+      // Noted before the process starts, so a crash at any moment after leaves a run a resume can find.
+      // A lost lease (another instance resumed this deployment) throws here, and the command never starts.
+      ...(noted ? { beforeSpawn: (attempt: number, deadline: number) => noteFenced(ctx, run, { script: { node: ctx.node, runId, deadline, attempt } }) } : {}),
     },
   ).finally(() => watch.stop());
-  if (lost) throw lost;
   // Stopped because this instance lost the lease or shuts down: whoever resumes puts the step on the record.
   if (run.signal.aborted) throw new LeaseLost(d.id);
   await putOnRecord(ctx, run, outcome, !noted);
@@ -159,7 +147,7 @@ async function stopLeftoverOfStep(ctx: EngineContext, run: RunState): Promise<vo
   if (!left) return;
   let what: "stopped" | "gone" | "waited";
   if (left.node === ctx.node) {
-    what = (await stopLeftover(left.pid, left.runId)) ? "stopped" : "gone";
+    what = (await stopLeftover(left.runId)) ? "stopped" : "gone";
   } else {
     await pause(ctx, run, Math.max(0, left.deadline - ctx.clock.now()));
     what = "waited";

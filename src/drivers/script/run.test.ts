@@ -114,16 +114,18 @@ test("a shell that does not exist is a failure that says it could not start", as
   });
 });
 
-test("a leftover command is stopped only when it carries its run's id", async () => {
-  const child = spawn("/bin/sh", ["-c", "exec sleep 60"], { detached: true, stdio: "ignore", env: { PATH: process.env.PATH, [RUN_ID_VAR]: "run-1" } });
+test("a leftover command is found by its run's id alone, and its whole process group is stopped", async () => {
+  // A shell with a child of its own, as a deploy script running a tool would be; no pid is given to find it.
+  const child = spawn("/bin/sh", ["-c", "sleep 60 & wait"], { detached: true, stdio: "ignore", env: { PATH: process.env.PATH, [RUN_ID_VAR]: "run-1" } });
   const pid = child.pid!;
   try {
-    await sleep(100);
-    assert.equal(await stopLeftover(pid, "run-2"), false, "another run's process is left alone");
+    await sleep(200);
+    assert.equal(await stopLeftover("run-2"), false, "another run's processes are left alone");
     assert.equal(isAlive(pid), true);
-    assert.equal(await stopLeftover(pid, "run-1"), true);
+    assert.equal(await stopLeftover("run-1"), true);
     await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once("exit", resolve)));
     assert.equal(child.signalCode, "SIGTERM");
+    assert.equal(await stopLeftover("run-1"), false, "nothing of the run is left");
   } finally {
     try {
       process.kill(-pid, "SIGKILL");
@@ -131,6 +133,26 @@ test("a leftover command is stopped only when it carries its run's id", async ()
       // already gone
     }
   }
+});
+
+test("an attempt starts only after beforeSpawn has noted it; if noting fails the command never runs", async () => {
+  await withDir(async (dir) => {
+    const marker = join(dir, "ran");
+    const noted: number[] = [];
+    const out = await runScriptCommand(spec(dir, `test -f "${marker}" && exit 0; touch "${marker}"; exit 75`, { retries: 2 }), {
+      ...hooks,
+      beforeSpawn: async (attempt) => {
+        noted.push(attempt);
+        assert.equal(await readFile(marker).then(() => true, () => false), attempt > 1, "the noting comes before the attempt's process");
+      },
+    });
+    assert.equal(out.outcome, "ok", JSON.stringify(out));
+    assert.deepEqual(noted, [1, 2]);
+    await rm(marker);
+    const refused = runScriptCommand(spec(dir, `touch "${marker}"`), { ...hooks, beforeSpawn: () => Promise.reject(new Error("the lease is lost")) });
+    await assert.rejects(refused, /the lease is lost/);
+    await assert.rejects(readFile(marker), { code: "ENOENT" }, "the command never started");
+  });
 });
 
 test("output variables: NAME=value lines left in the output file, redacted, the last value of a name winning", async () => {

@@ -60,7 +60,13 @@ export interface ScriptOutcome {
 }
 
 export interface ScriptHooks {
-  /** Told each attempt's process group id right after it started (to find it after a restart). */
+  /**
+   * Awaited before each attempt starts, with the latest the attempt can live: the place to
+   * note the run (its id is in the command's environment) so a restart can find it. If it
+   * throws, the attempt does not start and the error is the call's.
+   */
+  beforeSpawn?: (attempt: number, deadline: number) => Promise<void>;
+  /** Told each attempt's process group id right after it started. */
   onSpawn?: (pid: number, attempt: number, deadline: number) => void | Promise<void>;
   /** Waits between attempts; the engine's pause, which wakes early on a cancel. */
   sleep: (ms: number) => Promise<void>;
@@ -90,6 +96,7 @@ export async function runScriptCommand(spec: ScriptCommandSpec, hooks: ScriptHoo
 async function runOnce(spec: ScriptCommandSpec, hooks: ScriptHooks, attempt: number): Promise<CommandEnd> {
   // The latest the command can live, even with no control plane: the wrapper's limit plus its kill grace.
   const deadline = hooks.now() + spec.timeoutMs + WRAPPER_MARGIN_MS + KILL_GRACE_MS;
+  await hooks.beforeSpawn?.(attempt, deadline);
   const spawned: Promise<void>[] = [];
   const end = await runCommand(spec.command, {
     cwd: spec.cwd,
