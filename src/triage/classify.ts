@@ -95,8 +95,10 @@ export interface FlakyHistory {
  */
 export function estimateFlaky(cls: Classification, scan: ScanResult, history?: FlakyHistory): FlakyEstimate {
   const reasons: string[] = [];
-  let p = cls.decisive?.rule.spec.flaky ?? CATEGORY_ADVICE[cls.category].flaky;
-  reasons.push(`${cls.category} failures are ${p >= 0.5 ? "often" : "rarely"} intermittent`);
+  const own = cls.decisive?.rule.spec.flaky;
+  let p = own ?? CATEGORY_ADVICE[cls.category].flaky;
+  // A rule's own prior speaks for its failures, not for its whole category.
+  reasons.push(`${own !== undefined ? `${cls.decisive?.rule.spec.id} failures` : `${cls.category} failures`} are ${p >= 0.5 ? "often" : "rarely"} intermittent`);
   let strongest: { rule: CompiledRule; line: BlockLine } | undefined;
   for (const hit of scan.ruleHits.values()) {
     const cat = hit.rule.spec.category;

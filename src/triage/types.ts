@@ -11,7 +11,7 @@ export type MarkerRole = TriageMarkerRole;
 
 /** Human names of the categories, for output. */
 export const CATEGORY_LABELS: Record<Category, string> = {
-  compile: "compile / type error",
+  compile: "build / compile error",
   test: "test failure",
   lint: "lint / format",
   dependency: "dependency resolution",
@@ -22,6 +22,7 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   oom: "out of memory / killed",
   disk_full: "disk full",
   health_check: "health or readiness check failure",
+  crash: "crash (uncaught exception, panic, fatal signal)",
   infrastructure: "infrastructure / runner error",
   unknown: "unknown",
 };

@@ -8,7 +8,7 @@ import { triageLog, type Category } from "../../src/triage/index.js";
 const DIR = join(import.meta.dirname, "../fixtures/triage");
 const PREFIX: Record<string, Category> = {
   compile: "compile", test: "test", lint: "lint", dependency: "dependency", "missing-env": "missing_env", permission: "permission",
-  network: "network", timeout: "timeout", oom: "oom", "disk-full": "disk_full", "health-check": "health_check", infrastructure: "infrastructure",
+  network: "network", timeout: "timeout", oom: "oom", "disk-full": "disk_full", "health-check": "health_check", crash: "crash", infrastructure: "infrastructure",
 };
 
 for (const file of readdirSync(DIR).filter((f) => f.endsWith(".log")).sort()) {
@@ -33,4 +33,18 @@ test("intermittent categories read as flaky, code failures as real", async () =>
   const compile = await triageLog(readFileSync(join(DIR, "compile-rust-crate.log")));
   assert.equal(infra.flaky.verdict, "flaky");
   assert.equal(compile.flaky.verdict, "real");
+});
+
+test("an uncaught exception or panic reads as real; a fatal signal as possibly intermittent, with a way to tell", async () => {
+  for (const file of readdirSync(DIR).filter((f) => f.startsWith("crash-"))) {
+    const result = await triageLog(readFileSync(join(DIR, file)));
+    if (file.includes("segfault")) {
+      assert.equal(result.flaky.verdict, "flaky", file);
+      assert.match(result.flaky.reasons[0] ?? "", /^native-crash failures are often intermittent/);
+      assert.match(result.next, /retry once.*sanitizer/, file);
+    } else {
+      assert.equal(result.flaky.verdict, "real", file);
+      assert.match(result.next, /stack trace/, file);
+    }
+  }
 });

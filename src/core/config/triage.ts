@@ -21,6 +21,7 @@ export const TRIAGE_CATEGORIES = [
   "oom",
   "disk_full",
   "health_check",
+  "crash",
   "infrastructure",
   "unknown",
 ] as const;

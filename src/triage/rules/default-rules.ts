@@ -27,6 +27,7 @@ export const CATEGORY_ADVICE: Record<Category, { cause: string; next: string; fl
   oom: { cause: "the process ran out of memory or was killed", next: "reduce parallelism or memory use, or give the job a larger runner", flaky: 0.5 },
   disk_full: { cause: "the disk of the runner is full", next: "clean caches/artifacts on the runner or use a larger disk; retry on another runner", flaky: 0.75 },
   health_check: { cause: "the service did not pass its health or readiness check", next: "read the service's own log around start-up; check the port, readiness path and timeout", flaky: 0.3 },
+  crash: { cause: "the program crashed: an uncaught exception, a panic or a fatal signal", next: "read the stack trace from its top: the first frame in your own code is where it broke; run the same command locally to reproduce", flaky: 0.1 },
   infrastructure: { cause: "the CI runner or its infrastructure failed", next: "retry the job; if it repeats, report it to the CI/runner owners", flaky: 0.85 },
   unknown: { cause: "no known failure pattern matched", next: "read the evidence lines; confirm the right lines with `slipway triage confirm` so later runs learn them", flaky: 0.3 },
 };

@@ -13,6 +13,8 @@ export const GO_PACK = pack("go", "Go: go test, go build, go vet and linters (go
   // A linter names its check after each issue (golangci-lint's `(errcheck)`, staticcheck's
   // `(SA1019)`); `(typecheck)` and `(compile)` are compile errors it relays.
   rule("go-lint-issue", 7, /^(?:##\[error\])?[\w./-]+\.go:\d+(?::\d+)?: .+ \((?!(?:typecheck|compile)\))[A-Za-z][A-Za-z0-9-]*\)$/.source, "lint", { headline: 5, caseSensitive: true }),
+  // A panic nothing recovered; inside `go test` the test's `--- FAIL` names the failure first.
+  rule("go-panic", 6, /^panic: \S/.source, "crash", { headline: 4, caseSensitive: true }),
   // ---- markers ----
   // A package's `FAIL` line and its coverage total say how the run ended.
   marker("go-package-outcome", "ends-report", /^FAIL(?:\s|$)|^coverage: /.source),

@@ -7,6 +7,8 @@ export const JVM_PACK = pack("jvm", "The JVM: Java/Kotlin/Scala (and JavaScript)
   // were reported above it.
   rule("test-report-pointer", -12, "There are test failures\\.?\\s*$|Please refer to \\S+ for the individual test results|TestsFailedException: Tests unsuccessful\\s*$", undefined, { headline: 0, caseSensitive: true }),
   rule("surefire-fail", 7, "\\*\\*\\* FAILED \\*\\*\\*|<<< (?:FAILURE|ERROR)!|Tests run: .*(?:Failures: [1-9]|Errors: [1-9])|There (?:was|were) \\d+ (?:failures?|errors?)", "test", { headline: 4 }),
+  // An exception nothing caught: the JVM's own report of it, as a program (not a test) ends.
+  rule("jvm-uncaught", 6, /^Exception in thread "[^"]+" [\w.$]+/.source, "crash", { headline: 4, caseSensitive: true }),
   // ---- markers ----
   // JVM and JavaScript stack frames (`at pkg.Type.method(Type.java:12)`, `at render (view.js:12:5)`).
   marker("jvm-frame", "stack-frame", /^\s*(?:at |\.\.\. \d+ more)/.source, { caseSensitive: true }),

@@ -8,7 +8,13 @@ export const NATIVE_PACK = pack("native", "C, C++ and native builds: compilers, 
   rule("make-target-failed", 5, "make(?:\\[\\d+\\])?: \\*\\*\\* .*error \\d+", "compile", { headline: 1 }),
   // Bazel's verdict on a test target: `FAIL: //pkg:test (see …/test.log)`, `//pkg:test  FAILED in 0.4s`.
   rule("bazel-test-failed", 6, /^FAIL: \/\/\S+|^\/\/\S+\s+FAILED(?: in |$)/.source, "test", { headline: 4, caseSensitive: true }),
-  rule("native-crash", 6, "segmentation fault|SIGSEGV|\\bsegfault\\b|core dumped|bus error|illegal instruction|SIGABRT|stack overflow", "infrastructure", { headline: 3 }),
+  rule("native-crash", 6, "segmentation fault|SIGSEGV|\\bsegfault\\b|core dumped|bus error|illegal instruction|SIGABRT|stack overflow", "crash", {
+    headline: 3,
+    // A fatal signal is as often a toolchain's, a runner's or a data race's as a deterministic bug.
+    flaky: 0.55,
+    cause: "a process was killed by a fatal signal (segmentation fault, abort, bus error, stack overflow)",
+    next: "retry once: a crash that does not repeat is a race, a toolchain or a runner fault; if it repeats, run the command under a debugger or sanitizer (ASan, valgrind) to find the bad access",
+  }),
   // CTest's list of what failed: `  3 - parser_tests (Failed)`, `  7 - io_tests (SEGFAULT)`.
   rule("ctest-failed", 6, "^\\s*\\d+ - \\S+ \\((?:Failed|SEGFAULT|Timeout|Not Run|Subprocess aborted|Child aborted|Exception|OTHER_FAULT|ILLEGAL|BUS_ERROR)\\)", "test", { headline: 5, caseSensitive: true }),
   rule("ctest-totals", 0, "^The following tests FAILED:|^Errors while running CTest|^\\d+% tests passed, [1-9]\\d* tests? failed out of \\d+", undefined, { headline: 0, caseSensitive: true }),

@@ -18,6 +18,9 @@ export const NODE_PACK = pack("node", "Node.js: npm and yarn, TypeScript, mocha/
   // Jest names each failed test with a bullet and its describe path: `  ● Cart › adds tax`
   // (systemctl's `● shop.service - Shop` is no test).
   rule("jest-failed-test", 6, /^\s*● (?!\S+\.(?:service|socket|timer|mount|target|scope|slice)\b)\S/.source, "test", { headline: 5, caseSensitive: true }),
+  // Node's last words after an uncaught exception (`Node.js v20.11.0` under the stack) or an
+  // unhandled rejection or `error` event: the program crashed.
+  rule("node-uncaught", 1, /^Node\.js v\d+\.\d+\.\d+$|^\[?UnhandledPromiseRejection\b|^\s*throw er; \/\/ Unhandled 'error' event/.source, "crash", { headline: 0, caseSensitive: true }),
   // ---- markers ----
   // `> pkg@1.2.0 test`: npm echoing the script it runs.
   marker("npm-script-start", "command-start", /^> \S+@\S+ /.source, { caseSensitive: true }),

@@ -30,6 +30,12 @@ const FAILURE_LINES: Record<string, string> = {
   "ansible-task-failed": "fatal: [db2]: UNREACHABLE! => {\"changed\": false, \"msg\": \"timed out\"}",
   "markdown-link-check-dead": "  [✖] https://shop.example/old-page → Status: 404",
   "html-proofer-failures": "HTML-Proofer found 2 failures!",
+  "jvm-uncaught": 'Exception in thread "main" java.lang.IllegalStateException: ledger closed',
+  "go-panic": "panic: assignment to entry in nil map",
+  "rust-main-panic": "thread 'main' panicked at src/main.rs:12:5:",
+  "dotnet-unhandled": "Unhandled exception. System.InvalidOperationException: Sequence contains no elements",
+  "unittest-failed-test": "FAIL: test_rounds_half_even (tests.test_money.MoneyTest.test_rounds_half_even)",
+  "docker-copy-missing": 'ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref 9c1d: "/build/app.jar": not found',
   "markdownlint-violation": "docs/setup.md:14:81 MD013/line-length Line length [Expected: 80; Actual: 96]",
 };
 

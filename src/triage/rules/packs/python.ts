@@ -8,6 +8,10 @@ export const PYTHON_PACK = pack("python", "Python: tracebacks, pytest, unittest 
   // pytest-timeout's verdict on a test that ran too long: a timeout more than a failed assertion.
   rule("pytest-timeout", 7, /\bFailed: Timeout >\d/.source, "timeout", { headline: 4, caseSensitive: true }),
   rule("pytest-fail", 6, "^FAILED(?: \\[[^\\]]*\\])? \\S+::|^ERROR \\S+::|=+ \\d+ failed|^_{3,} \\S.* _{3,}$|^E\\s{3}\\S", "test", { headline: 4 }),
+  // unittest's heading over a failed or erroring test: `ERROR: test_total (tests.test_cart.CartTest)`.
+  rule("unittest-failed-test", 6, /^(?:ERROR|FAIL): test\w* \([\w.]+\)$/.source, "test", { headline: 5, caseSensitive: true }),
+  // A traceback reaching the script's top level (`File "x.py", line 9, in <module>`): nothing caught it, the program crashed.
+  rule("python-uncaught", 1, /^\s*File "[^"]+", line \d+, in <module>$/.source, "crash", { headline: 0, caseSensitive: true }),
   // ---- markers ----
   marker("python-frame", "stack-frame", /^\s*File "/.source, { caseSensitive: true }),
   // pytest's `E   assert …` and `>   call(…)` lines continue the failure they belong to.
